@@ -1,0 +1,59 @@
+package io.pgferry.contract;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * A copy that cannot be done, with the ADF-style error to show the caller and the HTTP status that goes with it.
+ * Messages name the field, table, container or blob at fault and never a secret.
+ */
+public final class CopyException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient ErrorResponse error;
+    private final int httpStatus;
+
+    private CopyException(int httpStatus, ErrorResponse error, Throwable cause) {
+        super(error.errorCode() + ": " + error.message(), cause, false, false);
+        this.httpStatus = httpStatus;
+        this.error = error;
+    }
+
+    /** The request itself is wrong: every violation found, answered at once with 400 before anything is read. */
+    public static CopyException invalidPayload(List<Violation> violations) {
+        requireNonNull(violations, "violations is null");
+        String message = violations.size() == 1
+                ? "The copy request is invalid: " + violations.get(0).pointer() + ": " + violations.get(0).reason()
+                : "The copy request is invalid in " + violations.size() + " places; see details.";
+        return new CopyException(400, new ErrorResponse("InvalidPayload", message, FailureType.UserError, null,
+                violations), null);
+    }
+
+    /** The request is well-formed but the source or sink refuses it; a retry will not help until the caller acts. */
+    public static CopyException userError(String errorCode, String message, Throwable cause) {
+        return new CopyException(400, new ErrorResponse(errorCode, message, FailureType.UserError, null, List.of()),
+                cause);
+    }
+
+    /** The source or sink failed or could not be reached; the same request may succeed later (HTTP 502). */
+    public static CopyException systemError(String errorCode, String message, Throwable cause) {
+        return new CopyException(502, new ErrorResponse(errorCode, message, FailureType.SystemError, null, List.of()),
+                cause);
+    }
+
+    /** The same failure, attributed to the named activity (ADF's {@code target}). */
+    public CopyException withTarget(String target) {
+        ErrorResponse targeted = new ErrorResponse(error.errorCode(), error.message(), error.failureType(), target,
+                error.details());
+        return new CopyException(httpStatus, targeted, getCause());
+    }
+
+    public ErrorResponse error() {
+        return error;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+}

@@ -1,0 +1,75 @@
+package io.pgferry.contract;
+
+import java.util.List;
+import java.util.Map;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * A successful copy's output, shaped like ADF's copy-activity output (sizes in bytes, durations in whole seconds,
+ * {@code throughput} in KB/s of data read). Beyond ADF: {@code runId}, which also tags every blob's metadata, and
+ * {@code blobs}, the committed blobs with rows and bytes each.
+ */
+@RegisterForReflection
+public record RunStatistics(
+        long dataRead,
+        long dataWritten,
+        long filesWritten,
+        int sourcePeakConnections,
+        int sinkPeakConnections,
+        long rowsRead,
+        long rowsCopied,
+        long copyDuration,
+        double throughput,
+        List<ErrorResponse> errors,
+        int usedParallelCopies,
+        List<ExecutionDetail> executionDetails,
+        Map<String, String> dataConsistencyVerification,
+        String runId,
+        List<WrittenBlob> blobs) {
+
+    public RunStatistics {
+        errors = List.copyOf(errors);
+        executionDetails = List.copyOf(executionDetails);
+        dataConsistencyVerification = Map.copyOf(dataConsistencyVerification);
+        blobs = List.copyOf(blobs);
+    }
+
+    /** One copy execution: ADF's {@code executionDetails[]} element. */
+    @RegisterForReflection
+    public record ExecutionDetail(Store source, Store sink, String status, String start, long duration,
+            int usedParallelCopies, Profile profile, DetailedDurations detailedDurations) {
+    }
+
+    @RegisterForReflection
+    public record Store(String type) {
+    }
+
+    @RegisterForReflection
+    public record Profile(Stage queue, Transfer transfer) {
+    }
+
+    @RegisterForReflection
+    public record Stage(String status, long duration) {
+    }
+
+    @RegisterForReflection
+    public record Transfer(String status, long duration, TransferDetails details) {
+    }
+
+    @RegisterForReflection
+    public record TransferDetails(Reading readingFromSource, Writing writingToSink) {
+    }
+
+    @RegisterForReflection
+    public record Reading(String type, long workingDuration, long timeToFirstByte) {
+    }
+
+    @RegisterForReflection
+    public record Writing(String type, long workingDuration) {
+    }
+
+    @RegisterForReflection
+    public record DetailedDurations(long queuingDuration, long timeToFirstByte, long transferDuration) {
+    }
+}

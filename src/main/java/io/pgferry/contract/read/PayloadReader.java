@@ -1,0 +1,568 @@
+package io.pgferry.contract.read;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.pgferry.contract.BlobLocation;
+import io.pgferry.contract.BlobSink;
+import io.pgferry.contract.BlockSettings;
+import io.pgferry.contract.CopyException;
+import io.pgferry.contract.CopyJob;
+import io.pgferry.contract.DelimitedTextFormat;
+import io.pgferry.contract.FileNaming;
+import io.pgferry.contract.PostgresConnection;
+import io.pgferry.contract.PostgresSource;
+import io.pgferry.contract.Secret;
+import io.pgferry.contract.SslMode;
+import io.pgferry.contract.TableName;
+import io.pgferry.contract.Violation;
+
+/**
+ * Turns a copy request ({@code activity}, {@code datasets}, {@code linkedServices}, as ADF's code view shows them)
+ * into a {@link CopyJob}. It resolves references by {@code referenceName} as ADF does, tolerates the unknown fields
+ * ADF's open models allow, and collects <em>every</em> problem before answering, so the caller gets one 400 listing
+ * them all and nothing is read or written.
+ *
+ * <p>
+ * An instance reads one request; it is not thread-safe.
+ */
+public final class PayloadReader {
+    static final int DEFAULT_BLOCK_SIZE_MB = 8;
+    static final int DEFAULT_MAX_CONCURRENT_CONNECTIONS = 4;
+    private static final String DEFAULT_FILE_NAME_PREFIX = "data";
+    private static final Pattern CONTAINER_NAME = Pattern.compile("^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$");
+    private static final Set<String> ODBC_KEYS = Set.of("server", "host", "port", "database", "uid", "user id",
+            "user", "username", "password", "pwd", "encryptionmethod", "em", "validateservercertificate", "vsc");
+
+    private final List<Violation> violations = new ArrayList<>();
+    private final Function<String, Optional<String>> blobConnectionStringCheck;
+
+    /**
+     * @param blobConnectionStringCheck tells why a Blob Storage connection string is unusable (without quoting it),
+     *        or empty when it is fine
+     */
+    public PayloadReader(Function<String, Optional<String>> blobConnectionStringCheck) {
+        this.blobConnectionStringCheck = blobConnectionStringCheck;
+    }
+
+    /**
+     * @throws CopyException (400, {@code InvalidPayload}) listing every violation found
+     */
+    public CopyJob read(JsonNode body) {
+        Field root = Field.root(body);
+        if (!root.node().isObject()) {
+            throw CopyException.invalidPayload(List.of(new Violation("",
+                    "the request body must be a JSON object with activity, datasets and linkedServices")));
+        }
+        Field activity = object(root.get("activity"));
+        Map<String, Field> datasets = index(root.get("datasets"));
+        Map<String, Field> linkedServices = index(root.get("linkedServices"));
+        if (activity == null) {
+            throw CopyException.invalidPayload(violations);
+        }
+        String activityName = string(activity.get("name"), true);
+        oneOf(activity.get("type"), Set.of("Copy"));
+        Field typeProperties = object(activity.get("typeProperties"));
+        Field inputDataset = dataset(activity.get("inputs"), datasets);
+        Field outputDataset = dataset(activity.get("outputs"), datasets);
+        PostgresSource source = null;
+        BlobSink sink = null;
+        if (typeProperties != null) {
+            rejectUnsupportedActivitySettings(typeProperties);
+            Field sourceSettings = object(typeProperties.get("source"));
+            Field sinkSettings = object(typeProperties.get("sink"));
+            if (sourceSettings != null) {
+                source = source(inputDataset, sourceSettings, linkedServices);
+            }
+            if (sinkSettings != null) {
+                sink = sink(outputDataset, sinkSettings, linkedServices);
+            }
+        }
+        if (!violations.isEmpty()) {
+            throw CopyException.invalidPayload(violations);
+        }
+        return new CopyJob(activityName, source, sink);
+    }
+
+    private void rejectUnsupportedActivitySettings(Field typeProperties) {
+        if (bool(typeProperties.get("enableStaging"), false)) {
+            violation(typeProperties.get("enableStaging"), "staged copy is not supported; remove it or set false");
+        }
+        Field mappings = typeProperties.get("translator").get("mappings");
+        if (mappings.node().isArray() && !mappings.node().isEmpty()) {
+            violation(mappings, "column mappings are not supported yet; select and rename columns in the query");
+        }
+    }
+
+    // ---- source ---------------------------------------------------------------------------------------------
+
+    /** @param dataset null when the input reference did not resolve: the source settings are checked anyway */
+    private PostgresSource source(Field dataset, Field settings, Map<String, Field> linkedServices) {
+        oneOf(settings.get("type"), Set.of("RelationalSource"));
+        Optional<String> query = Optional.ofNullable(string(settings.get("query"), false))
+                .map(q -> q.strip().replaceAll("[\\s;]+$", ""))
+                .filter(q -> !q.isEmpty());
+        if (dataset == null) {
+            return null;
+        }
+        Field properties = dataset.get("properties");
+        oneOf(properties.get("type"), Set.of("RelationalTable"));
+        Optional<TableName> table = Optional.ofNullable(string(properties.get("typeProperties").get("tableName"),
+                false)).flatMap(text -> tableName(properties.get("typeProperties").get("tableName"), text));
+        if (query.isEmpty() && table.isEmpty() && !properties.get("typeProperties").get("tableName").present()) {
+            violation(settings.get("query"), "is required when the source dataset has no tableName");
+        }
+        Field linkedService = linkedService(properties.get("linkedServiceName"), linkedServices);
+        PostgresConnection connection = linkedService == null ? null : postgresConnection(linkedService);
+        if (connection == null || (query.isEmpty() && table.isEmpty())) {
+            return null;
+        }
+        return new PostgresSource(connection, query, table);
+    }
+
+    private Optional<TableName> tableName(Field field, String text) {
+        try {
+            return Optional.of(TableName.parse(text));
+        } catch (IllegalArgumentException e) {
+            violation(field, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private PostgresConnection postgresConnection(Field linkedService) {
+        Field properties = linkedService.get("properties");
+        if (!oneOf(properties.get("type"), Set.of("PostgreSql"))) {
+            return null;
+        }
+        Field settings = properties.get("typeProperties");
+        if (settings.get("encryptedCredential").present()) {
+            violation(settings.get("encryptedCredential"),
+                    "is encrypted for an ADF integration runtime and cannot be used here; give the password instead");
+        }
+        if (settings.get("password").present() && settings.get("connectionString").present()) {
+            violation(settings.get("password"), "Key Vault passwords are not supported yet; put Password= in the"
+                    + " connection string");
+            return null;
+        }
+        return settings.get("connectionString").present()
+                ? fromConnectionString(settings.get("connectionString"))
+                : fromSeparateFields(settings);
+    }
+
+    private PostgresConnection fromConnectionString(Field field) {
+        Secret text = secret(field, true);
+        if (text == null) {
+            return null;
+        }
+        Map<String, String> pairs;
+        try {
+            pairs = OdbcConnectionString.parse(text.reveal());
+        } catch (IllegalArgumentException e) {
+            violation(field, "is not a valid Key=Value; connection string: it " + e.getMessage());
+            return null;
+        }
+        int before = violations.size();
+        for (String key : pairs.keySet()) {
+            if (!ODBC_KEYS.contains(key)) {
+                violation(field, "has unknown key '" + key + "'; supported keys: Server, Port, Database, UID,"
+                        + " Password, EncryptionMethod (EM), ValidateServerCertificate (VSC)");
+            }
+        }
+        String host = required(field, pairs, "Server", "server", "host");
+        String database = required(field, pairs, "Database", "database");
+        String user = required(field, pairs, "UID", "uid", "user id", "user", "username");
+        String password = required(field, pairs, "Password", "password", "pwd");
+        int port = port(field, firstOf(pairs, "port").orElse("5432"));
+        SslMode sslMode = sslMode(field, firstOf(pairs, "encryptionmethod", "em").orElse("0"),
+                firstOf(pairs, "validateservercertificate", "vsc").orElse("0"));
+        if (violations.size() > before) {
+            return null;
+        }
+        return new PostgresConnection(host, port, database, user, new Secret(password), sslMode);
+    }
+
+    private PostgresConnection fromSeparateFields(Field settings) {
+        String host = string(settings.get("server"), true);
+        String database = string(settings.get("database"), true);
+        String user = string(settings.get("username"), true);
+        Secret password = secret(settings.get("password"), true);
+        int port = settings.get("port").present() ? (int) integer(settings.get("port"), 1, 65535).orElse(5432) : 5432;
+        if (host == null || database == null || user == null || password == null) {
+            return null;
+        }
+        return new PostgresConnection(host, port, database, user, password, SslMode.DISABLE);
+    }
+
+    private String required(Field field, Map<String, String> pairs, String name, String... keys) {
+        Optional<String> value = firstOf(pairs, keys).filter(v -> !v.isBlank());
+        if (value.isEmpty()) {
+            violation(field, "has no " + name + "= key");
+        }
+        return value.orElse(null);
+    }
+
+    private static Optional<String> firstOf(Map<String, String> pairs, String... keys) {
+        for (String key : keys) {
+            if (pairs.containsKey(key)) {
+                return Optional.of(pairs.get(key));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private int port(Field field, String text) {
+        try {
+            int port = Integer.parseInt(text.trim());
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        violation(field, "has a Port that is not a number from 1 to 65535");
+        return 5432;
+    }
+
+    private SslMode sslMode(Field field, String encryptionMethod, String validateCertificate) {
+        boolean validate = switch (validateCertificate.trim()) {
+            case "0" -> false;
+            case "1" -> true;
+            default -> {
+                violation(field, "has ValidateServerCertificate other than 0 or 1");
+                yield false;
+            }
+        };
+        return switch (encryptionMethod.trim()) {
+            case "0" -> SslMode.DISABLE;
+            case "1" -> validate ? SslMode.VERIFY_FULL : SslMode.REQUIRE;
+            case "6" -> SslMode.PREFER;
+            default -> {
+                violation(field, "has EncryptionMethod other than 0 (none), 1 (SSL) or 6 (RequestSSL)");
+                yield SslMode.DISABLE;
+            }
+        };
+    }
+
+    // ---- sink -----------------------------------------------------------------------------------------------
+
+    /** @param dataset null when the output reference did not resolve: the sink settings are checked anyway */
+    private BlobSink sink(Field dataset, Field settings, Map<String, Field> linkedServices) {
+        oneOf(settings.get("type"), Set.of("DelimitedTextSink"));
+        BlockSettings blocks = blockSettings(settings.get("storeSettings"));
+        if (dataset == null) {
+            return null;
+        }
+        Field properties = dataset.get("properties");
+        boolean delimitedText = oneOf(properties.get("type"), Set.of("DelimitedText"));
+        Field linkedService = linkedService(properties.get("linkedServiceName"), linkedServices);
+        Secret connectionString = linkedService == null ? null : blobConnectionString(linkedService);
+        Field typeProperties = properties.get("typeProperties");
+        BlobLocation location = location(object(typeProperties.get("location")));
+        DelimitedTextFormat format = delimitedTextFormat(typeProperties);
+        FileNaming naming = fileNaming(settings.get("formatSettings"), location);
+        if (!delimitedText || connectionString == null || location == null || format == null || naming == null
+                || blocks == null) {
+            return null;
+        }
+        return new BlobSink(connectionString, location, format, naming, blocks);
+    }
+
+    private Secret blobConnectionString(Field linkedService) {
+        Field properties = linkedService.get("properties");
+        if (!oneOf(properties.get("type"), Set.of("AzureBlobStorage", "AzureStorage"))) {
+            return null;
+        }
+        Field settings = properties.get("typeProperties");
+        for (String unsupported : List.of("sasUri", "serviceEndpoint", "accountKey", "sasToken")) {
+            if (settings.get(unsupported).present()) {
+                violation(settings.get(unsupported), "is not supported yet; use connectionString with an account key");
+                return null;
+            }
+        }
+        Secret connectionString = secret(settings.get("connectionString"), true);
+        if (connectionString != null) {
+            blobConnectionStringCheck.apply(connectionString.reveal())
+                    .ifPresent(reason -> violation(settings.get("connectionString"), reason));
+        }
+        return connectionString;
+    }
+
+    private BlobLocation location(Field location) {
+        if (location == null) {
+            return null;
+        }
+        if (location.get("type").present()) {
+            oneOf(location.get("type"), Set.of("AzureBlobStorageLocation"));
+        }
+        String container = string(location.get("container"), true);
+        if (container != null && !CONTAINER_NAME.matcher(container).matches()) {
+            violation(location.get("container"), "must be 3 to 63 lower-case letters, digits and single hyphens,"
+                    + " starting and ending with a letter or digit");
+            container = null;
+        }
+        String folderPath = Optional.ofNullable(string(location.get("folderPath"), false))
+                .map(p -> p.replaceAll("^/+|/+$", "")).orElse("");
+        Optional<String> fileName = Optional.ofNullable(string(location.get("fileName"), false))
+                .filter(n -> !n.isEmpty());
+        fileName.filter(n -> n.contains("/"))
+                .ifPresent(n -> violation(location.get("fileName"), "must not contain '/'; put folders in folderPath"));
+        return container == null ? null : new BlobLocation(container, folderPath, fileName);
+    }
+
+    private DelimitedTextFormat delimitedTextFormat(Field settings) {
+        int before = violations.size();
+        char delimiter = singleChar(settings.get("columnDelimiter"), ',');
+        char quote = singleChar(settings.get("quoteChar"), '"');
+        char escape = singleChar(settings.get("escapeChar"), '\\');
+        String rowDelimiter = Optional.ofNullable(string(settings.get("rowDelimiter"), false)).orElse("\r\n");
+        if (!Set.of("\r\n", "\n", "\r").contains(rowDelimiter)) {
+            violation(settings.get("rowDelimiter"), "must be \\r\\n, \\n or \\r");
+        }
+        if (delimiter == quote) {
+            violation(settings.get("quoteChar"), "must differ from columnDelimiter");
+        }
+        String nullValue = Optional.ofNullable(string(settings.get("nullValue"), false)).orElse("");
+        if (nullValue.indexOf('\r') >= 0 || nullValue.indexOf('\n') >= 0 || nullValue.indexOf(delimiter) >= 0
+                || nullValue.indexOf(quote) >= 0) {
+            violation(settings.get("nullValue"), "must not contain a line break, the columnDelimiter or the quoteChar");
+        }
+        String encoding = Optional.ofNullable(string(settings.get("encodingName"), false)).orElse("UTF-8");
+        if (!Set.of("UTF-8", "UTF8", "UTF-8 WITHOUT BOM").contains(encoding.toUpperCase(Locale.ROOT))) {
+            violation(settings.get("encodingName"), "only UTF-8 is supported yet");
+        }
+        String codec = Optional.ofNullable(string(settings.get("compressionCodec"), false)).orElse("none");
+        if (!codec.equalsIgnoreCase("none")) {
+            violation(settings.get("compressionCodec"), "compression is not supported yet; use none");
+        }
+        boolean header = bool(settings.get("firstRowAsHeader"), false);
+        if (violations.size() > before) {
+            return null;
+        }
+        return new DelimitedTextFormat(delimiter, rowDelimiter, quote, escape, header, nullValue);
+    }
+
+    private char singleChar(Field field, char fallback) {
+        String text = string(field, false);
+        if (text == null) {
+            return fallback;
+        }
+        if (text.length() != 1 || text.charAt(0) > 127 || text.charAt(0) == '\r' || text.charAt(0) == '\n') {
+            violation(field, text.isEmpty() ? "empty is not supported yet; give one character"
+                    : "must be exactly one ASCII character other than a line break");
+            return fallback;
+        }
+        return text.charAt(0);
+    }
+
+    private FileNaming fileNaming(Field formatSettings, BlobLocation location) {
+        int before = violations.size();
+        if (formatSettings.present()) {
+            object(formatSettings);
+            if (formatSettings.get("type").present()) {
+                oneOf(formatSettings.get("type"), Set.of("DelimitedTextWriteSettings"));
+            }
+            if (bool(formatSettings.get("quoteAllText"), false)) {
+                violation(formatSettings.get("quoteAllText"), "quoting all text is not supported yet");
+            }
+        }
+        OptionalLong maxRows = integer(formatSettings.get("maxRowsPerFile"), 1, Long.MAX_VALUE);
+        Optional<String> prefix = Optional.ofNullable(string(formatSettings.get("fileNamePrefix"), false));
+        prefix.filter(p -> p.isEmpty() || p.contains("/"))
+                .ifPresent(p -> violation(formatSettings.get("fileNamePrefix"), "must be non-empty without '/'"));
+        Optional<String> extension = Optional.ofNullable(string(formatSettings.get("fileExtension"), false));
+        Optional<String> fileName = location == null ? Optional.empty() : location.fileName();
+        if (fileName.isEmpty() && extension.isEmpty()) {
+            violation(formatSettings.get("fileExtension"), "is required when the dataset has no fileName (e.g. .csv)");
+        }
+        if (violations.size() > before) {
+            return null;
+        }
+        String stem = fileName.map(n -> n.lastIndexOf('.') > 0 ? n.substring(0, n.lastIndexOf('.')) : n)
+                .orElse(DEFAULT_FILE_NAME_PREFIX);
+        String fileExtension = fileName.map(n -> n.lastIndexOf('.') > 0 ? n.substring(n.lastIndexOf('.')) : "")
+                .orElseGet(extension::orElseThrow);
+        return new FileNaming(prefix.orElse(stem), fileExtension, maxRows);
+    }
+
+    private BlockSettings blockSettings(Field storeSettings) {
+        if (storeSettings.present() && storeSettings.get("type").present()) {
+            oneOf(storeSettings.get("type"), Set.of("AzureBlobStorageWriteSettings"));
+        }
+        if (storeSettings.get("metadata").node().isArray() && !storeSettings.get("metadata").node().isEmpty()) {
+            violation(storeSettings.get("metadata"), "blob metadata is not supported yet");
+        }
+        long blockSizeMb = integer(storeSettings.get("blockSizeInMB"), 4, 100).orElse(DEFAULT_BLOCK_SIZE_MB);
+        long concurrency = integer(storeSettings.get("maxConcurrentConnections"), 1, 64)
+                .orElse(DEFAULT_MAX_CONCURRENT_CONNECTIONS);
+        return new BlockSettings((int) blockSizeMb * 1024 * 1024, (int) concurrency);
+    }
+
+    // ---- references -----------------------------------------------------------------------------------------
+
+    private Map<String, Field> index(Field array) {
+        Map<String, Field> byName = new HashMap<>();
+        if (!array.node().isArray()) {
+            violation(array, array.present() ? "must be an array" : "is required");
+            return byName;
+        }
+        for (int i = 0; i < array.node().size(); i++) {
+            Field resource = array.get(i);
+            String name = string(resource.get("name"), true);
+            if (name != null && byName.putIfAbsent(name, resource) != null) {
+                violation(resource.get("name"), "repeats the name '" + name + "'; names must be unique");
+            }
+            object(resource.get("properties"));
+        }
+        return byName;
+    }
+
+    private Field dataset(Field references, Map<String, Field> datasets) {
+        if (!references.node().isArray() || references.node().size() != 1) {
+            violation(references, "must hold exactly one DatasetReference");
+            return null;
+        }
+        return resolve(references.get(0), "DatasetReference", datasets, "/datasets");
+    }
+
+    private Field linkedService(Field reference, Map<String, Field> linkedServices) {
+        return object(reference) == null ? null
+                : resolve(reference, "LinkedServiceReference", linkedServices, "/linkedServices");
+    }
+
+    private Field resolve(Field reference, String referenceType, Map<String, Field> pool, String poolPointer) {
+        if (reference.get("type").present()) {
+            oneOf(reference.get("type"), Set.of(referenceType));
+        }
+        if (reference.get("parameters").node().size() > 0) {
+            violation(reference.get("parameters"), "parameters are not supported yet");
+        }
+        String name = string(reference.get("referenceName"), true);
+        if (name == null) {
+            return null;
+        }
+        Field resource = pool.get(name);
+        if (resource == null) {
+            violation(reference.get("referenceName"), "names '" + name + "', which is not in " + poolPointer);
+        }
+        return resource;
+    }
+
+    // ---- values ---------------------------------------------------------------------------------------------
+
+    private Field object(Field field) {
+        if (!field.node().isObject()) {
+            violation(field, field.present() ? "must be an object" : "is required");
+            return null;
+        }
+        return field;
+    }
+
+    private boolean oneOf(Field field, Set<String> supported) {
+        String value = string(field, true);
+        if (value != null && !supported.contains(value)) {
+            violation(field, "'" + value + "' is not supported; supported: " + String.join(", ",
+                    new TreeSet<>(supported)));
+            return false;
+        }
+        return value != null;
+    }
+
+    /**
+     * A literal string, a number given as text, or the {@code value} of a {@code SecureString}. Expressions are
+     * refused here, so an unresolved {@code @...} never reaches the database as text.
+     */
+    private String string(Field field, boolean required) {
+        String text = literal(field, required);
+        if (text == null || !text.startsWith("@") && !text.contains("@{")) {
+            return text;
+        }
+        if (text.startsWith("@@")) {
+            return text.substring(1);
+        }
+        violation(field, "is an expression; expressions are not supported yet");
+        return null;
+    }
+
+    /** A secret is taken literally: a password may well start with {@code @}. */
+    private Secret secret(Field field, boolean required) {
+        String text = literal(field, required);
+        return text == null ? null : new Secret(text);
+    }
+
+    private String literal(Field field, boolean required) {
+        JsonNode node = field.node();
+        if (!field.present()) {
+            if (required) {
+                violation(field, "is required");
+            }
+            return null;
+        }
+        if (node.isObject()) {
+            String type = node.path("type").asText("");
+            switch (type) {
+                case "SecureString" -> {
+                    return literal(field.get("value"), true);
+                }
+                case "Expression" -> violation(field, "expressions are not supported yet");
+                case "AzureKeyVaultSecret" -> violation(field, "Key Vault references are not supported yet");
+                default -> violation(field, "must be a string or a SecureString object");
+            }
+            return null;
+        }
+        if (node.isNumber() || node.isBoolean()) {
+            return node.asText();
+        }
+        if (!node.isTextual()) {
+            violation(field, "must be a string");
+            return null;
+        }
+        return node.textValue();
+    }
+
+    private OptionalLong integer(Field field, long min, long max) {
+        String text = string(field, false);
+        if (text == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            long value = Long.parseLong(text.trim());
+            if (value >= min && value <= max) {
+                return OptionalLong.of(value);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        violation(field, "must be a whole number from " + min + (max == Long.MAX_VALUE ? " up" : " to " + max));
+        return OptionalLong.empty();
+    }
+
+    private boolean bool(Field field, boolean fallback) {
+        String text = string(field, false);
+        if (text == null) {
+            return fallback;
+        }
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> {
+                violation(field, "must be true or false");
+                yield fallback;
+            }
+        };
+    }
+
+    private void violation(Field field, String reason) {
+        violations.add(new Violation(field.pointer(), reason));
+    }
+}

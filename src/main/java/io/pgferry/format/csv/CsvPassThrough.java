@@ -1,0 +1,84 @@
+package io.pgferry.format.csv;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+
+import io.pgferry.contract.DelimitedTextFormat;
+import io.pgferry.format.RowOutput;
+import io.pgferry.source.postgres.CopyOutReader;
+
+/**
+ * DelimitedText written by PostgreSQL itself: the dataset's delimiter, quote, escape, NULL text and header become
+ * {@code COPY ... (FORMAT csv)} options, and each row's bytes pass through unparsed. Only the row terminator is
+ * rewritten (PostgreSQL ends rows with {@code \n}; ADF writes {@code \r\n} by default). Line breaks inside quoted
+ * values stay as they are.
+ *
+ * <p>
+ * PostgreSQL quotes a value only when it must (it holds the delimiter, quote or a line break, or equals the NULL
+ * text), doubles or escapes quotes inside it, and writes SQL NULL unquoted but an empty string as {@code ""}, so NULL
+ * and empty stay distinct.
+ */
+public final class CsvPassThrough {
+    public static final String CONTENT_TYPE = "text/csv";
+
+    private final DelimitedTextFormat format;
+    private final byte[] rowDelimiter;
+
+    public CsvPassThrough(DelimitedTextFormat format) {
+        this.format = requireNonNull(format, "format is null");
+        this.rowDelimiter = format.rowDelimiter().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The COPY that renders {@code selectSql} in this format. */
+    public String copySql(String selectSql) {
+        return "COPY (" + selectSql + ") TO STDOUT WITH (FORMAT csv"
+                + ", DELIMITER " + literal(String.valueOf(format.columnDelimiter()))
+                + ", QUOTE " + literal(String.valueOf(format.quoteChar()))
+                + ", ESCAPE " + literal(String.valueOf(format.escapeChar()))
+                + ", NULL " + literal(format.nullValue())
+                + ", HEADER " + format.firstRowAsHeader() + ")";
+    }
+
+    /**
+     * Reads the header line PostgreSQL sends first (even for an empty result) when the format has one.
+     *
+     * @return the header with this format's row terminator, or no bytes
+     */
+    public byte[] readHeader(CopyOutReader rows) throws SQLException {
+        if (!format.firstRowAsHeader()) {
+            return new byte[0];
+        }
+        byte[] line = rows.next();
+        byte[] header = new byte[line.length - 1 + rowDelimiter.length];
+        System.arraycopy(line, 0, header, 0, line.length - 1);
+        System.arraycopy(rowDelimiter, 0, header, line.length - 1, rowDelimiter.length);
+        return header;
+    }
+
+    /**
+     * Writes the next row to {@code out}.
+     *
+     * @return false when there are no more rows
+     */
+    public boolean copyRow(CopyOutReader rows, RowOutput out) throws SQLException {
+        byte[] row = rows.next();
+        if (row == null) {
+            return false;
+        }
+        if (rowDelimiter.length == 1 && rowDelimiter[0] == '\n') {
+            out.write(row, 0, row.length);
+        } else {
+            out.write(row, 0, row.length - 1);
+            out.write(rowDelimiter, 0, rowDelimiter.length);
+        }
+        out.endRow();
+        return true;
+    }
+
+    /** An escape-string literal: backslash and quote are escaped, whatever standard_conforming_strings says. */
+    private static String literal(String value) {
+        return "E'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+}

@@ -1,0 +1,74 @@
+package io.pgferry.http;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.pgferry.contract.CopyException;
+import io.pgferry.contract.ErrorResponse;
+import io.pgferry.contract.FailureType;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Gives failed requests ADF-style error bodies and the right status. Funqy fails bare (400 when it cannot parse the
+ * body, 500 when the function throws); this failure handler runs first and answers with the {@link CopyException}'s
+ * status and {@link ErrorResponse}, a {@code MalformedJson} 400, or a 500 that says no more than that.
+ */
+@ApplicationScoped
+public class ErrorResponses {
+    private static final Logger LOG = Logger.getLogger(ErrorResponses.class);
+
+    @Inject
+    ObjectMapper mapper;
+
+    void install(@Observes Router router) {
+        router.route().failureHandler(this::handle);
+    }
+
+    private void handle(RoutingContext context) {
+        if (context.response().ended()) {
+            return;
+        }
+        Throwable failure = context.failure();
+        CopyException copyFailure = find(failure);
+        if (copyFailure != null) {
+            respond(context, copyFailure.httpStatus(), copyFailure.error());
+        } else if (failure == null && context.statusCode() == 400) {
+            respond(context, 400, new ErrorResponse("MalformedJson",
+                    "The request body is not valid JSON.", FailureType.UserError, null, List.of()));
+        } else if (failure == null) {
+            context.next();
+        } else {
+            LOG.error("unexpected failure", failure);
+            respond(context, 500, new ErrorResponse("InternalError",
+                    "pgferry failed unexpectedly; the function log has the details.", FailureType.SystemError, null,
+                    List.of()));
+        }
+    }
+
+    private static CopyException find(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof CopyException copyException) {
+                return copyException;
+            }
+        }
+        return null;
+    }
+
+    private void respond(RoutingContext context, int status, ErrorResponse error) {
+        try {
+            context.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                    .end(mapper.writeValueAsString(error));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write an error body", e);
+        }
+    }
+}

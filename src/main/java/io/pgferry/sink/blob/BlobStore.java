@@ -1,0 +1,62 @@
+package io.pgferry.sink.blob;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.azure.core.http.HttpClient;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
+
+import io.pgferry.contract.BlobSink;
+import io.pgferry.contract.CopyException;
+
+/**
+ * Opens Blob Storage sinks. One HTTP client (and its connection pool) serves every copy of a warm instance; each
+ * copy gets its own {@link BlobTarget} with its own upload threads.
+ */
+@ApplicationScoped
+public class BlobStore {
+    /** A few quick tries: a copy that cannot reach its sink should fail in seconds, not minutes. */
+    private static final RequestRetryOptions RETRIES = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 3,
+            Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofSeconds(5), null);
+
+    private final HttpClient httpClient = HttpClient.createDefault();
+
+    /**
+     * Why the connection string cannot be used, without quoting it; empty when it parses. Nothing is contacted.
+     */
+    public static Optional<String> connectionStringProblem(String connectionString) {
+        try {
+            new BlobServiceClientBuilder().connectionString(connectionString);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of("is not a usable Azure Storage connection string: it needs DefaultEndpointsProtocol,"
+                    + " AccountName and AccountKey (and BlobEndpoint for an emulator), or UseDevelopmentStorage=true");
+        }
+    }
+
+    /**
+     * Connects to the sink's container, creating it when missing, as ADF does.
+     *
+     * @throws CopyException when the account refuses or cannot be reached
+     */
+    public BlobTarget open(BlobSink sink, String runId) {
+        String containerName = sink.location().container();
+        try {
+            BlobContainerClient container = new BlobServiceClientBuilder()
+                    .connectionString(sink.connectionString().reveal())
+                    .httpClient(httpClient)
+                    .retryOptions(RETRIES)
+                    .buildClient()
+                    .getBlobContainerClient(containerName);
+            container.createIfNotExists();
+            return new BlobTarget(container, sink, runId);
+        } catch (RuntimeException e) {
+            throw BlobErrors.translate(e, containerName);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.pgferry.sink.blob;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+import com.azure.core.util.Context;
+import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
+import com.azure.storage.blob.specialized.BlockBlobClient;
+
+/**
+ * One output blob, written as uncommitted blocks. Nothing is visible under its name until {@link #commit} writes the
+ * block list; a copy that fails before that leaves the previous blob (if any) untouched, and the staged blocks are
+ * discarded by the service.
+ */
+final class StagedBlob {
+    private final BlockBlobClient client;
+    private final BlockUploader uploader;
+    private final String blockIdPrefix;
+    private final List<String> blockIds = new ArrayList<>();
+    private final List<Future<?>> pending = new ArrayList<>();
+    private byte[] current;
+    private int position;
+    private long bytes;
+    private long rows;
+
+    /** @param blockIdPrefix the same length for every blob of a copy, unique to the copy */
+    StagedBlob(BlockBlobClient client, BlockUploader uploader, String blockIdPrefix) {
+        this.client = client;
+        this.uploader = uploader;
+        this.blockIdPrefix = blockIdPrefix;
+    }
+
+    void write(byte[] source, int offset, int length) {
+        while (length > 0) {
+            if (current == null) {
+                current = uploader.buffer();
+            }
+            int n = Math.min(length, current.length - position);
+            System.arraycopy(source, offset, current, position, n);
+            position += n;
+            offset += n;
+            length -= n;
+            bytes += n;
+            if (position == current.length) {
+                stageCurrent();
+            }
+        }
+    }
+
+    void endRow() {
+        rows++;
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    String name() {
+        return client.getBlobName();
+    }
+
+    /** Stages what is buffered and waits until every block of this blob is on the server. */
+    void finish() {
+        if (current != null && position == 0) {
+            uploader.release(current);
+            current = null;
+        }
+        stageCurrent();
+        pending.forEach(StagedBlob::await);
+        pending.clear();
+    }
+
+    /** Makes the blob visible with the staged blocks, in order. Call after {@link #finish()}. */
+    void commit(BlobHttpHeaders headers, Map<String, String> metadata) {
+        client.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(blockIds).setHeaders(headers)
+                .setMetadata(metadata), null, Context.NONE);
+    }
+
+    private void stageCurrent() {
+        if (current == null) {
+            return;
+        }
+        // Surface a failed upload now rather than after the whole chunk has been read.
+        pending.removeIf(upload -> upload.isDone() && await(upload));
+        String blockId = Base64.getEncoder().encodeToString(
+                String.format("%s-%06d", blockIdPrefix, blockIds.size()).getBytes(StandardCharsets.US_ASCII));
+        blockIds.add(blockId);
+        pending.add(uploader.stage(client, blockId, current, position));
+        current = null;
+        position = 0;
+    }
+
+    /** Waits for an upload and rethrows its failure as it was thrown; true once it has succeeded. */
+    private static boolean await(Future<?> upload) {
+        try {
+            upload.get();
+            return true;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause
+                    : new IllegalStateException("block upload failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a block upload", e);
+        }
+    }
+}

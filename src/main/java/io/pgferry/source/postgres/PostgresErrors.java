@@ -1,0 +1,54 @@
+package io.pgferry.source.postgres;
+
+import java.sql.SQLException;
+
+import org.postgresql.util.PSQLException;
+
+import io.pgferry.contract.CopyException;
+import io.pgferry.contract.PostgresConnection;
+
+/**
+ * PostgreSQL failures as the caller sees them, classified by SQLState class (Debezium and pgjdbc do the same) rather
+ * than by message text. Messages carry the server's own message and the target {@code host:port/database}, which hold
+ * no password.
+ */
+public final class PostgresErrors {
+    private PostgresErrors() {
+    }
+
+    public static CopyException translate(SQLException failure, PostgresConnection target) {
+        String state = failure.getSQLState() == null ? "" : failure.getSQLState();
+        String where = " (PostgreSQL " + target.describe() + ", SQLSTATE " + (state.isEmpty() ? "none" : state) + ")";
+        String message = serverMessage(failure) + where;
+        if (state.startsWith("28")) {
+            return CopyException.userError("SourceAuthenticationFailed", message, failure);
+        }
+        if (state.equals("3D000")) {
+            return CopyException.userError("SourceDatabaseNotFound", message, failure);
+        }
+        if (state.equals("42P01") || state.equals("3F000")) {
+            return CopyException.userError("SourceObjectNotFound", message, failure);
+        }
+        if (state.equals("42501")) {
+            return CopyException.userError("SourcePermissionDenied", message, failure);
+        }
+        if (state.equals("25006")) {
+            return CopyException.userError("SourceQueryNotReadOnly",
+                    "the source query must only read: " + message, failure);
+        }
+        if (state.startsWith("42") || state.startsWith("22") || state.startsWith("0A")) {
+            return CopyException.userError("SourceQueryFailed", message, failure);
+        }
+        if (state.startsWith("08")) {
+            return CopyException.systemError("SourceUnreachable", message, failure);
+        }
+        return CopyException.systemError("SourceFailed", message, failure);
+    }
+
+    private static String serverMessage(SQLException failure) {
+        if (failure instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+            return psql.getServerErrorMessage().getMessage();
+        }
+        return failure.getMessage();
+    }
+}

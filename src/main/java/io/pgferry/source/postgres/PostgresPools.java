@@ -1,0 +1,116 @@
+package io.pgferry.source.postgres;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
+import io.agroal.api.security.NamePrincipal;
+import io.agroal.api.security.SimplePassword;
+import io.pgferry.contract.PostgresConnection;
+
+/**
+ * A small Agroal pool per distinct PostgreSQL linked service, so a warm instance reuses connections across copies.
+ * Pools hold no connection when idle (idle connections close after {@link #IDLE_CONNECTION}), and a pool unused for
+ * {@link #IDLE_POOL} is closed altogether.
+ */
+@ApplicationScoped
+public class PostgresPools {
+    private static final Logger LOG = Logger.getLogger(PostgresPools.class);
+    static final int MAX_CONNECTIONS_PER_POOL = 4;
+    static final Duration IDLE_CONNECTION = Duration.ofSeconds(60);
+    static final Duration IDLE_POOL = Duration.ofMinutes(10);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+
+    private final Map<PostgresConnection, Pool> pools = new ConcurrentHashMap<>();
+
+    private record Pool(AgroalDataSource dataSource, long lastUsedNanos) {
+    }
+
+    /**
+     * A pooled connection; closing it returns it to the pool.
+     *
+     * @throws SQLException as the driver reports it: the caller classifies it with {@link PostgresErrors}
+     */
+    public Connection connection(PostgresConnection target) throws SQLException {
+        closeIdlePools();
+        Pool pool;
+        try {
+            pool = pools.compute(target, (key, existing) -> {
+                try {
+                    return new Pool(existing == null ? create(key) : existing.dataSource(), System.nanoTime());
+                } catch (SQLException e) {
+                    throw new PoolCreationException(e);
+                }
+            });
+        } catch (PoolCreationException e) {
+            throw e.getCause();
+        }
+        return pool.dataSource().getConnection();
+    }
+
+    private static AgroalDataSource create(PostgresConnection target) throws SQLException {
+        String url = "jdbc:postgresql://" + target.host() + ":" + target.port() + "/";
+        AgroalDataSourceConfigurationSupplier config = new AgroalDataSourceConfigurationSupplier()
+                .metricsEnabled(true)
+                .connectionPoolConfiguration(pool -> pool
+                        .minSize(0)
+                        .initialSize(0)
+                        .maxSize(MAX_CONNECTIONS_PER_POOL)
+                        .acquisitionTimeout(CONNECT_TIMEOUT.multipliedBy(2))
+                        .reapTimeout(IDLE_CONNECTION)
+                        .connectionFactoryConfiguration(factory -> factory
+                                .connectionProviderClass(org.postgresql.Driver.class)
+                                .jdbcUrl(url)
+                                .principal(new NamePrincipal(target.user()))
+                                .credential(new SimplePassword(target.password().reveal()))
+                                .jdbcProperty("PGDBNAME", target.database())
+                                .jdbcProperty("ApplicationName", "pgferry")
+                                .jdbcProperty("sslmode", target.sslMode().pgjdbcValue())
+                                .jdbcProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()))
+                                .jdbcProperty("loginTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()))
+                                .jdbcProperty("tcpKeepAlive", "true")));
+        return AgroalDataSource.from(config);
+    }
+
+    private void closeIdlePools() {
+        long now = System.nanoTime();
+        pools.forEach((key, pool) -> {
+            boolean idle = now - pool.lastUsedNanos() > IDLE_POOL.toNanos()
+                    && pool.dataSource().getMetrics().activeCount() == 0;
+            // remove(key, pool) fails when another copy took the pool meanwhile (compute stored a new record).
+            if (idle && pools.remove(key, pool)) {
+                LOG.debugf("closing idle pool for %s", key.describe());
+                pool.dataSource().close();
+            }
+        });
+    }
+
+    @PreDestroy
+    void closeAll() {
+        pools.values().forEach(pool -> pool.dataSource().close());
+        pools.clear();
+    }
+
+    /** Carries a pool-creation failure out of {@code compute}. */
+    static final class PoolCreationException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PoolCreationException(SQLException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized SQLException getCause() {
+            return (SQLException) super.getCause();
+        }
+    }
+}

@@ -1,0 +1,371 @@
+package io.pgferry.function;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.azure.core.util.BinaryData;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.ListBlobsOptions;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.pgferry.testing.CsvReader;
+import io.pgferry.testing.Payloads;
+import io.pgferry.testing.Tables;
+import io.pgferry.testing.TestingAzurite;
+import io.pgferry.testing.TestingPostgres;
+import io.pgferry.testing.TestingServers;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+
+/**
+ * The copy function end to end over HTTP, against a real PostgreSQL and a real Azurite, with every output read back
+ * by DuckDB. Subclasses run it in-process and against the packaged application.
+ */
+abstract class BaseCopyFunction {
+    private static final List<String> MIXED_COLUMNS = List.of("id", "name", "amount", "ratio", "flag", "born", "seen",
+            "doc", "tags", "note");
+    private static final String DUCKDB_DEFAULTS = "header=true, delim=',', quote='\"', escape='\\', nullstr=''";
+
+    final TestingPostgres postgres = TestingServers.postgres();
+    final TestingAzurite azurite = TestingServers.azurite();
+
+    @TempDir
+    Path downloads;
+
+    @Test
+    void copiesAMixedTypeTableIntoChunksEveryCellIntact() throws Exception {
+        String table = mixedTable(2500);
+        String container = uniqueContainer();
+
+        ValidatableResponse response = post(payload(table, container)).statusCode(200)
+                .body("rowsRead", equalTo(2500))
+                .body("rowsCopied", equalTo(2500))
+                .body("filesWritten", equalTo(3))
+                .body("errors.size()", equalTo(0))
+                .body("executionDetails[0].status", equalTo("Succeeded"))
+                .body("executionDetails[0].source.type", equalTo("PostgreSql"))
+                .body("blobs.name", equalTo(List.of("exports/orders/orders_00000.csv",
+                        "exports/orders/orders_00001.csv", "exports/orders/orders_00002.csv")))
+                .body("blobs.rows", equalTo(List.of(1000, 1000, 500)));
+
+        List<Path> files = download(container, "exports/orders/");
+        assertThat(files).hasSize(3);
+        long written = 0;
+        for (Path file : files) {
+            byte[] bytes = Files.readAllBytes(file);
+            written += bytes.length;
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            assertThat(text).startsWith(String.join(",", MIXED_COLUMNS) + "\r\n").endsWith("\r\n");
+            assertThat(CsvReader.header(file, DUCKDB_DEFAULTS)).isEqualTo(MIXED_COLUMNS);
+        }
+        response.body("dataWritten", equalTo((int) written));
+        assertThat(CsvReader.read(files, DUCKDB_DEFAULTS, "id"))
+                .isEqualTo(Tables.postgresText(postgres, table, MIXED_COLUMNS, "id"));
+    }
+
+    @Test
+    void honoursDelimiterQuoteEscapeNullTextAndRowDelimiter() throws Exception {
+        String table = mixedTable(300);
+        String container = uniqueContainer();
+        ObjectNode payload = payload(table, container);
+        ObjectNode format = csvDataset(payload);
+        format.put("columnDelimiter", ";").put("quoteChar", "'").put("escapeChar", "'").put("nullValue", "NULL")
+                .put("rowDelimiter", "\n").put("firstRowAsHeader", false);
+        formatSettings(payload).remove("maxRowsPerFile");
+
+        post(payload).statusCode(200).body("filesWritten", equalTo(1))
+                .body("blobs[0].name", equalTo("exports/orders/orders_00000.csv"));
+
+        List<Path> files = download(container, "exports/orders/");
+        String text = Files.readString(files.get(0));
+        assertThat(text).doesNotContain("\r\n").contains(";NULL;");
+        List<List<String>> expected = Tables.postgresText(postgres, table, MIXED_COLUMNS, "id");
+        String columns = "columns={" + String.join(", ", MIXED_COLUMNS.stream().map(c -> "'" + c + "': 'VARCHAR'")
+                .toList()) + "}";
+        assertThat(CsvReader.read(files, "header=false, delim=';', quote='''', escape='''', nullstr='NULL', "
+                + columns, "id")).isEqualTo(expected);
+    }
+
+    @Test
+    void readsAQuotedMixedCaseTableInBothNotations() throws Exception {
+        String schema = "Sales" + suffix();
+        postgres.execute("CREATE SCHEMA \"" + schema + "\"",
+                "CREATE TABLE \"" + schema + "\".\"Order Lines\" (\"Id\" int, \"Item\" text)",
+                "INSERT INTO \"" + schema + "\".\"Order Lines\" VALUES (1, 'pen'), (2, 'ink')");
+        for (String tableName : List.of("\"" + schema + "\".\"Order Lines\"", schema + ".Order Lines")) {
+            String container = uniqueContainer();
+            post(payload(tableName, container)).statusCode(200).body("rowsCopied", equalTo(2));
+            List<Path> files = download(container, "exports/orders/");
+            assertThat(CsvReader.read(files, DUCKDB_DEFAULTS, "Id"))
+                    .isEqualTo(List.of(List.of("1", "pen"), List.of("2", "ink")));
+        }
+    }
+
+    @Test
+    void sourceQueryOverridesTheTableAndAnEmptyResultStillWritesOneFile() throws Exception {
+        String container = uniqueContainer();
+        ObjectNode payload = payload("no_such_table", container);
+        source(payload).put("query", "SELECT 1 AS one WHERE false;");
+        post(payload).statusCode(200).body("rowsCopied", equalTo(0)).body("filesWritten", equalTo(1));
+        List<Path> files = download(container, "exports/orders/");
+        assertThat(Files.readString(files.get(0))).isEqualTo("one\r\n");
+    }
+
+    @Test
+    void malformedJsonIsA400() {
+        given().contentType(ContentType.JSON).body("{\"activity\": ").post("/copy").then().statusCode(400)
+                .contentType(ContentType.JSON)
+                .body("errorCode", equalTo("MalformedJson"))
+                .body("failureType", equalTo("UserError"));
+    }
+
+    @Test
+    void everyInvalidFieldIsReportedAtOnceByPointerAndNothingIsWritten() {
+        String container = uniqueContainer();
+        ObjectNode payload = payload("t", container);
+        payload.withObject("/activity/inputs/0").put("referenceName", "Missing");
+        payload.withObject("/datasets/1/properties").put("type", "Xml");
+        formatSettings(payload).put("maxRowsPerFile", 0);
+        source(payload).put("query", "@pipeline().parameters.query");
+
+        post(payload).statusCode(400)
+                .body("errorCode", equalTo("InvalidPayload"))
+                .body("failureType", equalTo("UserError"))
+                .body("details.pointer", equalTo(List.of("/activity/inputs/0/referenceName",
+                        "/activity/typeProperties/source/query", "/datasets/1/properties/type",
+                        "/activity/typeProperties/sink/formatSettings/maxRowsPerFile")))
+                .body("details[0].reason", containsString("'Missing'"))
+                .body("details[2].reason", containsString("supported: DelimitedText"));
+        assertNothingWritten(container);
+    }
+
+    @Test
+    void anExpressionIsRefusedNotSentToTheDatabase() {
+        String container = uniqueContainer();
+        ObjectNode payload = payload("t", container);
+        source(payload).put("query", "@concat('SELECT ', '1')");
+        post(payload).statusCode(400)
+                .body("details.pointer", equalTo(List.of("/activity/typeProperties/source/query")))
+                .body("details[0].reason", containsString("expression"));
+        assertNothingWritten(container);
+    }
+
+    @Test
+    void aBadConnectionStringNamesTheKeyButNotItsValue() {
+        String container = uniqueContainer();
+        ObjectNode payload = payload("t", container);
+        postgresLinkedService(payload).put("connectionString",
+                postgres.odbcConnectionString() + ";Colour=s3cr3t-looking-value");
+        post(payload).statusCode(400)
+                .body("details.pointer", equalTo(List.of("/linkedServices/0/properties/typeProperties/connectionString")))
+                .body("details[0].reason", containsString("'colour'"))
+                .body(not(containsString("s3cr3t-looking-value")))
+                .body(not(containsString(postgres.password())));
+        assertNothingWritten(container);
+    }
+
+    @Test
+    void wrongPasswordIsAnAuthenticationErrorWithoutThePassword() {
+        String container = uniqueContainer();
+        ObjectNode payload = payload(mixedTable(10), container);
+        String wrong = "Wrong-" + UUID.randomUUID();
+        postgresLinkedService(payload).put("connectionString",
+                postgres.odbcConnectionString().replace(postgres.password(), wrong));
+        post(payload).statusCode(400)
+                .body("errorCode", equalTo("SourceAuthenticationFailed"))
+                .body("failureType", equalTo("UserError"))
+                .body("target", equalTo("CopyOrders"))
+                .body("message", containsString("password authentication failed"))
+                .body(not(containsString(wrong)));
+        assertNothingWritten(container);
+    }
+
+    @Test
+    void aMissingTableIsNamedAndNothingIsWritten() {
+        String container = uniqueContainer();
+        post(payload("public.no_such_table", container)).statusCode(400)
+                .body("errorCode", equalTo("SourceObjectNotFound"))
+                .body("message", containsString("no_such_table"));
+        assertNothingWritten(container);
+    }
+
+    @Test
+    void anUnreachableServerIsARetryableSystemError() {
+        String container = uniqueContainer();
+        ObjectNode payload = payload("t", container);
+        postgresLinkedService(payload).put("connectionString", postgres.odbcConnectionString()
+                .replace("Port=" + postgres.port(), "Port=" + closedPort()));
+        post(payload).statusCode(502)
+                .body("errorCode", equalTo("SourceUnreachable"))
+                .body("failureType", equalTo("SystemError"));
+        assertNothingWritten(container);
+    }
+
+    @Test
+    void aWrongAccountKeyIsASinkAuthenticationErrorWithoutTheKey() {
+        String container = uniqueContainer();
+        ObjectNode payload = payload(mixedTable(10), container);
+        String wrongKey = java.util.Base64.getEncoder().encodeToString(UUID.randomUUID().toString().getBytes(
+                StandardCharsets.US_ASCII));
+        blobLinkedService(payload).put("connectionString", azurite.connectionString(wrongKey));
+        post(payload).statusCode(400)
+                .body("errorCode", equalTo("SinkAuthenticationFailed"))
+                .body("message", containsString(container))
+                .body(not(containsString(wrongKey)));
+        assertNothingWritten(container);
+    }
+
+    @Test
+    void aQueryThatWritesIsRefusedByTheReadOnlyTransaction() {
+        String sequence = "seq_" + suffix();
+        postgres.execute("CREATE SEQUENCE " + sequence);
+        String container = uniqueContainer();
+        ObjectNode payload = payload("t", container);
+        source(payload).put("query", "SELECT nextval('" + sequence + "')");
+        post(payload).statusCode(400).body("errorCode", equalTo("SourceQueryNotReadOnly"));
+        assertNothingWritten(container);
+    }
+
+    @Test
+    void aFailureMidStreamCommitsNoChunkAndKeepsThePreviousFiles() throws Exception {
+        String container = uniqueContainer();
+        ObjectNode payload = payload("t", container);
+        source(payload).put("query", "SELECT i FROM generate_series(1, 3000) i");
+        post(payload).statusCode(200).body("filesWritten", equalTo(3));
+        List<Path> before = download(container, "exports/orders/");
+
+        source(payload).put("query", "SELECT i, 1 / (i - 2500) AS boom FROM generate_series(1, 3000) i");
+        post(payload).statusCode(400).body("errorCode", equalTo("SourceQueryFailed"))
+                .body("message", containsString("division by zero"));
+
+        List<Path> after = download(container, "exports/orders/");
+        assertThat(after).hasSameSizeAs(before);
+        for (int i = 0; i < before.size(); i++) {
+            assertThat(Files.readString(after.get(i))).isEqualTo(Files.readString(before.get(i)))
+                    .doesNotContain("boom");
+        }
+    }
+
+    @Test
+    void theLogTellsOfEveryCopyButNeverItsSecrets() throws Exception {
+        String container = uniqueContainer();
+        ObjectNode payload = payload(mixedTable(3), container);
+        String runId = post(payload).statusCode(200).extract().path("runId");
+        String wrongKey = java.util.Base64.getEncoder().encodeToString(("key-" + suffix()).getBytes(
+                StandardCharsets.US_ASCII));
+        blobLinkedService(payload).put("connectionString", azurite.connectionString(wrongKey));
+        post(payload).statusCode(400);
+
+        String log = Files.readString(logFile());
+        assertThat(log).contains(runId).contains("SinkAuthenticationFailed")
+                .doesNotContain(postgres.password()).doesNotContain(TestingAzurite.KEY).doesNotContain(wrongKey);
+    }
+
+    /** The log file of the application under test. */
+    abstract Path logFile();
+
+    // ---- fixtures ---------------------------------------------------------------------------------------------
+
+    /** A table of every value shape CSV must carry: delimiters, quotes, escapes, line breaks, NULL and ''. */
+    String mixedTable(int rows) {
+        String table = "mixed_" + suffix();
+        postgres.execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text, amount numeric(12,2),"
+                + " ratio double precision, flag boolean, born date, seen timestamptz, doc jsonb, tags int[],"
+                + " note varchar(40))",
+                "INSERT INTO " + table + " SELECT i,"
+                        + " CASE WHEN i % 7 = 0 THEN '' WHEN i % 5 = 0 THEN NULL"
+                        + "  ELSE 'name ' || i || E', \"quoted\"\\nline two \\\\ back ünïcødé ✓' END,"
+                        + " CASE WHEN i % 11 = 0 THEN NULL ELSE (i * 1.25 - 1000)::numeric(12,2) END,"
+                        + " CASE WHEN i % 13 = 0 THEN 'NaN'::float8 ELSE i / 3.0 END,"
+                        + " CASE WHEN i % 3 = 0 THEN NULL ELSE i % 2 = 0 END,"
+                        + " DATE '2000-01-01' + i,"
+                        + " TIMESTAMPTZ '2024-03-10 01:30:00+02' + i * INTERVAL '17 minutes 3.5 seconds',"
+                        + " jsonb_build_object('id', i, 'text', 'a,b \"c\"', 'nested', jsonb_build_array(i, null)),"
+                        + " ARRAY[i, NULL, -i],"
+                        + " CASE WHEN i % 4 = 0 THEN 'NULL' WHEN i % 6 = 0 THEN ' padded ' ELSE 'n' || i END"
+                        + " FROM generate_series(1, " + rows + ") i");
+        return table;
+    }
+
+    ObjectNode payload(String table, String container) {
+        return Payloads.load("valid/table-to-csv-chunks.json", Map.of("TABLE", table, "CONTAINER", container,
+                "PG_CONNECTION", postgres.odbcConnectionString(), "BLOB_CONNECTION", azurite.connectionString()));
+    }
+
+    static ObjectNode source(ObjectNode payload) {
+        return payload.withObject("/activity/typeProperties/source");
+    }
+
+    static ObjectNode formatSettings(ObjectNode payload) {
+        return payload.withObject("/activity/typeProperties/sink/formatSettings");
+    }
+
+    static ObjectNode csvDataset(ObjectNode payload) {
+        return payload.withObject("/datasets/1/properties/typeProperties");
+    }
+
+    static ObjectNode postgresLinkedService(ObjectNode payload) {
+        return payload.withObject("/linkedServices/0/properties/typeProperties");
+    }
+
+    static ObjectNode blobLinkedService(ObjectNode payload) {
+        return payload.withObject("/linkedServices/1/properties/typeProperties");
+    }
+
+    static ValidatableResponse post(ObjectNode payload) {
+        return given().contentType(ContentType.JSON).body(payload.toString()).post("/copy").then()
+                .contentType(ContentType.JSON);
+    }
+
+    List<Path> download(String container, String prefix) throws IOException {
+        BlobContainerClient client = azurite.container(container);
+        List<Path> files = new ArrayList<>();
+        for (BlobItem item : client.listBlobs(new ListBlobsOptions().setPrefix(prefix), null)) {
+            BinaryData content = client.getBlobClient(item.getName()).downloadContent();
+            Path file = downloads.resolve(container + "-" + item.getName().replace('/', '_'));
+            Files.write(file, content.toBytes());
+            files.add(file);
+        }
+        return files;
+    }
+
+    void assertNothingWritten(String container) {
+        BlobContainerClient client = azurite.container(container);
+        if (client.exists()) {
+            assertThat(client.listBlobs()).isEmpty();
+        }
+    }
+
+    static String uniqueContainer() {
+        return "t-" + suffix();
+    }
+
+    static String suffix() {
+        return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    static int closedPort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

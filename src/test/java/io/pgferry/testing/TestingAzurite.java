@@ -1,0 +1,76 @@
+package io.pgferry.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+
+/**
+ * A throwaway Azurite blob service (the version pinned in {@code package.json}, installed with {@code npm ci} when
+ * {@code node_modules} lacks it) on a free port, keeping its data in a temporary directory that {@link #close()}
+ * deletes.
+ */
+public final class TestingAzurite implements AutoCloseable {
+    /** Azurite's documented development account. */
+    public static final String ACCOUNT = "devstoreaccount1";
+    public static final String KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private final Process process;
+    private final Path directory;
+    private final int port;
+
+    private TestingAzurite(Process process, Path directory, int port) {
+        this.process = process;
+        this.directory = directory;
+        this.port = port;
+    }
+
+    public static TestingAzurite start() {
+        Path project = Path.of("").toAbsolutePath();
+        Path azurite = project.resolve("node_modules/.bin/azurite-blob");
+        if (!Files.isExecutable(azurite)) {
+            Processes.run(List.of("npm", "ci", "--no-audit", "--no-fund"), project);
+        }
+        try {
+            Path directory = Files.createTempDirectory("pgferry-azurite-");
+            int port = Processes.freePort();
+            Path log = directory.resolve("azurite.log");
+            Process process = new ProcessBuilder(azurite.toString(), "--blobHost", "127.0.0.1", "--blobPort",
+                    Integer.toString(port), "--location", directory.toString(), "--skipApiVersionCheck", "--silent")
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Processes.awaitPort(port, Duration.ofSeconds(60), process, log);
+            return new TestingAzurite(process, directory, port);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start Azurite from " + azurite, e);
+        }
+    }
+
+    public String connectionString() {
+        return connectionString(KEY);
+    }
+
+    /** The connection string with another account key, which Azurite refuses. */
+    public String connectionString(String accountKey) {
+        return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + accountKey
+                + ";BlobEndpoint=http://127.0.0.1:" + port + "/" + ACCOUNT + ";";
+    }
+
+    public BlobServiceClient client() {
+        return new BlobServiceClientBuilder().connectionString(connectionString()).buildClient();
+    }
+
+    public BlobContainerClient container(String name) {
+        return client().getBlobContainerClient(name);
+    }
+
+    @Override
+    public void close() {
+        Processes.stop(process);
+        Processes.deleteRecursively(directory);
+    }
+}

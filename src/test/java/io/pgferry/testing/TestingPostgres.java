@@ -1,0 +1,143 @@
+package io.pgferry.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A throwaway PostgreSQL server: {@code initdb} into a temporary directory, password (SCRAM) authentication on
+ * 127.0.0.1 and a free port, started as the {@code postgres} OS user when the build runs as root (PostgreSQL refuses
+ * root). {@link #close()} stops it and deletes its files. The binaries come from {@code PGFERRY_PG_BIN}, or the newest
+ * {@code /usr/lib/postgresql/<version>/bin}.
+ */
+public final class TestingPostgres implements AutoCloseable {
+    public static final String USER = "pgferry";
+    public static final String DATABASE = "pgferry";
+
+    private final Path bin;
+    private final Path directory;
+    private final int port;
+    private final String password = "pw-" + UUID.randomUUID();
+
+    private TestingPostgres(Path bin, Path directory, int port) {
+        this.bin = bin;
+        this.directory = directory;
+        this.port = port;
+    }
+
+    public static TestingPostgres start() {
+        Path bin = binaries();
+        try {
+            Path directory = Files.createTempDirectory("pgferry-pg-");
+            TestingPostgres server = new TestingPostgres(bin, directory, Processes.freePort());
+            server.initAndStart();
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start PostgreSQL from " + bin, e);
+        }
+    }
+
+    private void initAndStart() throws IOException {
+        Path passwordFile = directory.resolve("password");
+        Files.writeString(passwordFile, password + "\n", StandardCharsets.UTF_8);
+        if (Processes.isRoot()) {
+            Processes.run(List.of("chown", "-R", "postgres:postgres", directory.toString()), directory);
+        }
+        Path data = directory.resolve("data");
+        asServerUser(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER,
+                "--pwfile=" + passwordFile, "-A", "scram-sha-256", "-E", "UTF8", "--no-locale", "--no-sync"));
+        asServerUser(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
+                directory.resolve("server.log").toString(), "-w", "-t", "60", "-o",
+                "-p " + port + " -k " + directory + " -c listen_addresses=127.0.0.1 -c fsync=off"
+                        + " -c full_page_writes=off -c synchronous_commit=off",
+                "start"));
+        try (Connection connection = connect("postgres"); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + DATABASE);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the test database", e);
+        }
+    }
+
+    private void asServerUser(List<String> command) {
+        List<String> full = new ArrayList<>();
+        if (Processes.isRoot()) {
+            full.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        full.addAll(command);
+        Processes.run(full, directory);
+    }
+
+    private static Path binaries() {
+        String configured = System.getenv("PGFERRY_PG_BIN");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+            return versions.map(v -> v.resolve("bin"))
+                    .filter(b -> Files.isExecutable(b.resolve("initdb")))
+                    .max(Comparator.comparingInt(b -> Integer.parseInt(b.getParent().getFileName().toString())))
+                    .orElseThrow(() -> new IllegalStateException("no /usr/lib/postgresql/<version>/bin/initdb;"
+                            + " install postgresql or set PGFERRY_PG_BIN"));
+        } catch (IOException e) {
+            throw new IllegalStateException("no PostgreSQL server binaries under /usr/lib/postgresql;"
+                    + " install postgresql or set PGFERRY_PG_BIN", e);
+        }
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    /** The ADF {@code PostgreSql} connection string for the test database. */
+    public String odbcConnectionString() {
+        return "Server=" + host() + ";Port=" + port + ";Database=" + DATABASE + ";UID=" + USER + ";Password="
+                + password;
+    }
+
+    public Connection connect() throws SQLException {
+        return connect(DATABASE);
+    }
+
+    private Connection connect(String database) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://" + host() + ":" + port + "/" + database, USER,
+                password);
+    }
+
+    public void execute(String... statements) {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("test SQL failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            asServerUser(List.of(bin.resolve("pg_ctl").toString(), "-D", directory.resolve("data").toString(),
+                    "-m", "immediate", "-w", "stop"));
+        } finally {
+            Processes.deleteRecursively(directory);
+        }
+    }
+}

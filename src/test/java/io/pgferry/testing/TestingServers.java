@@ -1,0 +1,30 @@
+package io.pgferry.testing;
+
+/**
+ * One PostgreSQL and one Azurite per test JVM, started on first use and stopped when the JVM exits. Tests keep apart
+ * by using unique table and container names.
+ */
+public final class TestingServers {
+    private TestingServers() {
+    }
+
+    public static TestingPostgres postgres() {
+        return Holder.POSTGRES;
+    }
+
+    public static TestingAzurite azurite() {
+        return Holder.AZURITE;
+    }
+
+    private static final class Holder {
+        static final TestingPostgres POSTGRES = TestingPostgres.start();
+        static final TestingAzurite AZURITE = TestingAzurite.start();
+
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                AZURITE.close();
+                POSTGRES.close();
+            }, "pgferry-test-servers-stop"));
+        }
+    }
+}
