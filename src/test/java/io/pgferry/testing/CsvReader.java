@@ -2,12 +2,14 @@ package io.pgferry.testing;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
+
+import org.duckdb.DuckDBDriver;
 
 /**
  * Reads delimited files back with DuckDB, an independent CSV reader, every column as text; SQL NULL stays null and
@@ -30,16 +32,21 @@ public final class CsvReader {
         String sql = "SELECT * FROM read_csv(" + list + ", " + options
                 + ", all_varchar=true, allow_quoted_nulls=false) ORDER BY CAST(" + orderBy
                 + " AS BIGINT)";
-        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+        try (Connection duck = duckdb();
                 Statement statement = duck.createStatement();
                 ResultSet rows = statement.executeQuery(sql)) {
             return Tables.rows(rows);
         }
     }
 
+    /** DuckDB's driver asked for directly: DriverManager may not see it from the test's class loader. */
+    private static Connection duckdb() throws SQLException {
+        return new DuckDBDriver().connect("jdbc:duckdb:", new Properties());
+    }
+
     /** Column names as DuckDB read them from the header. */
     public static List<String> header(Path file, String options) throws SQLException {
-        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+        try (Connection duck = duckdb();
                 Statement statement = duck.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT * FROM read_csv('" + file + "', " + options
                         + ", all_varchar=true) LIMIT 0")) {

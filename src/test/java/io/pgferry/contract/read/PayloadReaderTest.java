@@ -1,0 +1,116 @@
+package io.pgferry.contract.read;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.pgferry.contract.CopyException;
+import io.pgferry.contract.CopyJob;
+import io.pgferry.contract.SslMode;
+import io.pgferry.contract.Violation;
+import io.pgferry.sink.blob.BlobStore;
+import io.pgferry.testing.Payloads;
+
+class PayloadReaderTest {
+    private static final String BLOB = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+            + "AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;";
+
+    @Test
+    void resolvesReferencesAndAppliesAdfDefaults() {
+        CopyJob job = read(valid("Server=db;Database=shop;UID=ana;Password=@pw;EM=1;VSC=1"));
+
+        assertThat(job.activityName()).isEqualTo("CopyOrders");
+        assertThat(job.source().connection().describe()).isEqualTo("db:5432/shop");
+        assertThat(job.source().connection().password().reveal()).isEqualTo("@pw");
+        assertThat(job.source().connection().sslMode()).isEqualTo(SslMode.VERIFY_FULL);
+        assertThat(job.source().selectSql()).isEqualTo("SELECT * FROM \"Sales\".\"Orders\"");
+        assertThat(job.sink().location().folderPath()).isEqualTo("exports/orders");
+        assertThat(job.sink().format().rowDelimiter()).isEqualTo("\r\n");
+        assertThat(job.sink().format().nullValue()).isEmpty();
+        assertThat(job.sink().naming().fileNamePrefix()).isEqualTo("orders");
+        assertThat(job.sink().naming().maxRowsPerFile()).isEqualTo(OptionalLong.of(1000));
+        assertThat(job.sink().blocks().blockSizeBytes()).isEqualTo(PayloadReader.DEFAULT_BLOCK_SIZE_MB << 20);
+        assertThat(job.toString()).doesNotContain("@pw").doesNotContain("a2V5");
+    }
+
+    @Test
+    void takesTheOlderSeparateFieldPayloadAndAQuotedPort() {
+        ObjectNode payload = valid("unused");
+        ObjectNode settings = payload.withObject("/linkedServices/0/properties/typeProperties");
+        settings.removeAll();
+        settings.put("server", "db").put("port", "6543").put("database", "shop").put("username", "ana");
+        settings.putObject("password").put("type", "SecureString").put("value", "pw");
+
+        assertThat(read(payload).source().connection().describe()).isEqualTo("db:6543/shop");
+    }
+
+    @Test
+    void aDatasetFileNameWithoutChunkingNamesTheOneBlob() {
+        ObjectNode payload = valid("Server=db;Database=shop;UID=ana;Password=pw");
+        payload.withObject("/datasets/1/properties/typeProperties/location").put("fileName", "all.txt");
+        payload.withObject("/activity/typeProperties/sink/formatSettings").remove(List.of("maxRowsPerFile",
+                "fileNamePrefix", "fileExtension"));
+
+        CopyJob job = read(payload);
+        assertThat(job.sink().location().fileName()).isEqualTo(Optional.of("all.txt"));
+        assertThat(job.sink().naming().fileExtension()).isEqualTo(".txt");
+        assertThat(job.sink().naming().maxRowsPerFile()).isEmpty();
+    }
+
+    /** Each case breaks a valid payload in one way and names the pointers the answer must list. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "no-activity.json|/activity",
+            "bad-references.json|/linkedServices/2/name /activity/inputs/0/referenceName",
+            "wrong-types.json|/activity/type /activity/typeProperties/source/type /linkedServices/0/properties/type",
+            "bad-csv-settings.json|/datasets/1/properties/typeProperties/location/container"
+                    + " /datasets/1/properties/typeProperties/columnDelimiter"
+                    + " /datasets/1/properties/typeProperties/rowDelimiter"
+                    + " /datasets/1/properties/typeProperties/compressionCodec"
+                    + " /activity/typeProperties/sink/formatSettings/fileExtension",
+            "bad-connection-string.json|/linkedServices/0/properties/typeProperties/connectionString"
+                    + " /linkedServices/0/properties/typeProperties/connectionString"
+                    + " /linkedServices/1/properties/typeProperties/connectionString",
+            "unsupported-features.json|/activity/typeProperties/enableStaging"
+                    + " /activity/typeProperties/translator/mappings"
+                    + " /activity/typeProperties/sink/storeSettings/blockSizeInMB" })
+    void reportsEveryViolationByPointer(String file, String pointers) {
+        ObjectNode payload = Payloads.load("invalid/" + file, Map.of("BLOB_CONNECTION", BLOB));
+
+        CopyException failure = catchThrowableOfType(CopyException.class, () -> read(payload));
+
+        assertThat(failure.httpStatus()).isEqualTo(400);
+        assertThat(failure.error().details()).extracting(Violation::pointer)
+                .containsExactly(pointers.split(" "));
+    }
+
+    @Test
+    void aBodyThatIsNotAnObjectIsOneViolationAtTheRoot() throws Exception {
+        CopyException failure = catchThrowableOfType(CopyException.class,
+                () -> read((ObjectNode) null));
+        assertThat(failure.error().details()).extracting(Violation::pointer).containsExactly("");
+        assertThat(catchThrowableOfType(CopyException.class,
+                () -> new PayloadReader(BlobStore::connectionStringProblem).read(new ObjectMapper().readTree("[]")))
+                .error().details()).hasSize(1);
+    }
+
+    private static ObjectNode valid(String postgresConnectionString) {
+        return Payloads.load("valid/table-to-csv-chunks.json", Map.of("TABLE", "Sales.Orders", "CONTAINER",
+                "exports", "PG_CONNECTION", postgresConnectionString, "BLOB_CONNECTION", BLOB));
+    }
+
+    private static CopyJob read(ObjectNode payload) {
+        return new PayloadReader(BlobStore::connectionStringProblem).read(payload);
+    }
+}
