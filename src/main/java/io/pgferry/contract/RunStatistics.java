@@ -8,7 +8,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * A successful copy's output, shaped like ADF's copy-activity output (sizes in bytes, durations in whole seconds,
  * {@code throughput} in KB/s of data read). Beyond ADF: {@code runId}, which also tags every blob's metadata, and
- * {@code blobs}, the committed blobs with rows and bytes each.
+ * {@code files}, the committed files with rows and bytes each.
  */
 @RegisterForReflection
 public record RunStatistics(
@@ -26,13 +26,13 @@ public record RunStatistics(
         List<ExecutionDetail> executionDetails,
         Map<String, String> dataConsistencyVerification,
         String runId,
-        List<WrittenBlob> blobs) {
+        List<WrittenFile> files) {
 
     public RunStatistics {
         errors = List.copyOf(errors);
         executionDetails = List.copyOf(executionDetails);
         dataConsistencyVerification = Map.copyOf(dataConsistencyVerification);
-        blobs = List.copyOf(blobs);
+        files = List.copyOf(files);
     }
 
     /** One copy execution: ADF's {@code executionDetails[]} element. */

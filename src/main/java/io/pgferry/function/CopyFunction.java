@@ -4,10 +4,13 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.pgferry.config.FileServerConfig;
 import io.pgferry.contract.RunStatistics;
 import io.pgferry.contract.read.PayloadReader;
+import io.pgferry.contract.read.StoreChecks;
 import io.pgferry.run.CopyRunner;
 import io.pgferry.sink.blob.BlobStore;
+import io.pgferry.sink.file.FileServerStore;
 import io.quarkus.funqy.Funq;
 
 /**
@@ -19,8 +22,13 @@ public class CopyFunction {
     @Inject
     CopyRunner runner;
 
+    @Inject
+    FileServerConfig fileServer;
+
     @Funq("copy")
     public RunStatistics copy(JsonNode request) {
-        return runner.run(new PayloadReader(BlobStore::connectionStringProblem).read(request));
+        StoreChecks checks = new StoreChecks(BlobStore::connectionStringProblem,
+                host -> FileServerStore.rootProblem(host, fileServer.allowedRoots()));
+        return runner.run(new PayloadReader(checks).read(request));
     }
 }

@@ -14,20 +14,21 @@ import org.jboss.logging.Logger;
 
 import io.pgferry.contract.CopyException;
 import io.pgferry.contract.CopyJob;
+import io.pgferry.contract.FileSink;
 import io.pgferry.contract.PostgresConnection;
 import io.pgferry.contract.RunStatistics;
-import io.pgferry.contract.WrittenBlob;
-import io.pgferry.format.RowOutput;
+import io.pgferry.contract.WrittenFile;
 import io.pgferry.format.csv.CsvPassThrough;
-import io.pgferry.sink.blob.BlobStore;
-import io.pgferry.sink.blob.BlobTarget;
+import io.pgferry.sink.ChunkStore;
+import io.pgferry.sink.RollingWriter;
+import io.pgferry.sink.Sinks;
 import io.pgferry.source.postgres.CopyOutReader;
 import io.pgferry.source.postgres.PostgresErrors;
 import io.pgferry.source.postgres.PostgresPools;
 
 /**
- * Runs a copy: one pooled connection in a READ ONLY transaction, rows streamed from {@code COPY} into staged blob
- * blocks, every chunk committed at the end. Whatever fails, nothing becomes visible in the sink and the error names
+ * Runs a copy: one pooled connection in a READ ONLY transaction, rows streamed from {@code COPY} into the sink's
+ * chunks, every chunk committed at the end. Whatever fails, nothing becomes visible in the sink and the error names
  * the resource at fault.
  */
 @ApplicationScoped
@@ -35,12 +36,12 @@ public class CopyRunner {
     private static final Logger LOG = Logger.getLogger(CopyRunner.class);
 
     private final PostgresPools pools;
-    private final BlobStore blobStore;
+    private final Sinks sinks;
 
     @Inject
-    CopyRunner(PostgresPools pools, BlobStore blobStore) {
+    CopyRunner(PostgresPools pools, Sinks sinks) {
         this.pools = pools;
-        this.blobStore = blobStore;
+        this.sinks = sinks;
     }
 
     /**
@@ -85,12 +86,13 @@ public class CopyRunner {
 
     private RunStatistics transfer(CopyJob job, String runId, RunTimer timer, Connection connection,
             CsvPassThrough csv) throws SQLException {
-        try (BlobTarget target = blobStore.open(job.sink(), runId)) {
-            long rows = 0;
-            long bytesRead;
-            List<WrittenBlob> written;
-            try (CopyOutReader reader = CopyOutReader.start(connection, csv.copySql(job.source().selectSql()))) {
-                RowOutput output = target.output(csv.readHeader(reader), CsvPassThrough.CONTENT_TYPE);
+        FileSink sink = job.sink();
+        try (ChunkStore store = sinks.open(sink, runId);
+                CopyOutReader reader = CopyOutReader.start(connection, csv.copySql(job.source().selectSql()))) {
+            RollingWriter output = new RollingWriter(store, sink.location(), sink.naming(), csv.readHeader(reader),
+                    CsvPassThrough.CONTENT_TYPE);
+            try {
+                long rows = 0;
                 if (csv.copyRow(reader, output)) {
                     timer.firstByte();
                     rows++;
@@ -99,14 +101,15 @@ public class CopyRunner {
                     }
                 }
                 timer.readDone();
-                bytesRead = reader.bytesRead();
-                written = target.commit();
-            } catch (CopyException e) {
+                List<WrittenFile> written = output.commit();
+                return timer.statistics(runId, rows, reader.bytesRead(), written, sink);
+            } catch (SQLException | RuntimeException e) {
+                output.discard();
+                if (e instanceof RuntimeException failure) {
+                    throw store.translate(failure);
+                }
                 throw e;
-            } catch (RuntimeException e) {
-                throw target.translate(e);
             }
-            return timer.statistics(runId, rows, bytesRead, written, job.sink().blocks().maxConcurrentConnections());
         }
     }
 }

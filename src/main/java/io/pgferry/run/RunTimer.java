@@ -15,7 +15,9 @@ import io.pgferry.contract.RunStatistics.Stage;
 import io.pgferry.contract.RunStatistics.Transfer;
 import io.pgferry.contract.RunStatistics.TransferDetails;
 import io.pgferry.contract.RunStatistics.Writing;
-import io.pgferry.contract.WrittenBlob;
+import io.pgferry.contract.FileSink;
+import io.pgferry.contract.SinkStore;
+import io.pgferry.contract.WrittenFile;
 
 /**
  * The moments of one copy, and the ADF-shaped statistics built from them. Reading and writing overlap (blocks upload
@@ -25,7 +27,6 @@ final class RunTimer {
     private static final DateTimeFormatter ADF_TIMESTAMP = DateTimeFormatter
             .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'").withZone(ZoneOffset.UTC);
     private static final String SOURCE_TYPE = "PostgreSql";
-    private static final String SINK_TYPE = "AzureBlobStorage";
 
     private final Instant start;
     private final long startNanos;
@@ -52,21 +53,24 @@ final class RunTimer {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    RunStatistics statistics(String runId, long rows, long bytesRead, List<WrittenBlob> blobs, int uploadThreads) {
+    RunStatistics statistics(String runId, long rows, long bytesRead, List<WrittenFile> files, FileSink sink) {
         long endNanos = System.nanoTime();
         long duration = seconds(endNanos - startNanos);
         long timeToFirstByte = seconds(firstByteNanos - startNanos);
         double exactSeconds = Math.max(endNanos - startNanos, 1_000_000) / 1e9;
         double throughput = Math.round(bytesRead / 1024.0 / exactSeconds * 1000) / 1000.0;
-        long bytesWritten = blobs.stream().mapToLong(WrittenBlob::bytes).sum();
+        long bytesWritten = files.stream().mapToLong(WrittenFile::bytes).sum();
+        String sinkType = sink.store().type();
+        int sinkConnections = sink.store() instanceof SinkStore.BlobStorage ? sink.blocks().maxConcurrentConnections()
+                : 1;
         ExecutionDetail detail = new ExecutionDetail(new RunStatistics.Store(SOURCE_TYPE),
-                new RunStatistics.Store(SINK_TYPE), "Succeeded", ADF_TIMESTAMP.format(start), duration, 1,
+                new RunStatistics.Store(sinkType), "Succeeded", ADF_TIMESTAMP.format(start), duration, 1,
                 new Profile(new Stage("Completed", 0), new Transfer("Completed", duration,
                         new TransferDetails(new Reading(SOURCE_TYPE, seconds(readDoneNanos - startNanos),
-                                timeToFirstByte), new Writing(SINK_TYPE, duration)))),
+                                timeToFirstByte), new Writing(sinkType, duration)))),
                 new DetailedDurations(0, timeToFirstByte, duration));
-        return new RunStatistics(bytesRead, bytesWritten, blobs.size(), 1, uploadThreads, rows, rows, duration,
-                throughput, List.of(), 1, List.of(detail), Map.of("VerificationResult", "NotVerified"), runId, blobs);
+        return new RunStatistics(bytesRead, bytesWritten, files.size(), 1, sinkConnections, rows, rows, duration,
+                throughput, List.of(), 1, List.of(detail), Map.of("VerificationResult", "NotVerified"), runId, files);
     }
 
     private static long seconds(long nanos) {

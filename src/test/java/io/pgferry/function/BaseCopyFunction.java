@@ -39,9 +39,9 @@ import io.restassured.response.ValidatableResponse;
  * by DuckDB. Subclasses run it in-process and against the packaged application.
  */
 abstract class BaseCopyFunction {
-    private static final List<String> MIXED_COLUMNS = List.of("id", "name", "amount", "ratio", "flag", "born", "seen",
+    static final List<String> MIXED_COLUMNS = List.of("id", "name", "amount", "ratio", "flag", "born", "seen",
             "doc", "tags", "note");
-    private static final String DUCKDB_DEFAULTS = "header=true, delim=',', quote='\"', escape='\\', nullstr=''";
+    static final String DUCKDB_DEFAULTS = "header=true, delim=',', quote='\"', escape='\\', nullstr=''";
 
     final TestingPostgres postgres = TestingServers.postgres();
     final TestingAzurite azurite = TestingServers.azurite();
@@ -61,9 +61,9 @@ abstract class BaseCopyFunction {
                 .body("errors.size()", equalTo(0))
                 .body("executionDetails[0].status", equalTo("Succeeded"))
                 .body("executionDetails[0].source.type", equalTo("PostgreSql"))
-                .body("blobs.name", equalTo(List.of("exports/orders/orders_00000.csv",
-                        "exports/orders/orders_00001.csv", "exports/orders/orders_00002.csv")))
-                .body("blobs.rows", equalTo(List.of(1000, 1000, 500)));
+                .body("files.path", equalTo(List.of(container + "/exports/orders/orders_00000.csv",
+                        container + "/exports/orders/orders_00001.csv", container + "/exports/orders/orders_00002.csv")))
+                .body("files.rows", equalTo(List.of(1000, 1000, 500)));
 
         List<Path> files = download(container, "exports/orders/");
         assertThat(files).hasSize(3);
@@ -91,7 +91,7 @@ abstract class BaseCopyFunction {
         formatSettings(payload).remove("maxRowsPerFile");
 
         post(payload).statusCode(200).body("filesWritten", equalTo(1))
-                .body("blobs[0].name", equalTo("exports/orders/orders_00000.csv"));
+                .body("files[0].path", equalTo(container + "/exports/orders/orders_00000.csv"));
 
         List<Path> files = download(container, "exports/orders/");
         String text = Files.readString(files.get(0));

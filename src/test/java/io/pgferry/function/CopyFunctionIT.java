@@ -1,8 +1,81 @@
 package io.pgferry.function;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.pgferry.testing.CsvReader;
+import io.pgferry.testing.Tables;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** The end-to-end suite against the application running in the test JVM. */
+/**
+ * The end-to-end suite against the application running in the test JVM, plus the {@code FileServer} sink, which the
+ * test profile allows under {@code java.io.tmpdir}.
+ */
 @QuarkusTest
 class CopyFunctionIT extends BaseCopyFunction {
+
+    @Test
+    void writesChunksToAFileServerFolderAndLeavesNoTemporaryFiles() throws Exception {
+        String table = mixedTable(2500);
+        Path root = downloads.resolve("share");
+        Files.createDirectories(root);
+
+        post(toFileServer(payload(table, "unused"), root)).statusCode(200)
+                .body("filesWritten", equalTo(3))
+                .body("executionDetails[0].sink.type", equalTo("FileServer"))
+                .body("files.path", equalTo(List.of(root + "/exports/orders/orders_00000.csv",
+                        root + "/exports/orders/orders_00001.csv", root + "/exports/orders/orders_00002.csv")));
+
+        List<Path> files = listFiles(root.resolve("exports/orders"));
+        assertThat(files).extracting(f -> f.getFileName().toString())
+                .containsExactly("orders_00000.csv", "orders_00001.csv", "orders_00002.csv");
+        assertThat(CsvReader.read(files, DUCKDB_DEFAULTS, "id"))
+                .isEqualTo(Tables.postgresText(postgres, table, MIXED_COLUMNS, "id"));
+    }
+
+    @Test
+    void aFailedCopyToAFileServerLeavesNeitherFilesNorTemporaryFiles() throws Exception {
+        Path root = downloads.resolve("share");
+        Files.createDirectories(root);
+        ObjectNode payload = toFileServer(payload("t", "unused"), root);
+        source(payload).put("query", "SELECT i, 1 / (i - 2500) AS boom FROM generate_series(1, 3000) i");
+
+        post(payload).statusCode(400).body("errorCode", equalTo("SourceQueryFailed"));
+
+        assertThat(listFiles(root.resolve("exports/orders"))).isEmpty();
+    }
+
+    @Test
+    void aFileServerFolderOutsideTheAllowedRootsIsRefused() {
+        post(toFileServer(payload("t", "unused"), Path.of("/etc"))).statusCode(400)
+                .body("details.pointer", equalTo(List.of("/linkedServices/1/properties/typeProperties/host")));
+    }
+
+    private static ObjectNode toFileServer(ObjectNode payload, Path root) {
+        ObjectNode linkedService = payload.withObject("/linkedServices/1/properties");
+        linkedService.put("type", "FileServer");
+        linkedService.putObject("typeProperties").put("host", root.toString());
+        ObjectNode location = payload.withObject("/datasets/1/properties/typeProperties/location");
+        location.put("type", "FileServerLocation").remove("container");
+        payload.withObject("/activity/typeProperties/sink/storeSettings").put("type", "FileServerWriteSettings");
+        return payload;
+    }
+
+    private static List<Path> listFiles(Path folder) throws Exception {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.sorted().toList();
+        }
+    }
 }

@@ -1,5 +1,8 @@
 package io.pgferry.contract.read;
 
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,21 +12,21 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.pgferry.contract.BlobLocation;
-import io.pgferry.contract.BlobSink;
 import io.pgferry.contract.BlockSettings;
 import io.pgferry.contract.CopyException;
 import io.pgferry.contract.CopyJob;
 import io.pgferry.contract.DelimitedTextFormat;
+import io.pgferry.contract.FileLocation;
 import io.pgferry.contract.FileNaming;
+import io.pgferry.contract.FileSink;
 import io.pgferry.contract.PostgresConnection;
 import io.pgferry.contract.PostgresSource;
 import io.pgferry.contract.Secret;
+import io.pgferry.contract.SinkStore;
 import io.pgferry.contract.SslMode;
 import io.pgferry.contract.TableName;
 import io.pgferry.contract.Violation;
@@ -46,14 +49,10 @@ public final class PayloadReader {
             "user", "username", "password", "pwd", "encryptionmethod", "em", "validateservercertificate", "vsc");
 
     private final List<Violation> violations = new ArrayList<>();
-    private final Function<String, Optional<String>> blobConnectionStringCheck;
+    private final StoreChecks checks;
 
-    /**
-     * @param blobConnectionStringCheck tells why a Blob Storage connection string is unusable (without quoting it),
-     *        or empty when it is fine
-     */
-    public PayloadReader(Function<String, Optional<String>> blobConnectionStringCheck) {
-        this.blobConnectionStringCheck = blobConnectionStringCheck;
+    public PayloadReader(StoreChecks checks) {
+        this.checks = requireNonNull(checks, "checks is null");
     }
 
     /**
@@ -77,7 +76,7 @@ public final class PayloadReader {
         Field inputDataset = dataset(activity.get("inputs"), datasets);
         Field outputDataset = dataset(activity.get("outputs"), datasets);
         PostgresSource source = null;
-        BlobSink sink = null;
+        FileSink sink = null;
         if (typeProperties != null) {
             rejectUnsupportedActivitySettings(typeProperties);
             Field sourceSettings = object(typeProperties.get("source"));
@@ -257,7 +256,7 @@ public final class PayloadReader {
     // ---- sink -----------------------------------------------------------------------------------------------
 
     /** @param dataset null when the output reference did not resolve: the sink settings are checked anyway */
-    private BlobSink sink(Field dataset, Field settings, Map<String, Field> linkedServices) {
+    private FileSink sink(Field dataset, Field settings, Map<String, Field> linkedServices) {
         oneOf(settings.get("type"), Set.of("DelimitedTextSink"));
         BlockSettings blocks = blockSettings(settings.get("storeSettings"));
         if (dataset == null) {
@@ -266,24 +265,54 @@ public final class PayloadReader {
         Field properties = dataset.get("properties");
         boolean delimitedText = oneOf(properties.get("type"), Set.of("DelimitedText"));
         Field linkedService = linkedService(properties.get("linkedServiceName"), linkedServices);
-        Secret connectionString = linkedService == null ? null : blobConnectionString(linkedService);
         Field typeProperties = properties.get("typeProperties");
-        BlobLocation location = location(object(typeProperties.get("location")));
+        Field locationField = object(typeProperties.get("location"));
+        SinkStore store = linkedService == null || locationField == null ? null
+                : sinkStore(linkedService, locationField, settings.get("storeSettings"));
+        FileLocation location = locationField == null ? null : location(locationField);
         DelimitedTextFormat format = delimitedTextFormat(typeProperties);
         FileNaming naming = fileNaming(settings.get("formatSettings"), location);
-        if (!delimitedText || connectionString == null || location == null || format == null || naming == null
-                || blocks == null) {
+        if (!delimitedText || store == null || location == null || format == null || naming == null) {
             return null;
         }
-        return new BlobSink(connectionString, location, format, naming, blocks);
+        return new FileSink(store, location, format, naming, blocks);
     }
 
-    private Secret blobConnectionString(Field linkedService) {
+    /** The sink's store; the dataset location and store settings must be of the linked service's kind. */
+    private SinkStore sinkStore(Field linkedService, Field location, Field storeSettings) {
         Field properties = linkedService.get("properties");
-        if (!oneOf(properties.get("type"), Set.of("AzureBlobStorage", "AzureStorage"))) {
+        if (!oneOf(properties.get("type"), Set.of("AzureBlobStorage", "AzureStorage", "FileServer"))) {
             return null;
         }
         Field settings = properties.get("typeProperties");
+        boolean fileServer = properties.get("type").node().asText().equals("FileServer");
+        if (location.get("type").present()) {
+            oneOf(location.get("type"), Set.of(fileServer ? "FileServerLocation" : "AzureBlobStorageLocation"));
+        }
+        if (storeSettings.get("type").present()) {
+            oneOf(storeSettings.get("type"), Set.of(fileServer ? "FileServerWriteSettings"
+                    : "AzureBlobStorageWriteSettings"));
+        }
+        return fileServer ? fileServer(settings) : blobStorage(settings, location);
+    }
+
+    private SinkStore.FileServer fileServer(Field settings) {
+        for (String credential : List.of("userId", "password")) {
+            if (settings.get(credential).present()) {
+                violation(settings.get(credential), "is not supported: pgferry writes to a folder of the function"
+                        + " host (a local disk or a mounted share); remove it");
+            }
+        }
+        String host = string(settings.get("host"), true);
+        if (host == null) {
+            return null;
+        }
+        Optional<String> problem = checks.fileServerRoot().apply(host);
+        problem.ifPresent(reason -> violation(settings.get("host"), reason));
+        return problem.isPresent() ? null : new SinkStore.FileServer(Path.of(host).normalize());
+    }
+
+    private SinkStore.BlobStorage blobStorage(Field settings, Field location) {
         for (String unsupported : List.of("sasUri", "serviceEndpoint", "accountKey", "sasToken")) {
             if (settings.get(unsupported).present()) {
                 violation(settings.get(unsupported), "is not supported yet; use connectionString with an account key");
@@ -292,18 +321,8 @@ public final class PayloadReader {
         }
         Secret connectionString = secret(settings.get("connectionString"), true);
         if (connectionString != null) {
-            blobConnectionStringCheck.apply(connectionString.reveal())
+            checks.blobConnectionString().apply(connectionString.reveal())
                     .ifPresent(reason -> violation(settings.get("connectionString"), reason));
-        }
-        return connectionString;
-    }
-
-    private BlobLocation location(Field location) {
-        if (location == null) {
-            return null;
-        }
-        if (location.get("type").present()) {
-            oneOf(location.get("type"), Set.of("AzureBlobStorageLocation"));
         }
         String container = string(location.get("container"), true);
         if (container != null && !CONTAINER_NAME.matcher(container).matches()) {
@@ -311,13 +330,21 @@ public final class PayloadReader {
                     + " starting and ending with a letter or digit");
             container = null;
         }
+        return connectionString == null || container == null ? null
+                : new SinkStore.BlobStorage(connectionString, container);
+    }
+
+    private FileLocation location(Field location) {
         String folderPath = Optional.ofNullable(string(location.get("folderPath"), false))
                 .map(p -> p.replaceAll("^/+|/+$", "")).orElse("");
+        if (List.of(folderPath.split("/")).contains("..")) {
+            violation(location.get("folderPath"), "must not contain '..'");
+        }
         Optional<String> fileName = Optional.ofNullable(string(location.get("fileName"), false))
                 .filter(n -> !n.isEmpty());
-        fileName.filter(n -> n.contains("/"))
-                .ifPresent(n -> violation(location.get("fileName"), "must not contain '/'; put folders in folderPath"));
-        return container == null ? null : new BlobLocation(container, folderPath, fileName);
+        fileName.filter(n -> n.contains("/") || n.equals(".."))
+                .ifPresent(n -> violation(location.get("fileName"), "must be a plain name; put folders in folderPath"));
+        return new FileLocation(folderPath, fileName);
     }
 
     private DelimitedTextFormat delimitedTextFormat(Field settings) {
@@ -365,7 +392,7 @@ public final class PayloadReader {
         return text.charAt(0);
     }
 
-    private FileNaming fileNaming(Field formatSettings, BlobLocation location) {
+    private FileNaming fileNaming(Field formatSettings, FileLocation location) {
         int before = violations.size();
         if (formatSettings.present()) {
             object(formatSettings);
@@ -396,9 +423,6 @@ public final class PayloadReader {
     }
 
     private BlockSettings blockSettings(Field storeSettings) {
-        if (storeSettings.present() && storeSettings.get("type").present()) {
-            oneOf(storeSettings.get("type"), Set.of("AzureBlobStorageWriteSettings"));
-        }
         if (storeSettings.get("metadata").node().isArray() && !storeSettings.get("metadata").node().isEmpty()) {
             violation(storeSettings.get("metadata"), "blob metadata is not supported yet");
         }

@@ -11,12 +11,14 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 
-import io.pgferry.contract.BlobSink;
+import io.pgferry.contract.BlockSettings;
 import io.pgferry.contract.CopyException;
+import io.pgferry.contract.SinkStore;
+import io.pgferry.sink.ChunkStore;
 
 /**
  * Opens Blob Storage sinks. One HTTP client (and its connection pool) serves every copy of a warm instance; each
- * copy gets its own {@link BlobTarget} with its own upload threads.
+ * copy gets its own {@link BlobChunkStore} with its own upload threads.
  */
 @ApplicationScoped
 public class BlobStore {
@@ -44,17 +46,17 @@ public class BlobStore {
      *
      * @throws CopyException when the account refuses or cannot be reached
      */
-    public BlobTarget open(BlobSink sink, String runId) {
-        String containerName = sink.location().container();
+    public ChunkStore open(SinkStore.BlobStorage store, BlockSettings blocks, String runId) {
+        String containerName = store.container();
         try {
             BlobContainerClient container = new BlobServiceClientBuilder()
-                    .connectionString(sink.connectionString().reveal())
+                    .connectionString(store.connectionString().reveal())
                     .httpClient(httpClient)
                     .retryOptions(RETRIES)
                     .buildClient()
                     .getBlobContainerClient(containerName);
             container.createIfNotExists();
-            return new BlobTarget(container, sink, runId);
+            return new BlobChunkStore(container, blocks, runId);
         } catch (RuntimeException e) {
             throw BlobErrors.translate(e, containerName);
         }

@@ -13,30 +13,37 @@ import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 
+import io.pgferry.sink.Chunk;
+
 /**
- * One output blob, written as uncommitted blocks. Nothing is visible under its name until {@link #commit} writes the
- * block list; a copy that fails before that leaves the previous blob (if any) untouched, and the staged blocks are
- * discarded by the service.
+ * One output blob, written as uncommitted blocks. Nothing is visible under its name until {@link #commit()} writes the
+ * block list; a copy that fails before that leaves the previous blob (if any) untouched, and the service discards the
+ * staged blocks (after a week at most), so {@link #discard()} has nothing to delete.
  */
-final class StagedBlob {
+final class StagedBlob implements Chunk {
     private final BlockBlobClient client;
     private final BlockUploader uploader;
     private final String blockIdPrefix;
+    private final BlobHttpHeaders headers;
+    private final Map<String, String> metadata;
     private final List<String> blockIds = new ArrayList<>();
     private final List<Future<?>> pending = new ArrayList<>();
     private byte[] current;
     private int position;
     private long bytes;
-    private long rows;
 
     /** @param blockIdPrefix the same length for every blob of a copy, unique to the copy */
-    StagedBlob(BlockBlobClient client, BlockUploader uploader, String blockIdPrefix) {
+    StagedBlob(BlockBlobClient client, BlockUploader uploader, String blockIdPrefix, BlobHttpHeaders headers,
+            Map<String, String> metadata) {
         this.client = client;
         this.uploader = uploader;
         this.blockIdPrefix = blockIdPrefix;
+        this.headers = headers;
+        this.metadata = metadata;
     }
 
-    void write(byte[] source, int offset, int length) {
+    @Override
+    public void write(byte[] source, int offset, int length) {
         while (length > 0) {
             if (current == null) {
                 current = uploader.buffer();
@@ -53,24 +60,19 @@ final class StagedBlob {
         }
     }
 
-    void endRow() {
-        rows++;
-    }
-
-    long rows() {
-        return rows;
-    }
-
-    long bytes() {
+    @Override
+    public long bytes() {
         return bytes;
     }
 
-    String name() {
-        return client.getBlobName();
+    @Override
+    public String path() {
+        return client.getContainerName() + "/" + client.getBlobName();
     }
 
     /** Stages what is buffered and waits until every block of this blob is on the server. */
-    void finish() {
+    @Override
+    public void finish() {
         if (current != null && position == 0) {
             uploader.release(current);
             current = null;
@@ -80,10 +82,20 @@ final class StagedBlob {
         pending.clear();
     }
 
-    /** Makes the blob visible with the staged blocks, in order. Call after {@link #finish()}. */
-    void commit(BlobHttpHeaders headers, Map<String, String> metadata) {
+    /** Makes the blob visible with the staged blocks, in order. */
+    @Override
+    public void commit() {
         client.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(blockIds).setHeaders(headers)
                 .setMetadata(metadata), null, Context.NONE);
+    }
+
+    /** Hands back the buffer being filled; staged blocks expire on the service. */
+    @Override
+    public void discard() {
+        if (current != null) {
+            uploader.release(current);
+            current = null;
+        }
     }
 
     private void stageCurrent() {

@@ -3,6 +3,7 @@ package io.pgferry.contract.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,9 +21,12 @@ import io.pgferry.contract.CopyJob;
 import io.pgferry.contract.SslMode;
 import io.pgferry.contract.Violation;
 import io.pgferry.sink.blob.BlobStore;
+import io.pgferry.sink.file.FileServerStore;
 import io.pgferry.testing.Payloads;
 
 class PayloadReaderTest {
+    private static final StoreChecks CHECKS = new StoreChecks(BlobStore::connectionStringProblem,
+            host -> FileServerStore.rootProblem(host, Optional.of(List.of(Path.of("/srv/exports")))));
     private static final String BLOB = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
             + "AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;";
 
@@ -101,7 +105,7 @@ class PayloadReaderTest {
                 () -> read((ObjectNode) null));
         assertThat(failure.error().details()).extracting(Violation::pointer).containsExactly("");
         assertThat(catchThrowableOfType(CopyException.class,
-                () -> new PayloadReader(BlobStore::connectionStringProblem).read(new ObjectMapper().readTree("[]")))
+                () -> new PayloadReader(CHECKS).read(new ObjectMapper().readTree("[]")))
                 .error().details()).hasSize(1);
     }
 
@@ -111,6 +115,6 @@ class PayloadReaderTest {
     }
 
     private static CopyJob read(ObjectNode payload) {
-        return new PayloadReader(BlobStore::connectionStringProblem).read(payload);
+        return new PayloadReader(CHECKS).read(payload);
     }
 }

@@ -1,0 +1,16 @@
+package io.pgferry.contract;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Optional;
+
+/**
+ * The dataset's {@code location} below its store: an optional folder path (no leading or trailing slash, no
+ * {@code ..}) and file name.
+ */
+public record FileLocation(String folderPath, Optional<String> fileName) {
+    public FileLocation {
+        requireNonNull(folderPath, "folderPath is null");
+        requireNonNull(fileName, "fileName is null");
+    }
+}

@@ -1,0 +1,15 @@
+package io.pgferry.contract;
+
+import static java.util.Objects.requireNonNull;
+
+/** Where and how the rows land: a store (a Blob Storage container or a file-server folder), names and format. */
+public record FileSink(SinkStore store, FileLocation location, DelimitedTextFormat format, FileNaming naming,
+        BlockSettings blocks) {
+    public FileSink {
+        requireNonNull(store, "store is null");
+        requireNonNull(location, "location is null");
+        requireNonNull(format, "format is null");
+        requireNonNull(naming, "naming is null");
+        requireNonNull(blocks, "blocks is null");
+    }
+}

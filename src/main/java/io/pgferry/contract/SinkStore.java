@@ -1,0 +1,40 @@
+package io.pgferry.contract;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+
+/** The store a sink writes to, from its linked service (and, for Blob Storage, the dataset's container). */
+public sealed interface SinkStore {
+
+    /** ADF's name for the store, as {@code executionDetails[].sink.type} reports it. */
+    String type();
+
+    /** An {@code AzureBlobStorage} account reached with an account-key connection string. */
+    record BlobStorage(Secret connectionString, String container) implements SinkStore {
+        public BlobStorage {
+            requireNonNull(connectionString, "connectionString is null");
+            requireNonNull(container, "container is null");
+        }
+
+        @Override
+        public String type() {
+            return "AzureBlobStorage";
+        }
+    }
+
+    /**
+     * A {@code FileServer} linked service: a folder on the function host (a local disk or a mounted share), allowed
+     * by configuration.
+     */
+    record FileServer(Path root) implements SinkStore {
+        public FileServer {
+            requireNonNull(root, "root is null");
+        }
+
+        @Override
+        public String type() {
+            return "FileServer";
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.pgferry.sink;
+
+import io.pgferry.contract.CopyException;
+
+/**
+ * One copy's connection to the store it writes to. {@link #close()} releases what the copy held (upload threads,
+ * file handles); it neither commits nor discards chunks.
+ */
+public interface ChunkStore extends AutoCloseable {
+
+    /**
+     * @param name the file's name below the store, folders separated by {@code /}
+     */
+    Chunk create(String name, String contentType);
+
+    /** A failure seen while writing to this store, as the caller's error (naming the store, never a secret). */
+    CopyException translate(RuntimeException failure);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,43 @@
+package io.pgferry.sink.blob;
+
+import java.util.Map;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.BlobHttpHeaders;
+
+import io.pgferry.contract.BlockSettings;
+import io.pgferry.contract.CopyException;
+import io.pgferry.sink.Chunk;
+import io.pgferry.sink.ChunkStore;
+
+/** One copy's connection to its container; its chunks are block blobs, staged by the copy's {@link BlockUploader}. */
+final class BlobChunkStore implements ChunkStore {
+    private final BlobContainerClient container;
+    private final String runId;
+    private final String blockIdPrefix;
+    private final BlockUploader uploader;
+
+    BlobChunkStore(BlobContainerClient container, BlockSettings blocks, String runId) {
+        this.container = container;
+        this.runId = runId;
+        // Unique to the copy, so two copies writing the same blob name never mix their blocks.
+        this.blockIdPrefix = runId.replace("-", "").substring(0, 16);
+        this.uploader = new BlockUploader(blocks.blockSizeBytes(), blocks.maxConcurrentConnections());
+    }
+
+    @Override
+    public Chunk create(String name, String contentType) {
+        return new StagedBlob(container.getBlobClient(name).getBlockBlobClient(), uploader, blockIdPrefix,
+                new BlobHttpHeaders().setContentType(contentType), Map.of("pgferry_run_id", runId));
+    }
+
+    @Override
+    public CopyException translate(RuntimeException failure) {
+        return BlobErrors.translate(failure, container.getBlobContainerName());
+    }
+
+    @Override
+    public void close() {
+        uploader.close();
+    }
+}

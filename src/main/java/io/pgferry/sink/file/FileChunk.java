@@ -1,0 +1,89 @@
+package io.pgferry.sink.file;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+import io.pgferry.sink.Chunk;
+
+/**
+ * A file written under a temporary name, synced to disk by {@link #finish()} and renamed atomically over its target by
+ * {@link #commit()}: a reader sees the old file or the whole new one, never a part.
+ */
+final class FileChunk implements Chunk {
+    private static final int BUFFER_SIZE = 1 << 20;
+
+    private final Path target;
+    private final Path temporary;
+    private final FileChannel channel;
+    private final OutputStream out;
+    private long bytes;
+
+    FileChunk(Path target, Path temporary) throws IOException {
+        this.target = target;
+        this.temporary = temporary;
+        this.channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        this.out = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_SIZE);
+    }
+
+    @Override
+    public void write(byte[] source, int offset, int length) {
+        try {
+            out.write(source, offset, length);
+            bytes += length;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void finish() {
+        try {
+            out.flush();
+            channel.force(false);
+            out.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void commit() {
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void discard() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            // the file is deleted below either way
+        }
+        try {
+            Files.deleteIfExists(temporary);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public long bytes() {
+        return bytes;
+    }
+
+    @Override
+    public String path() {
+        return target.toString();
+    }
+}
