@@ -52,7 +52,7 @@ public class CopyRunner {
         RunTimer timer = new RunTimer(Instant.now(), System.nanoTime());
         try {
             RunStatistics statistics = copy(job, runId, timer);
-            LOG.infof("copy %s (%s): %d rows, %d bytes read, %d bytes in %d blobs, %d ms", runId, job.activityName(),
+            LOG.infof("copy %s (%s): %d rows, %d bytes read, %d bytes in %d files, %d ms", runId, job.activityName(),
                     statistics.rowsCopied(), statistics.dataRead(), statistics.dataWritten(),
                     statistics.filesWritten(), timer.elapsedMillis());
             return statistics;

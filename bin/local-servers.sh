@@ -1,0 +1,60 @@
+# Throwaway local servers for bin/sample-copy and bench/run (the tests have their own fixtures in Java).
+# Source it after setting $work, a fresh folder; `trap stop_servers EXIT` stops all it started and deletes $work.
+#   start_postgres <port> <user> <password> [-c setting=value ...]   initdb into $work/pg and start, as the
+#                                                                     postgres OS user when run as root
+#   start_azurite <port>                                             Azurite's blob service, data in $work/azurite
+#   start_pgferry <port> [java options ...]                          the packaged function; its pid in $pgferry_pid
+# Needs PostgreSQL server binaries (PGFERRY_PG_BIN or the newest /usr/lib/postgresql/<version>/bin), Node/npm and a JDK.
+
+server_pids=()
+pg_bin=${PGFERRY_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+[ -x "$pg_bin/initdb" ] || { echo "no PostgreSQL server binaries; install postgresql or set PGFERRY_PG_BIN" >&2; exit 1; }
+chmod 755 "$work"
+
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+wait_port() { # wait_port <port> <log>
+  for _ in $(seq 1 240); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.5; done
+  echo "nothing listens on port $1; see $2" >&2
+  exit 1
+}
+
+start_postgres() {
+  local port=$1 user=$2 password=$3
+  shift 3
+  mkdir -p "$work/pg"
+  echo "$password" > "$work/pg/password"
+  [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$work/pg"
+  as_postgres "$pg_bin/initdb" -D "$work/pg/data" -U "$user" --pwfile="$work/pg/password" -A scram-sha-256 -E UTF8 \
+    --no-locale --no-sync >/dev/null
+  as_postgres "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w \
+    -o "-p $port -k $work/pg -c listen_addresses=127.0.0.1 $*" start >/dev/null
+}
+
+start_azurite() {
+  [ -x node_modules/.bin/azurite-blob ] || npm ci --no-audit --no-fund
+  node_modules/.bin/azurite-blob --blobHost 127.0.0.1 --blobPort "$1" --location "$work/azurite" \
+    --skipApiVersionCheck --silent > "$work/azurite.log" 2>&1 &
+  server_pids+=($!)
+  wait_port "$1" "$work/azurite.log"
+}
+
+start_pgferry() {
+  local port=$1
+  shift
+  [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
+  java "$@" -Dquarkus.http.port="$port" -jar target/quarkus-app/quarkus-run.jar > "$work/pgferry.log" 2>&1 &
+  pgferry_pid=$!
+  server_pids+=($pgferry_pid)
+  wait_port "$port" "$work/pgferry.log"
+}
+
+stop_servers() {
+  set +e
+  for pid in "${server_pids[@]}"; do kill "$pid" 2>/dev/null; done
+  sleep 1
+  # Azurite may ignore SIGTERM.
+  for pid in "${server_pids[@]}"; do { kill -9 "$pid"; wait "$pid"; } 2>/dev/null; done
+  [ -f "$work/pg/data/postmaster.pid" ] && as_postgres "$pg_bin/pg_ctl" -D "$work/pg/data" -m immediate stop >/dev/null
+  rm -rf "$work"
+}
