@@ -7,7 +7,7 @@ import static java.util.Objects.requireNonNull;
  * {@code \r\n} after rows, {@code "} quotes, {@code \} escapes, no header and NULL written as the empty string.
  */
 public record DelimitedTextFormat(char columnDelimiter, String rowDelimiter, char quoteChar, char escapeChar,
-        boolean firstRowAsHeader, String nullValue) {
+        boolean firstRowAsHeader, String nullValue) implements SinkFormat {
     public DelimitedTextFormat {
         requireNonNull(rowDelimiter, "rowDelimiter is null");
         requireNonNull(nullValue, "nullValue is null");

@@ -2,13 +2,17 @@ package io.pgferry.contract;
 
 import static java.util.Objects.requireNonNull;
 
-/** Where and how the rows land: a store (a Blob Storage container or a file-server folder), names and format. */
-public record FileSink(SinkStore store, FileLocation location, DelimitedTextFormat format, FileNaming naming,
-        BlockSettings blocks) {
+/**
+ * Where and how the rows land: a store (a Blob Storage container or a file-server folder), names, format and
+ * compression.
+ */
+public record FileSink(SinkStore store, FileLocation location, SinkFormat format, Compression compression,
+        FileNaming naming, BlockSettings blocks) {
     public FileSink {
         requireNonNull(store, "store is null");
         requireNonNull(location, "location is null");
         requireNonNull(format, "format is null");
+        requireNonNull(compression, "compression is null");
         requireNonNull(naming, "naming is null");
         requireNonNull(blocks, "blocks is null");
     }

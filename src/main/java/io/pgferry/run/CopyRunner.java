@@ -18,7 +18,7 @@ import io.pgferry.contract.FileSink;
 import io.pgferry.contract.PostgresConnection;
 import io.pgferry.contract.RunStatistics;
 import io.pgferry.contract.WrittenFile;
-import io.pgferry.format.csv.CsvPassThrough;
+import io.pgferry.format.PassThroughFormat;
 import io.pgferry.sink.ChunkStore;
 import io.pgferry.sink.RollingWriter;
 import io.pgferry.sink.Sinks;
@@ -65,7 +65,7 @@ public class CopyRunner {
 
     private RunStatistics copy(CopyJob job, String runId, RunTimer timer) {
         PostgresConnection source = job.source().connection();
-        CsvPassThrough csv = new CsvPassThrough(job.sink().format());
+        PassThroughFormat format = PassThroughFormat.of(job.sink().format());
         try (Connection connection = pools.connection(source)) {
             try {
                 // Read-only, so a query that writes is refused by the server; UTC, so timestamptz text does not
@@ -75,7 +75,7 @@ public class CopyRunner {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("SET LOCAL TimeZone = 'UTC'");
                 }
-                return transfer(job, runId, timer, connection, csv);
+                return transfer(job, runId, timer, connection, format);
             } finally {
                 connection.rollback();
             }
@@ -85,18 +85,18 @@ public class CopyRunner {
     }
 
     private RunStatistics transfer(CopyJob job, String runId, RunTimer timer, Connection connection,
-            CsvPassThrough csv) throws SQLException {
+            PassThroughFormat format) throws SQLException {
         FileSink sink = job.sink();
         try (ChunkStore store = sinks.open(sink, runId);
-                CopyOutReader reader = CopyOutReader.start(connection, csv.copySql(job.source().selectSql()))) {
-            RollingWriter output = new RollingWriter(store, sink.location(), sink.naming(), csv.readHeader(reader),
-                    CsvPassThrough.CONTENT_TYPE);
+                CopyOutReader reader = CopyOutReader.start(connection, format.copySql(job.source().selectSql()))) {
+            RollingWriter output = new RollingWriter(store, sink.location(), sink.naming(), format.framing(reader),
+                    format.contentType(), sink.compression());
             try {
                 long rows = 0;
-                if (csv.copyRow(reader, output)) {
+                if (format.copyRow(reader, output)) {
                     timer.firstByte();
                     rows++;
-                    while (csv.copyRow(reader, output)) {
+                    while (format.copyRow(reader, output)) {
                         rows++;
                     }
                 }

@@ -10,8 +10,9 @@ public interface ChunkStore extends AutoCloseable {
 
     /**
      * @param name the file's name below the store, folders separated by {@code /}
+     * @param contentEncoding the compression's {@code Content-Encoding}, or null
      */
-    Chunk create(String name, String contentType);
+    Chunk create(String name, String contentType, String contentEncoding);
 
     /** A failure seen while writing to this store, as the caller's error (naming the store, never a secret). */
     CopyException translate(RuntimeException failure);

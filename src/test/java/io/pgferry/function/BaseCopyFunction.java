@@ -7,14 +7,22 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,10 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.pgferry.testing.CsvReader;
+import io.pgferry.testing.JsonReader;
 import io.pgferry.testing.Payloads;
 import io.pgferry.testing.Tables;
 import io.pgferry.testing.TestingAzurite;
@@ -101,6 +112,77 @@ abstract class BaseCopyFunction {
                 .toList()) + "}";
         assertThat(CsvReader.read(files, "header=false, delim=';', quote='''', escape='''', nullstr='NULL', "
                 + columns, "id")).isEqualTo(expected);
+    }
+
+    @Test
+    void writesJsonLinesEveryValueTyped() throws Exception {
+        String table = mixedTable(2500);
+        String container = uniqueContainer();
+
+        post(json(payload(table, container), "setOfObjects")).statusCode(200)
+                .body("filesWritten", equalTo(3))
+                .body("files.path", equalTo(List.of(container + "/exports/orders/orders_00000.json",
+                        container + "/exports/orders/orders_00001.json", container + "/exports/orders/orders_00002.json")));
+
+        List<Path> files = download(container, "exports/orders/");
+        assertThat(JsonReader.count(files, "newline_delimited")).isEqualTo(2500);
+        List<JsonNode> rows = new ArrayList<>();
+        for (Path file : files) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                rows.add(JsonReader.MAPPER.readTree(line));
+            }
+        }
+        assertMixedRowsMatch(table, rows);
+    }
+
+    @Test
+    void writesAGzippedArrayOfObjectsWithItsContentEncoding() throws Exception {
+        String table = mixedTable(500);
+        String container = uniqueContainer();
+        ObjectNode payload = json(payload(table, container), "arrayOfObjects");
+        formatSettings(payload).remove("maxRowsPerFile");
+        csvDataset(payload).putObject("compression").put("type", "gzip").put("level", "Optimal");
+
+        post(payload).statusCode(200).body("files[0].path",
+                equalTo(container + "/exports/orders/orders_00000.json.gz"));
+
+        BlobProperties properties = azurite.container(container).getBlobClient("exports/orders/orders_00000.json.gz")
+                .getProperties();
+        assertThat(properties.getContentEncoding()).isEqualTo("gzip");
+        assertThat(properties.getContentType()).isEqualTo("application/json");
+        List<Path> files = download(container, "exports/orders/");
+        assertThat(JsonReader.count(files, "array")).isEqualTo(500);
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(files.get(0)))) {
+            List<JsonNode> rows = new ArrayList<>();
+            JsonReader.MAPPER.readTree(in).forEach(rows::add);
+            assertMixedRowsMatch(table, rows);
+        }
+    }
+
+    @Test
+    void compressesCsvWithGzipAndRawDeflate() throws Exception {
+        String table = mixedTable(700);
+        String plain = uniqueContainer();
+        post(payload(table, plain)).statusCode(200);
+        byte[] expected = Files.readAllBytes(download(plain, "exports/orders/").get(0));
+
+        String gzip = uniqueContainer();
+        ObjectNode gzipPayload = payload(table, gzip);
+        csvDataset(gzipPayload).put("compressionCodec", "gzip");
+        post(gzipPayload).statusCode(200).body("files[0].path", equalTo(gzip + "/exports/orders/orders_00000.csv.gz"));
+        List<Path> gzipped = download(gzip, "exports/orders/");
+        assertThat(CsvReader.read(gzipped, DUCKDB_DEFAULTS, "id"))
+                .isEqualTo(Tables.postgresText(postgres, table, MIXED_COLUMNS, "id"));
+
+        String deflate = uniqueContainer();
+        ObjectNode deflatePayload = payload(table, deflate);
+        csvDataset(deflatePayload).put("compressionCodec", "deflate").put("compressionLevel", "Fastest");
+        post(deflatePayload).statusCode(200)
+                .body("files[0].path", equalTo(deflate + "/exports/orders/orders_00000.csv.deflate"));
+        try (InputStream in = new InflaterInputStream(Files.newInputStream(download(deflate, "exports/orders/")
+                .get(0)), new Inflater(true))) {
+            assertThat(in.readAllBytes()).isEqualTo(expected);
+        }
     }
 
     @Test
@@ -279,6 +361,58 @@ abstract class BaseCopyFunction {
     }
 
     // ---- fixtures ---------------------------------------------------------------------------------------------
+
+    /**
+     * Compares JSON objects, read by Jackson, with the table's values as pgjdbc types them: numbers exact, NaN as a
+     * string, timestamps as instants, jsonb as trees, arrays element by element, NULL as null.
+     */
+    void assertMixedRowsMatch(String table, List<JsonNode> rows) throws SQLException, IOException {
+        rows.sort(java.util.Comparator.comparingLong(row -> row.get("id").asLong()));
+        try (Connection connection = postgres.connect(); Statement statement = connection.createStatement();
+                ResultSet expected = statement.executeQuery("SELECT * FROM " + table + " ORDER BY id")) {
+            for (JsonNode row : rows) {
+                assertThat(expected.next()).isTrue();
+                assertThat(row.size()).isEqualTo(MIXED_COLUMNS.size());
+                String at = "row " + expected.getInt("id") + ": ";
+                assertThat(row.get("id").intValue()).as(at + "id").isEqualTo(expected.getInt("id"));
+                assertThat(row.get("name").textValue()).as(at + "name").isEqualTo(expected.getString("name"));
+                assertThat(row.get("amount").isNull() ? null : row.get("amount").decimalValue())
+                        .as(at + "amount").isEqualTo(expected.getBigDecimal("amount"));
+                double ratio = expected.getDouble("ratio");
+                assertThat(Double.isNaN(ratio) ? row.get("ratio").textValue() : row.get("ratio").doubleValue())
+                        .as(at + "ratio").isEqualTo(Double.isNaN(ratio) ? "NaN" : ratio);
+                Object flag = expected.getObject("flag");
+                assertThat(row.get("flag").isNull() ? null : row.get("flag").booleanValue()).as(at + "flag")
+                        .isEqualTo(flag);
+                assertThat(row.get("born").textValue()).as(at + "born").isEqualTo(expected.getString("born"));
+                assertThat(OffsetDateTime.parse(row.get("seen").textValue()).toInstant()).as(at + "seen")
+                        .isEqualTo(expected.getObject("seen", OffsetDateTime.class).toInstant());
+                assertThat(row.get("doc")).as(at + "doc")
+                        .isEqualTo(JsonReader.MAPPER.readTree(expected.getString("doc")));
+                Integer[] tags = (Integer[]) expected.getArray("tags").getArray();
+                assertThat(row.get("tags")).as(at + "tags").hasSize(tags.length);
+                for (int i = 0; i < tags.length; i++) {
+                    assertThat(row.get("tags").get(i).isNull() ? null : row.get("tags").get(i).intValue())
+                            .isEqualTo(tags[i]);
+                }
+                assertThat(row.get("note").textValue()).as(at + "note").isEqualTo(expected.getString("note"));
+            }
+            assertThat(expected.next()).as("rows missing from the output").isFalse();
+        }
+    }
+
+    /** The payload with a Json dataset and sink instead of DelimitedText. */
+    static ObjectNode json(ObjectNode payload, String filePattern) {
+        ObjectNode dataset = payload.withObject("/datasets/1/properties");
+        dataset.put("type", "Json");
+        ObjectNode typeProperties = dataset.withObject("/typeProperties");
+        typeProperties.retain("location");
+        ObjectNode sink = payload.withObject("/activity/typeProperties/sink");
+        sink.put("type", "JsonSink");
+        sink.withObject("/formatSettings").put("type", "JsonWriteSettings").put("filePattern", filePattern)
+                .remove("fileExtension");
+        return payload;
+    }
 
     /** A table of every value shape CSV must carry: delimiters, quotes, escapes, line breaks, NULL and ''. */
     String mixedTable(int rows) {

@@ -17,15 +17,18 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.pgferry.contract.BlockSettings;
+import io.pgferry.contract.Compression;
 import io.pgferry.contract.CopyException;
 import io.pgferry.contract.CopyJob;
 import io.pgferry.contract.DelimitedTextFormat;
 import io.pgferry.contract.FileLocation;
 import io.pgferry.contract.FileNaming;
 import io.pgferry.contract.FileSink;
+import io.pgferry.contract.JsonFormat;
 import io.pgferry.contract.PostgresConnection;
 import io.pgferry.contract.PostgresSource;
 import io.pgferry.contract.Secret;
+import io.pgferry.contract.SinkFormat;
 import io.pgferry.contract.SinkStore;
 import io.pgferry.contract.SslMode;
 import io.pgferry.contract.TableName;
@@ -257,25 +260,74 @@ public final class PayloadReader {
 
     /** @param dataset null when the output reference did not resolve: the sink settings are checked anyway */
     private FileSink sink(Field dataset, Field settings, Map<String, Field> linkedServices) {
-        oneOf(settings.get("type"), Set.of("DelimitedTextSink"));
+        boolean sinkKnown = oneOf(settings.get("type"), Set.of("DelimitedTextSink", "JsonSink"));
         BlockSettings blocks = blockSettings(settings.get("storeSettings"));
         if (dataset == null) {
             return null;
         }
         Field properties = dataset.get("properties");
-        boolean delimitedText = oneOf(properties.get("type"), Set.of("DelimitedText"));
+        boolean datasetKnown = oneOf(properties.get("type"), Set.of("DelimitedText", "Json"));
+        if (!datasetKnown && !sinkKnown) {
+            return null;
+        }
+        // The dataset decides the format; when its type is wrong, the sink's type lets the other checks go on.
+        boolean json = datasetKnown ? properties.get("type").node().asText().equals("Json")
+                : settings.get("type").node().asText().equals("JsonSink");
+        String expectedSink = json ? "JsonSink" : "DelimitedTextSink";
+        if (datasetKnown && sinkKnown && !settings.get("type").node().asText().equals(expectedSink)) {
+            violation(settings.get("type"), "must be " + expectedSink + " for a " + (json ? "Json" : "DelimitedText")
+                    + " dataset");
+        }
         Field linkedService = linkedService(properties.get("linkedServiceName"), linkedServices);
         Field typeProperties = properties.get("typeProperties");
         Field locationField = object(typeProperties.get("location"));
         SinkStore store = linkedService == null || locationField == null ? null
                 : sinkStore(linkedService, locationField, settings.get("storeSettings"));
         FileLocation location = locationField == null ? null : location(locationField);
-        DelimitedTextFormat format = delimitedTextFormat(typeProperties);
-        FileNaming naming = fileNaming(settings.get("formatSettings"), location);
-        if (!delimitedText || store == null || location == null || format == null || naming == null) {
+        String encoding = Optional.ofNullable(string(typeProperties.get("encodingName"), false)).orElse("UTF-8");
+        if (!Set.of("UTF-8", "UTF8", "UTF-8 WITHOUT BOM").contains(encoding.toUpperCase(Locale.ROOT))) {
+            violation(typeProperties.get("encodingName"), "only UTF-8 is supported yet");
+        }
+        SinkFormat format = json ? jsonFormat(settings.get("formatSettings"))
+                : delimitedTextFormat(typeProperties);
+        Compression compression = json
+                ? compression(typeProperties.get("compression").get("type"),
+                        typeProperties.get("compression").get("level"))
+                : compression(typeProperties.get("compressionCodec"), typeProperties.get("compressionLevel"));
+        FileNaming naming = fileNaming(settings.get("formatSettings"), location, json, compression);
+        if (!datasetKnown || store == null || location == null || format == null || compression == null
+                || naming == null) {
             return null;
         }
-        return new FileSink(store, location, format, naming, blocks);
+        return new FileSink(store, location, format, compression, naming, blocks);
+    }
+
+    private JsonFormat jsonFormat(Field formatSettings) {
+        String pattern = Optional.ofNullable(string(formatSettings.get("filePattern"), false)).orElse("setOfObjects");
+        if (!Set.of("setOfObjects", "arrayOfObjects").contains(pattern)) {
+            violation(formatSettings.get("filePattern"), "must be setOfObjects or arrayOfObjects (case-sensitive)");
+            return null;
+        }
+        return new JsonFormat(pattern.equals("arrayOfObjects"));
+    }
+
+    private Compression compression(Field codecField, Field levelField) {
+        String codec = Optional.ofNullable(string(codecField, false)).orElse("none").toLowerCase(Locale.ROOT);
+        String level = Optional.ofNullable(string(levelField, false)).orElse("Optimal");
+        if (!Set.of("Optimal", "Fastest").contains(level)) {
+            violation(levelField, "must be Optimal or Fastest");
+            return null;
+        }
+        int zlibLevel = level.equals("Fastest") ? 1 : 6;
+        return switch (codec) {
+            case "none", "" -> Compression.NONE;
+            case "gzip" -> new Compression(Compression.Codec.GZIP, zlibLevel);
+            case "deflate" -> new Compression(Compression.Codec.DEFLATE, zlibLevel);
+            default -> {
+                violation(codecField, "'" + codec + "' is not supported yet; supported: none, gzip, deflate");
+                yield null;
+            }
+        };
     }
 
     /** The sink's store; the dataset location and store settings must be of the linked service's kind. */
@@ -364,14 +416,6 @@ public final class PayloadReader {
                 || nullValue.indexOf(quote) >= 0) {
             violation(settings.get("nullValue"), "must not contain a line break, the columnDelimiter or the quoteChar");
         }
-        String encoding = Optional.ofNullable(string(settings.get("encodingName"), false)).orElse("UTF-8");
-        if (!Set.of("UTF-8", "UTF8", "UTF-8 WITHOUT BOM").contains(encoding.toUpperCase(Locale.ROOT))) {
-            violation(settings.get("encodingName"), "only UTF-8 is supported yet");
-        }
-        String codec = Optional.ofNullable(string(settings.get("compressionCodec"), false)).orElse("none");
-        if (!codec.equalsIgnoreCase("none")) {
-            violation(settings.get("compressionCodec"), "compression is not supported yet; use none");
-        }
         boolean header = bool(settings.get("firstRowAsHeader"), false);
         if (violations.size() > before) {
             return null;
@@ -392,12 +436,18 @@ public final class PayloadReader {
         return text.charAt(0);
     }
 
-    private FileNaming fileNaming(Field formatSettings, FileLocation location) {
+    /**
+     * ADF's chunk naming. DelimitedText needs {@code fileExtension} unless the dataset names a file; Json has no such
+     * setting in ADF and uses {@code .json}. {@code maxRowsPerFile} and {@code fileNamePrefix} work for both (ADF's
+     * JSON sink cannot chunk; pgferry's can). A compressed chunk's name gets the codec's suffix.
+     */
+    private FileNaming fileNaming(Field formatSettings, FileLocation location, boolean json,
+            Compression compression) {
         int before = violations.size();
         if (formatSettings.present()) {
             object(formatSettings);
             if (formatSettings.get("type").present()) {
-                oneOf(formatSettings.get("type"), Set.of("DelimitedTextWriteSettings"));
+                oneOf(formatSettings.get("type"), Set.of(json ? "JsonWriteSettings" : "DelimitedTextWriteSettings"));
             }
             if (bool(formatSettings.get("quoteAllText"), false)) {
                 violation(formatSettings.get("quoteAllText"), "quoting all text is not supported yet");
@@ -407,19 +457,22 @@ public final class PayloadReader {
         Optional<String> prefix = Optional.ofNullable(string(formatSettings.get("fileNamePrefix"), false));
         prefix.filter(p -> p.isEmpty() || p.contains("/"))
                 .ifPresent(p -> violation(formatSettings.get("fileNamePrefix"), "must be non-empty without '/'"));
-        Optional<String> extension = Optional.ofNullable(string(formatSettings.get("fileExtension"), false));
+        Optional<String> extension = Optional.ofNullable(string(formatSettings.get("fileExtension"), false))
+                .or(() -> json ? Optional.of(".json") : Optional.empty());
         Optional<String> fileName = location == null ? Optional.empty() : location.fileName();
         if (fileName.isEmpty() && extension.isEmpty()) {
             violation(formatSettings.get("fileExtension"), "is required when the dataset has no fileName (e.g. .csv)");
         }
-        if (violations.size() > before) {
+        if (violations.size() > before || compression == null) {
             return null;
         }
         String stem = fileName.map(n -> n.lastIndexOf('.') > 0 ? n.substring(0, n.lastIndexOf('.')) : n)
                 .orElse(DEFAULT_FILE_NAME_PREFIX);
         String fileExtension = fileName.map(n -> n.lastIndexOf('.') > 0 ? n.substring(n.lastIndexOf('.')) : "")
                 .orElseGet(extension::orElseThrow);
-        return new FileNaming(prefix.orElse(stem), fileExtension, maxRows);
+        String suffix = compression.codec().fileSuffix();
+        return new FileNaming(prefix.orElse(stem), fileExtension.endsWith(suffix) ? fileExtension
+                : fileExtension + suffix, maxRows);
     }
 
     private BlockSettings blockSettings(Field storeSettings) {

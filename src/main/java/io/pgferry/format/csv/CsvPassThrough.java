@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 
 import io.pgferry.contract.DelimitedTextFormat;
+import io.pgferry.format.ChunkFraming;
+import io.pgferry.format.PassThroughFormat;
 import io.pgferry.format.RowOutput;
 import io.pgferry.source.postgres.CopyOutReader;
 
@@ -20,8 +22,7 @@ import io.pgferry.source.postgres.CopyOutReader;
  * text), doubles or escapes quotes inside it, and writes SQL NULL unquoted but an empty string as {@code ""}, so NULL
  * and empty stay distinct.
  */
-public final class CsvPassThrough {
-    public static final String CONTENT_TYPE = "text/csv";
+public final class CsvPassThrough implements PassThroughFormat {
 
     private final DelimitedTextFormat format;
     private final byte[] rowDelimiter;
@@ -31,7 +32,7 @@ public final class CsvPassThrough {
         this.rowDelimiter = format.rowDelimiter().getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** The COPY that renders {@code selectSql} in this format. */
+    @Override
     public String copySql(String selectSql) {
         return "COPY (" + selectSql + ") TO STDOUT WITH (FORMAT csv"
                 + ", DELIMITER " + literal(String.valueOf(format.columnDelimiter()))
@@ -42,26 +43,22 @@ public final class CsvPassThrough {
     }
 
     /**
-     * Reads the header line PostgreSQL sends first (even for an empty result) when the format has one.
-     *
-     * @return the header with this format's row terminator, or no bytes
+     * Reads the header line PostgreSQL sends first (even for an empty result) when the format has one; every file
+     * starts with it, with this format's row terminator.
      */
-    public byte[] readHeader(CopyOutReader rows) throws SQLException {
+    @Override
+    public ChunkFraming framing(CopyOutReader rows) throws SQLException {
         if (!format.firstRowAsHeader()) {
-            return new byte[0];
+            return ChunkFraming.header(new byte[0]);
         }
         byte[] line = rows.next();
         byte[] header = new byte[line.length - 1 + rowDelimiter.length];
         System.arraycopy(line, 0, header, 0, line.length - 1);
         System.arraycopy(rowDelimiter, 0, header, line.length - 1, rowDelimiter.length);
-        return header;
+        return ChunkFraming.header(header);
     }
 
-    /**
-     * Writes the next row to {@code out}.
-     *
-     * @return false when there are no more rows
-     */
+    @Override
     public boolean copyRow(CopyOutReader rows, RowOutput out) throws SQLException {
         byte[] row = rows.next();
         if (row == null) {
@@ -75,6 +72,11 @@ public final class CsvPassThrough {
         }
         out.endRow();
         return true;
+    }
+
+    @Override
+    public String contentType() {
+        return "text/csv";
     }
 
     /** An escape-string literal: backslash and quote are escaped, whatever standard_conforming_strings says. */

@@ -26,9 +26,10 @@ final class BlobChunkStore implements ChunkStore {
     }
 
     @Override
-    public Chunk create(String name, String contentType) {
+    public Chunk create(String name, String contentType, String contentEncoding) {
         return new StagedBlob(container.getBlobClient(name).getBlockBlobClient(), uploader, blockIdPrefix,
-                new BlobHttpHeaders().setContentType(contentType), Map.of("pgferry_run_id", runId));
+                new BlobHttpHeaders().setContentType(contentType).setContentEncoding(contentEncoding),
+                Map.of("pgferry_run_id", runId));
     }
 
     @Override

@@ -54,7 +54,7 @@ public final class FileServerStore implements ChunkStore {
     }
 
     @Override
-    public Chunk create(String name, String contentType) {
+    public Chunk create(String name, String contentType, String contentEncoding) {
         Path target = root.resolve(name).normalize();
         if (!target.startsWith(root)) {
             throw new IllegalArgumentException("file name escapes the FileServer folder");

@@ -16,8 +16,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.pgferry.contract.Compression;
 import io.pgferry.contract.CopyException;
 import io.pgferry.contract.CopyJob;
+import io.pgferry.contract.DelimitedTextFormat;
+import io.pgferry.contract.JsonFormat;
 import io.pgferry.contract.SslMode;
 import io.pgferry.contract.Violation;
 import io.pgferry.sink.blob.BlobStore;
@@ -40,8 +43,8 @@ class PayloadReaderTest {
         assertThat(job.source().connection().sslMode()).isEqualTo(SslMode.VERIFY_FULL);
         assertThat(job.source().selectSql()).isEqualTo("SELECT * FROM \"Sales\".\"Orders\"");
         assertThat(job.sink().location().folderPath()).isEqualTo("exports/orders");
-        assertThat(job.sink().format().rowDelimiter()).isEqualTo("\r\n");
-        assertThat(job.sink().format().nullValue()).isEmpty();
+        assertThat(job.sink().format()).isEqualTo(new DelimitedTextFormat(',', "\r\n", '"', '\\', true, ""));
+        assertThat(job.sink().compression()).isEqualTo(Compression.NONE);
         assertThat(job.sink().naming().fileNamePrefix()).isEqualTo("orders");
         assertThat(job.sink().naming().maxRowsPerFile()).isEqualTo(OptionalLong.of(1000));
         assertThat(job.sink().blocks().blockSizeBytes()).isEqualTo(PayloadReader.DEFAULT_BLOCK_SIZE_MB << 20);
@@ -70,6 +73,32 @@ class PayloadReaderTest {
         assertThat(job.sink().location().fileName()).isEqualTo(Optional.of("all.txt"));
         assertThat(job.sink().naming().fileExtension()).isEqualTo(".txt");
         assertThat(job.sink().naming().maxRowsPerFile()).isEmpty();
+    }
+
+    @Test
+    void aJsonDatasetWithGzipNamesChunksDotJsonDotGz() {
+        ObjectNode payload = valid("Server=db;Database=shop;UID=ana;Password=pw");
+        ObjectNode dataset = payload.withObject("/datasets/1/properties");
+        dataset.put("type", "Json");
+        dataset.withObject("/typeProperties").putObject("compression").put("type", "GZip").put("level", "Fastest");
+        payload.withObject("/activity/typeProperties/sink").put("type", "JsonSink").putObject("formatSettings")
+                .put("type", "JsonWriteSettings").put("filePattern", "arrayOfObjects");
+
+        CopyJob job = read(payload);
+        assertThat(job.sink().format()).isEqualTo(new JsonFormat(true));
+        assertThat(job.sink().compression()).isEqualTo(new Compression(Compression.Codec.GZIP, 1));
+        assertThat(job.sink().naming().fileExtension()).isEqualTo(".json.gz");
+    }
+
+    @Test
+    void aSinkOfTheWrongKindForItsDatasetIsNamed() {
+        ObjectNode payload = valid("Server=db;Database=shop;UID=ana;Password=pw");
+        payload.withObject("/activity/typeProperties/sink").put("type", "JsonSink");
+
+        CopyException failure = catchThrowableOfType(CopyException.class, () -> read(payload));
+        assertThat(failure.error().details()).extracting(Violation::pointer)
+                .containsExactly("/activity/typeProperties/sink/type");
+        assertThat(failure.error().details().get(0).reason()).contains("DelimitedTextSink");
     }
 
     /** Each case breaks a valid payload in one way and names the pointers the answer must list. */
