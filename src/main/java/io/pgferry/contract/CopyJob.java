@@ -2,11 +2,18 @@ package io.pgferry.contract;
 
 import static java.util.Objects.requireNonNull;
 
-/** A copy request with every reference resolved and every value checked: what {@code CopyRunner} executes. */
-public record CopyJob(String activityName, PostgresSource source, FileSink sink) {
+/**
+ * A copy request with every reference resolved and every value checked: what {@code CopyRunner} executes.
+ *
+ * @param parallelCopies how many slices (connections and threads) may read at once; 1 reads in one stream
+ */
+public record CopyJob(String activityName, PostgresSource source, FileSink sink, int parallelCopies) {
     public CopyJob {
         requireNonNull(activityName, "activityName is null");
         requireNonNull(source, "source is null");
         requireNonNull(sink, "sink is null");
+        if (parallelCopies < 1) {
+            throw new IllegalArgumentException("parallelCopies must be positive");
+        }
     }
 }

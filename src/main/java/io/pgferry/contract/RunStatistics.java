@@ -8,7 +8,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * A successful copy's output, shaped like ADF's copy-activity output (sizes in bytes, durations in whole seconds,
  * {@code throughput} in KB/s of data read). Beyond ADF: {@code runId}, which also tags every blob's metadata, and
- * {@code files}, the committed files with rows and bytes each.
+ * {@code files}, the committed files with rows and bytes each, and {@code slices}, how the rows were read (one slice, or
+ * one per parallel copy).
  */
 @RegisterForReflection
 public record RunStatistics(
@@ -26,13 +27,23 @@ public record RunStatistics(
         List<ExecutionDetail> executionDetails,
         Map<String, String> dataConsistencyVerification,
         String runId,
-        List<WrittenFile> files) {
+        List<WrittenFile> files,
+        List<Slice> slices) {
 
     public RunStatistics {
         errors = List.copyOf(errors);
         executionDetails = List.copyOf(executionDetails);
         dataConsistencyVerification = Map.copyOf(dataConsistencyVerification);
         files = List.copyOf(files);
+        slices = List.copyOf(slices);
+    }
+
+    /**
+     * One slice of a copy read in parallel: which rows ({@code all}, or a range of the table's pages), how many, and
+     * the bytes PostgreSQL sent for them.
+     */
+    @RegisterForReflection
+    public record Slice(int index, String range, long rows, long dataRead) {
     }
 
     /** One copy execution: ADF's {@code executionDetails[]} element. */

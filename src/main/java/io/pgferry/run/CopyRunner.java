@@ -1,16 +1,27 @@
 package io.pgferry.run;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
 
 import io.pgferry.contract.CopyException;
 import io.pgferry.contract.CopyJob;
@@ -27,13 +38,19 @@ import io.pgferry.source.postgres.PostgresErrors;
 import io.pgferry.source.postgres.PostgresPools;
 
 /**
- * Runs a copy: one pooled connection in a READ ONLY transaction, rows streamed from {@code COPY} into the sink's
- * chunks, every chunk committed at the end. Whatever fails, nothing becomes visible in the sink and the error names
- * the resource at fault.
+ * Runs a copy: pooled connections in READ ONLY transactions, rows streamed from {@code COPY} into the sink's chunks,
+ * every chunk committed only once every slice has been read. Whatever fails, nothing becomes visible in the sink and
+ * the error names the resource at fault.
+ *
+ * <p>
+ * With {@code parallelCopies} above 1 a table is read in slices (see {@link PartitionPlanner}), one connection and
+ * thread each. The first connection exports its snapshot and the others import it, so the slices together are exactly
+ * the table at one moment, as a single read would be. A failing slice cancels the others' queries.
  */
 @ApplicationScoped
 public class CopyRunner {
     private static final Logger LOG = Logger.getLogger(CopyRunner.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final PostgresPools pools;
     private final Sinks sinks;
@@ -52,9 +69,9 @@ public class CopyRunner {
         RunTimer timer = new RunTimer(Instant.now(), System.nanoTime());
         try {
             RunStatistics statistics = copy(job, runId, timer);
-            LOG.infof("copy %s (%s): %d rows, %d bytes read, %d bytes in %d files, %d ms", runId, job.activityName(),
-                    statistics.rowsCopied(), statistics.dataRead(), statistics.dataWritten(),
-                    statistics.filesWritten(), timer.elapsedMillis());
+            LOG.infof("copy %s (%s): %d rows, %d bytes read, %d bytes in %d files, %d slices, %d ms", runId,
+                    job.activityName(), statistics.rowsCopied(), statistics.dataRead(), statistics.dataWritten(),
+                    statistics.filesWritten(), statistics.usedParallelCopies(), timer.elapsedMillis());
             return statistics;
         } catch (CopyException e) {
             LOG.warnf("copy %s (%s) failed after %d ms: %s", runId, job.activityName(), timer.elapsedMillis(),
@@ -65,51 +82,197 @@ public class CopyRunner {
 
     private RunStatistics copy(CopyJob job, String runId, RunTimer timer) {
         PostgresConnection source = job.source().connection();
-        PassThroughFormat format = PassThroughFormat.of(job.sink().format());
-        try (Connection connection = pools.connection(source)) {
-            try {
-                // Read-only, so a query that writes is refused by the server; UTC, so timestamptz text does not
-                // depend on where the function runs. SET LOCAL ends with the transaction.
-                connection.setAutoCommit(false);
-                connection.setReadOnly(true);
+        List<Connection> connections = new ArrayList<>();
+        try {
+            Connection leader = begin(pools.connection(source), connections, job.parallelCopies() > 1);
+            List<Partition> partitions = PartitionPlanner.plan(leader, job.source(), job.parallelCopies());
+            if (partitions.size() > 1) {
+                String snapshot = exportSnapshot(leader);
+                for (int i = 1; i < partitions.size(); i++) {
+                    Connection worker = begin(pools.connection(source), connections, true);
+                    try (Statement statement = worker.createStatement()) {
+                        statement.execute("SET TRANSACTION SNAPSHOT '" + snapshot + "'");
+                    }
+                }
+            }
+            for (Connection connection : connections) {
                 try (Statement statement = connection.createStatement()) {
+                    // UTC, so timestamptz text does not depend on where the function runs.
                     statement.execute("SET LOCAL TimeZone = 'UTC'");
                 }
-                return transfer(job, runId, timer, connection, format);
-            } finally {
-                connection.rollback();
             }
+            return transfer(job, runId, timer, partitions, connections);
         } catch (SQLException e) {
             throw PostgresErrors.translate(e, source);
+        } finally {
+            release(connections);
         }
     }
 
-    private RunStatistics transfer(CopyJob job, String runId, RunTimer timer, Connection connection,
-            PassThroughFormat format) throws SQLException {
-        FileSink sink = job.sink();
-        try (ChunkStore store = sinks.open(sink, runId);
-                CopyOutReader reader = CopyOutReader.start(connection, format.copySql(job.source().selectSql()))) {
-            RollingWriter output = new RollingWriter(store, sink.location(), sink.naming(), format.framing(reader),
-                    format.contentType(), sink.compression());
-            try {
-                long rows = 0;
-                if (format.copyRow(reader, output)) {
-                    timer.firstByte();
-                    rows++;
-                    while (format.copyRow(reader, output)) {
-                        rows++;
-                    }
-                }
-                timer.readDone();
-                List<WrittenFile> written = output.commit();
-                return timer.statistics(runId, rows, reader.bytesRead(), written, sink);
-            } catch (SQLException | RuntimeException e) {
-                output.discard();
-                if (e instanceof RuntimeException failure) {
-                    throw store.translate(failure);
-                }
-                throw e;
+    /**
+     * Read-only, so a query that writes is refused by the server; repeatable read where slices share a snapshot.
+     * pgjdbc opens the transaction with the first statement.
+     */
+    private static Connection begin(Connection connection, List<Connection> opened, boolean repeatableRead)
+            throws SQLException {
+        opened.add(connection);
+        connection.setAutoCommit(false);
+        connection.setReadOnly(true);
+        if (repeatableRead) {
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        }
+        return connection;
+    }
+
+    private static String exportSnapshot(Connection leader) throws SQLException {
+        try (Statement statement = leader.createStatement();
+                ResultSet row = statement.executeQuery("SELECT pg_export_snapshot()")) {
+            row.next();
+            String snapshot = row.getString(1);
+            if (!snapshot.matches("[0-9A-Fa-f-]+")) {
+                throw new SQLException("unexpected snapshot name from pg_export_snapshot()");
             }
+            return snapshot;
+        }
+    }
+
+    private static void release(List<Connection> connections) {
+        for (Connection connection : connections) {
+            try (connection) {
+                connection.rollback();
+            } catch (SQLException e) {
+                LOG.debugf("closing a source connection failed: %s", e.getMessage());
+            }
+        }
+    }
+
+    private RunStatistics transfer(CopyJob job, String runId, RunTimer timer, List<Partition> partitions,
+            List<Connection> connections) {
+        FileSink sink = job.sink();
+        List<PartitionResult> results = partitions.size() == 1
+                ? List.of(copyPartition(job, runId, partitions.get(0), connections.get(0), false))
+                : copyInParallel(job, runId, partitions, connections);
+        timer.readDone();
+        try {
+            if (results.stream().mapToLong(PartitionResult::rows).sum() == 0) {
+                results.get(0).writer().ensureFile();
+            }
+            List<WrittenFile> written = new ArrayList<>();
+            for (PartitionResult result : results) {
+                try {
+                    written.addAll(result.writer().commit());
+                } catch (RuntimeException e) {
+                    throw result.store().translate(e);
+                }
+            }
+            return timer.statistics(runId, results, written, sink);
+        } catch (CopyException e) {
+            results.forEach(result -> result.writer().discard());
+            throw e;
+        } finally {
+            results.forEach(result -> result.store().close());
+        }
+    }
+
+    private List<PartitionResult> copyInParallel(CopyJob job, String runId, List<Partition> partitions,
+            List<Connection> connections) {
+        ExecutorService executor = Executors.newFixedThreadPool(partitions.size(), task -> {
+            Thread thread = new Thread(task, "pgferry-slice-" + THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            CompletionService<PartitionResult> completion = new ExecutorCompletionService<>(executor);
+            List<Future<PartitionResult>> futures = new ArrayList<>();
+            for (Partition partition : partitions) {
+                Connection connection = connections.get(partition.index());
+                futures.add(completion.submit(() -> copyPartition(job, runId, partition, connection, true)));
+            }
+            CopyException failure = null;
+            for (int i = 0; i < partitions.size(); i++) {
+                try {
+                    completion.take().get();
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof CopyException copyException ? copyException
+                                : CopyException.systemError("InternalError", "a slice of the copy failed",
+                                        e.getCause());
+                        cancelQueries(connections);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw CopyException.systemError("Interrupted", "the copy was interrupted", e);
+                }
+            }
+            // Every slice has ended by now: get() no longer waits, and fails for the slices that failed.
+            List<PartitionResult> results = new ArrayList<>();
+            for (Future<PartitionResult> future : futures) {
+                try {
+                    results.add(future.get());
+                } catch (ExecutionException | InterruptedException e) {
+                    // reported through failure
+                }
+            }
+            if (failure != null) {
+                results.forEach(result -> {
+                    result.writer().discard();
+                    result.store().close();
+                });
+                throw failure;
+            }
+            return results;
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    /** Stops the other slices' COPY on the server; they fail with query_canceled, which is not reported. */
+    private static void cancelQueries(List<Connection> connections) {
+        for (Connection connection : connections) {
+            try {
+                connection.unwrap(PGConnection.class).cancelQuery();
+            } catch (SQLException e) {
+                LOG.debugf("cancelling a slice failed: %s", e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Reads one slice into its own chunk sequence and finishes its files without committing them. On failure its
+     * chunks are discarded and its store closed.
+     *
+     * @throws CopyException naming the source or the sink
+     */
+    private PartitionResult copyPartition(CopyJob job, String runId, Partition partition, Connection connection,
+            boolean numbered) {
+        FileSink sink = job.sink();
+        PassThroughFormat format = PassThroughFormat.of(sink.format());
+        ChunkStore store = sinks.open(sink, runId);
+        RollingWriter output = null;
+        try (CopyOutReader reader = CopyOutReader.start(connection, format.copySql(partition.selectSql()))) {
+            output = new RollingWriter(store, sink.location(), sink.naming(), format.framing(reader),
+                    format.contentType(), sink.compression(),
+                    numbered ? OptionalInt.of(partition.index()) : OptionalInt.empty());
+            long rows = 0;
+            long firstRowNanos = -1;
+            if (format.copyRow(reader, output)) {
+                firstRowNanos = System.nanoTime();
+                rows++;
+                while (format.copyRow(reader, output)) {
+                    rows++;
+                }
+            }
+            output.finish();
+            return new PartitionResult(partition, store, output, rows, reader.bytesRead(), firstRowNanos);
+        } catch (SQLException | RuntimeException e) {
+            if (output != null) {
+                output.discard();
+            }
+            store.close();
+            if (e instanceof SQLException sqlFailure) {
+                throw PostgresErrors.translate(sqlFailure, job.source().connection());
+            }
+            throw store.translate((RuntimeException) e);
         }
     }
 }

@@ -30,7 +30,6 @@ final class RunTimer {
 
     private final Instant start;
     private final long startNanos;
-    private long firstByteNanos = -1;
     private long readDoneNanos = -1;
 
     RunTimer(Instant start, long startNanos) {
@@ -38,23 +37,23 @@ final class RunTimer {
         this.startNanos = startNanos;
     }
 
-    void firstByte() {
-        firstByteNanos = System.nanoTime();
-    }
-
     void readDone() {
         readDoneNanos = System.nanoTime();
-        if (firstByteNanos < 0) {
-            firstByteNanos = readDoneNanos;
-        }
     }
 
     long elapsedMillis() {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    RunStatistics statistics(String runId, long rows, long bytesRead, List<WrittenFile> files, FileSink sink) {
+    RunStatistics statistics(String runId, List<PartitionResult> results, List<WrittenFile> files, FileSink sink) {
         long endNanos = System.nanoTime();
+        long rows = results.stream().mapToLong(PartitionResult::rows).sum();
+        long bytesRead = results.stream().mapToLong(PartitionResult::bytesRead).sum();
+        long firstByteNanos = results.stream().mapToLong(PartitionResult::firstRowNanos).filter(t -> t >= 0).min()
+                .orElse(readDoneNanos);
+        int slices = results.size();
+        List<RunStatistics.Slice> sliceDetails = results.stream().map(result -> new RunStatistics.Slice(
+                result.partition().index(), result.partition().range(), result.rows(), result.bytesRead())).toList();
         long duration = seconds(endNanos - startNanos);
         long timeToFirstByte = seconds(firstByteNanos - startNanos);
         double exactSeconds = Math.max(endNanos - startNanos, 1_000_000) / 1e9;
@@ -64,13 +63,14 @@ final class RunTimer {
         int sinkConnections = sink.store() instanceof SinkStore.BlobStorage ? sink.blocks().maxConcurrentConnections()
                 : 1;
         ExecutionDetail detail = new ExecutionDetail(new RunStatistics.Store(SOURCE_TYPE),
-                new RunStatistics.Store(sinkType), "Succeeded", ADF_TIMESTAMP.format(start), duration, 1,
+                new RunStatistics.Store(sinkType), "Succeeded", ADF_TIMESTAMP.format(start), duration, slices,
                 new Profile(new Stage("Completed", 0), new Transfer("Completed", duration,
                         new TransferDetails(new Reading(SOURCE_TYPE, seconds(readDoneNanos - startNanos),
                                 timeToFirstByte), new Writing(sinkType, duration)))),
                 new DetailedDurations(0, timeToFirstByte, duration));
-        return new RunStatistics(bytesRead, bytesWritten, files.size(), 1, sinkConnections, rows, rows, duration,
-                throughput, List.of(), 1, List.of(detail), Map.of("VerificationResult", "NotVerified"), runId, files);
+        return new RunStatistics(bytesRead, bytesWritten, files.size(), slices, sinkConnections * slices, rows, rows,
+                duration, throughput, List.of(), slices, List.of(detail), Map.of("VerificationResult", "NotVerified"),
+                runId, files, sliceDetails);
     }
 
     private static long seconds(long nanos) {

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 import io.pgferry.contract.Compression;
@@ -15,13 +16,13 @@ import io.pgferry.format.ChunkFraming;
 import io.pgferry.format.RowOutput;
 
 /**
- * Splits a copy's rows into chunks of at most {@code maxRowsPerFile} rows, named as ADF names them, each framed by the
- * format (header, separators, footer) and compressed as asked. Chunks are written while rows arrive and all are
- * committed together by {@link #commit()} once the source is exhausted; {@link #discard()} drops them all, so a copy
- * that fails part-way makes no file visible.
+ * Splits a copy's (or a slice's) rows into chunks of at most {@code maxRowsPerFile} rows, named as ADF names them,
+ * each framed by the format (header, separators, footer) and compressed as asked. Chunks are written while rows
+ * arrive, {@link #finish()}ed when the rows end and committed together by {@link #commit()} once every slice of the
+ * copy has finished; {@link #discard()} drops them all, so a copy that fails part-way makes no file visible.
  *
  * <p>
- * The copy's thread owns an instance.
+ * One thread owns an instance.
  */
 public final class RollingWriter implements RowOutput {
     private final ChunkStore store;
@@ -32,6 +33,7 @@ public final class RollingWriter implements RowOutput {
     private final byte[] footer;
     private final String contentType;
     private final Compression compression;
+    private final OptionalInt slice;
     private final List<Chunk> chunks = new ArrayList<>();
     private final List<Long> rowsPerChunk = new ArrayList<>();
     private Chunk current;
@@ -39,8 +41,11 @@ public final class RollingWriter implements RowOutput {
     private long currentRows;
     private boolean inRow;
 
+    /**
+     * @param slice the slice number when a copy reads in several slices: it goes into every file name
+     */
     public RollingWriter(ChunkStore store, FileLocation location, FileNaming naming, ChunkFraming framing,
-            String contentType, Compression compression) {
+            String contentType, Compression compression, OptionalInt slice) {
         this.store = store;
         this.location = location;
         this.naming = naming;
@@ -49,6 +54,7 @@ public final class RollingWriter implements RowOutput {
         this.footer = framing.footer();
         this.contentType = contentType;
         this.compression = compression;
+        this.slice = slice;
     }
 
     @Override
@@ -78,19 +84,27 @@ public final class RollingWriter implements RowOutput {
         }
     }
 
+    /** Finishes the last chunk: every byte is in the store, nothing visible yet. */
+    public void finish() {
+        if (current != null) {
+            close();
+        }
+    }
+
+    /** Makes sure there is a file, holding only the framing, so a copy without rows leaves a file, not nothing. */
+    public void ensureFile() {
+        if (chunks.isEmpty()) {
+            open();
+            close();
+        }
+    }
+
     /**
-     * Finishes the last chunk and commits every chunk, in order. A copy without rows still gets one file (holding the
-     * header, if any), so a reader finds a file rather than nothing.
+     * Commits every finished chunk, in order.
      *
      * @return the committed files, in order
      */
     public List<WrittenFile> commit() {
-        if (current == null && chunks.isEmpty()) {
-            open();
-        }
-        if (current != null) {
-            close();
-        }
         List<WrittenFile> written = new ArrayList<>(chunks.size());
         for (int i = 0; i < chunks.size(); i++) {
             Chunk chunk = chunks.get(i);
@@ -134,9 +148,15 @@ public final class RollingWriter implements RowOutput {
     }
 
     private String name(int index) {
-        String file = location.fileName().isPresent() && naming.maxRowsPerFile().isEmpty()
-                ? location.fileName().get()
-                : String.format("%s_%05d%s", naming.fileNamePrefix(), index, naming.fileExtension());
+        String file;
+        if (slice.isPresent()) {
+            file = String.format("%s_%03d_%05d%s", naming.fileNamePrefix(), slice.getAsInt(), index,
+                    naming.fileExtension());
+        } else if (location.fileName().isPresent() && naming.maxRowsPerFile().isEmpty()) {
+            file = location.fileName().get();
+        } else {
+            file = String.format("%s_%05d%s", naming.fileNamePrefix(), index, naming.fileExtension());
+        }
         return location.folderPath().isEmpty() ? file : location.folderPath() + "/" + file;
     }
 

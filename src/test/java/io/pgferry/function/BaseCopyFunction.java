@@ -186,6 +186,40 @@ abstract class BaseCopyFunction {
     }
 
     @Test
+    void readsATableInParallelSlicesEveryRowExactlyOnce() throws Exception {
+        String table = mixedTable(20000);
+        String container = uniqueContainer();
+        ObjectNode payload = payload(table, container);
+        payload.withObject("/activity/typeProperties").put("parallelCopies", 4);
+        formatSettings(payload).put("maxRowsPerFile", 3000);
+
+        ValidatableResponse response = post(payload).statusCode(200)
+                .body("rowsCopied", equalTo(20000))
+                .body("usedParallelCopies", equalTo(4))
+                .body("sourcePeakConnections", equalTo(4))
+                .body("slices.index", equalTo(List.of(0, 1, 2, 3)))
+                .body("files[0].path", equalTo(container + "/exports/orders/orders_000_00000.csv"));
+        List<Integer> sliceRows = response.extract().path("slices.rows");
+        assertThat(sliceRows).allSatisfy(rows -> assertThat(rows).isPositive());
+        assertThat(sliceRows.stream().mapToInt(Integer::intValue).sum()).isEqualTo(20000);
+
+        List<Path> files = download(container, "exports/orders/");
+        assertThat(files.size()).isEqualTo(response.extract().<Integer> path("filesWritten"));
+        assertThat(CsvReader.read(files, DUCKDB_DEFAULTS, "id"))
+                .isEqualTo(Tables.postgresText(postgres, table, MIXED_COLUMNS, "id"));
+    }
+
+    @Test
+    void aQueryIsReadInOneSliceWhateverParallelCopiesSays() {
+        String container = uniqueContainer();
+        ObjectNode payload = payload("t", container);
+        payload.withObject("/activity/typeProperties").put("parallelCopies", 4);
+        source(payload).put("query", "SELECT i FROM generate_series(1, 10) i");
+        post(payload).statusCode(200).body("usedParallelCopies", equalTo(1)).body("slices[0].range", equalTo("all"))
+                .body("files[0].path", equalTo(container + "/exports/orders/orders_00000.csv"));
+    }
+
+    @Test
     void readsAQuotedMixedCaseTableInBothNotations() throws Exception {
         String schema = "Sales" + suffix();
         postgres.execute("CREATE SCHEMA \"" + schema + "\"",

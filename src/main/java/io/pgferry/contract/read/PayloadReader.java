@@ -46,6 +46,8 @@ import io.pgferry.contract.Violation;
 public final class PayloadReader {
     static final int DEFAULT_BLOCK_SIZE_MB = 8;
     static final int DEFAULT_MAX_CONCURRENT_CONNECTIONS = 4;
+    /** Each slice holds a source connection; the pool per linked service allows this many. */
+    static final int MAX_PARALLEL_COPIES = 8;
     private static final String DEFAULT_FILE_NAME_PREFIX = "data";
     private static final Pattern CONTAINER_NAME = Pattern.compile("^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$");
     private static final Set<String> ODBC_KEYS = Set.of("server", "host", "port", "database", "uid", "user id",
@@ -80,7 +82,9 @@ public final class PayloadReader {
         Field outputDataset = dataset(activity.get("outputs"), datasets);
         PostgresSource source = null;
         FileSink sink = null;
+        long parallelCopies = 1;
         if (typeProperties != null) {
+            parallelCopies = integer(typeProperties.get("parallelCopies"), 1, MAX_PARALLEL_COPIES).orElse(1);
             rejectUnsupportedActivitySettings(typeProperties);
             Field sourceSettings = object(typeProperties.get("source"));
             Field sinkSettings = object(typeProperties.get("sink"));
@@ -94,7 +98,7 @@ public final class PayloadReader {
         if (!violations.isEmpty()) {
             throw CopyException.invalidPayload(violations);
         }
-        return new CopyJob(activityName, source, sink);
+        return new CopyJob(activityName, source, sink, (int) parallelCopies);
     }
 
     private void rejectUnsupportedActivitySettings(Field typeProperties) {

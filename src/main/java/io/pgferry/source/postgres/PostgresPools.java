@@ -25,7 +25,7 @@ import io.pgferry.contract.PostgresConnection;
 @ApplicationScoped
 public class PostgresPools {
     private static final Logger LOG = Logger.getLogger(PostgresPools.class);
-    static final int MAX_CONNECTIONS_PER_POOL = 4;
+    static final int MAX_CONNECTIONS_PER_POOL = 8;
     static final Duration IDLE_CONNECTION = Duration.ofSeconds(60);
     static final Duration IDLE_POOL = Duration.ofMinutes(10);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
