@@ -1,0 +1,104 @@
+package io.pgferry.functionapp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.pgferry.testing.Payloads;
+import io.pgferry.testing.TestingAzurite;
+import io.pgferry.testing.TestingFunctionsHost;
+import io.pgferry.testing.TestingPostgres;
+import io.pgferry.testing.TestingServers;
+
+/**
+ * The assembled Azure Functions app ({@code target/pgferry-*-function-app}), started and called exactly as the
+ * Functions host starts and calls a custom handler.
+ */
+class FunctionAppIT {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static TestingFunctionsHost host;
+
+    private final TestingPostgres postgres = TestingServers.postgres();
+    private final TestingAzurite azurite = TestingServers.azurite();
+
+    @BeforeAll
+    static void startHandler() throws Exception {
+        try (Stream<Path> built = Files.list(Path.of("target"))) {
+            Path app = built.filter(p -> p.getFileName().toString().endsWith("-function-app") && Files.isDirectory(p))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("no target/*-function-app: run package"));
+            host = TestingFunctionsHost.start(app);
+        }
+    }
+
+    @AfterAll
+    static void stopHandler() {
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    @Test
+    void theCopyFunctionIsHttpOnlySoTheHostProxiesIt() throws Exception {
+        JsonNode bindings = host.function("copy").path("bindings");
+        assertThat(bindings).hasSize(2);
+        assertThat(bindings.get(0).path("type").asText()).isEqualTo("httpTrigger");
+        assertThat(bindings.get(0).path("methods")).containsExactly(MAPPER.valueToTree("post"));
+        assertThat(bindings.get(1).path("type").asText()).isEqualTo("http");
+    }
+
+    @Test
+    void aProxiedCopyRequestCopiesAndAnswersTheStatistics() throws Exception {
+        String table = "fa_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        postgres.execute("CREATE TABLE " + table + " AS SELECT i AS id, 'row ' || i AS name"
+                + " FROM generate_series(1, 2500) i");
+        String container = "fa-" + UUID.randomUUID().toString().substring(0, 8);
+        String functionKey = "key-" + UUID.randomUUID();
+
+        HttpResponse<String> response = host.proxy("copy", "POST", payload(table, container).toString(),
+                functionKey);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        JsonNode statistics = MAPPER.readTree(response.body());
+        assertThat(statistics.path("rowsCopied").asLong()).isEqualTo(2500);
+        assertThat(statistics.path("filesWritten").asInt()).isEqualTo(3);
+        assertThat(azurite.container(container).listBlobs().stream().map(b -> b.getName()).toList())
+                .isEqualTo(List.of("exports/orders/orders_00000.csv", "exports/orders/orders_00001.csv",
+                        "exports/orders/orders_00002.csv"));
+        assertThat(host.log()).doesNotContain(functionKey).doesNotContain(postgres.password());
+    }
+
+    @Test
+    void aBadRequestThroughTheHostGetsTheAdfErrorBody() throws Exception {
+        ObjectNode payload = payload("t", "fa-bad");
+        payload.withObject("/activity/typeProperties/sink/formatSettings").put("maxRowsPerFile", -1);
+
+        HttpResponse<String> response = host.proxy("copy", "POST", payload.toString(), "key");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonNode error = MAPPER.readTree(response.body());
+        assertThat(error.path("errorCode").asText()).isEqualTo("InvalidPayload");
+        assertThat(error.path("details").get(0).path("pointer").asText())
+                .isEqualTo("/activity/typeProperties/sink/formatSettings/maxRowsPerFile");
+    }
+
+    private ObjectNode payload(String table, String container) {
+        return Payloads.load("valid/table-to-csv-chunks.json", Map.of("TABLE", table, "CONTAINER", container,
+                "PG_CONNECTION", postgres.odbcConnectionString(), "BLOB_CONNECTION", azurite.connectionString()));
+    }
+}

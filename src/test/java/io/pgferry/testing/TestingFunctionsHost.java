@@ -1,0 +1,138 @@
+package io.pgferry.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Plays the Azure Functions host for the assembled app (the real host cannot be installed here): it reads
+ * {@code host.json}, starts {@code customHandler.description.defaultExecutablePath} with its arguments in its working
+ * directory and the host's environment, waits as the host does (a {@code GET /} every 25 ms until any HTTP answer),
+ * and proxies HTTP-only functions' requests as {@code enableProxyingHttpRequest} does: same method, the route prefix
+ * plus the function's route as path, the caller's headers plus the host's invocation headers.
+ */
+public final class TestingFunctionsHost implements AutoCloseable {
+    public static final String HOST_VERSION = "4.1041.200.25071";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final Path appRoot;
+    private final JsonNode hostJson;
+    private final Process handler;
+    private final int port;
+    private final Path log;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestingFunctionsHost(Path appRoot, JsonNode hostJson, Process handler, int port, Path log) {
+        this.appRoot = appRoot;
+        this.hostJson = hostJson;
+        this.handler = handler;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** Starts the handler of the app assembled in {@code appRoot} and waits until it answers. */
+    public static TestingFunctionsHost start(Path app) {
+        Path appRoot = app.toAbsolutePath();
+        try {
+            JsonNode hostJson = MAPPER.readTree(appRoot.resolve("host.json").toFile());
+            JsonNode description = hostJson.path("customHandler").path("description");
+            String executable = description.path("defaultExecutablePath").asText();
+            Path resolved = appRoot.resolve(executable);
+            List<String> command = new ArrayList<>();
+            command.add(Files.exists(resolved) ? resolved.toString() : executable);
+            description.path("arguments").forEach(argument -> command.add(argument.asText()));
+            Path workingDirectory = appRoot.resolve(description.path("workingDirectory").asText(""));
+            int port = Processes.freePort();
+            Path log = Files.createTempFile("pgferry-handler-", ".log");
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().put("FUNCTIONS_CUSTOMHANDLER_PORT", Integer.toString(port));
+            builder.environment().put("FUNCTIONS_CUSTOMHANDLER_WORKER_ID", UUID.randomUUID().toString());
+            builder.environment().put("FUNCTIONS_APP_ROOT_PATH", appRoot.toString());
+            TestingFunctionsHost host = new TestingFunctionsHost(appRoot, hostJson, builder.start(), port, log);
+            host.awaitReady(Duration.ofSeconds(60));
+            return host;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).GET().build();
+        while (System.nanoTime() < deadline) {
+            if (!handler.isAlive()) {
+                throw new IllegalStateException("the handler exited with " + handler.exitValue() + "; see " + log);
+            }
+            try {
+                http.send(probe, HttpResponse.BodyHandlers.discarding());
+                return;
+            } catch (IOException notYet) {
+                sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("the handler did not answer within " + timeout + "; see " + log);
+    }
+
+    /** The function's {@code function.json}. */
+    public JsonNode function(String name) throws IOException {
+        return MAPPER.readTree(appRoot.resolve(name).resolve("function.json").toFile());
+    }
+
+    /**
+     * What a caller's request to an HTTP-only function becomes on its way to the handler.
+     *
+     * @param functionKey the caller's {@code x-functions-key}, which the host passes on
+     */
+    public HttpResponse<String> proxy(String function, String method, String body, String functionKey)
+            throws IOException, InterruptedException {
+        JsonNode trigger = function(function).path("bindings").get(0);
+        String prefix = hostJson.path("extensions").path("http").path("routePrefix").asText("api");
+        String path = (prefix.isEmpty() ? "" : "/" + prefix) + "/" + trigger.path("route").asText(function);
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json")
+                .header("x-functions-key", functionKey)
+                .header("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+                .header("X-Forwarded-For", "203.0.113.7")
+                .header("X-Azure-Functions-HostVersion", HOST_VERSION)
+                .header("X-Azure-Functions-InvocationId", UUID.randomUUID().toString())
+                .timeout(Duration.ofMinutes(2))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** What the handler printed. */
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    @Override
+    public void close() {
+        Processes.stop(handler);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
