@@ -7,9 +7,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-
-import org.duckdb.DuckDBDriver;
 
 /**
  * Reads delimited files back with DuckDB, an independent CSV reader, every column as text; SQL NULL stays null and
@@ -24,29 +21,19 @@ public final class CsvReader {
      * @param orderBy the column to sort rows by (compared as a number)
      */
     public static List<List<String>> read(List<Path> files, String options, String orderBy) throws SQLException {
-        StringBuilder list = new StringBuilder("[");
-        for (Path file : files) {
-            list.append(list.length() > 1 ? "," : "").append('\'').append(file).append('\'');
-        }
-        list.append(']');
-        String sql = "SELECT * FROM read_csv(" + list + ", " + options
+        String sql = "SELECT * FROM read_csv(" + DuckDb.fileList(files) + ", " + options
                 + ", all_varchar=true, allow_quoted_nulls=false) ORDER BY CAST(" + orderBy
                 + " AS BIGINT)";
-        try (Connection duck = duckdb();
+        try (Connection duck = DuckDb.connect();
                 Statement statement = duck.createStatement();
                 ResultSet rows = statement.executeQuery(sql)) {
             return Tables.rows(rows);
         }
     }
 
-    /** DuckDB's driver asked for directly: DriverManager may not see it from the test's class loader. */
-    private static Connection duckdb() throws SQLException {
-        return new DuckDBDriver().connect("jdbc:duckdb:", new Properties());
-    }
-
     /** Column names as DuckDB read them from the header. */
     public static List<String> header(Path file, String options) throws SQLException {
-        try (Connection duck = duckdb();
+        try (Connection duck = DuckDb.connect();
                 Statement statement = duck.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT * FROM read_csv('" + file + "', " + options
                         + ", all_varchar=true) LIMIT 0")) {

@@ -6,9 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Properties;
-
-import org.duckdb.DuckDBDriver;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,14 +26,9 @@ public final class JsonReader {
      * @return the records DuckDB reads from the files (gzip is recognised by the {@code .gz} name)
      */
     public static long count(List<Path> files, String format) throws SQLException {
-        StringBuilder list = new StringBuilder("[");
-        for (Path file : files) {
-            list.append(list.length() > 1 ? "," : "").append('\'').append(file).append('\'');
-        }
-        list.append(']');
-        try (Connection duck = new DuckDBDriver().connect("jdbc:duckdb:", new Properties());
+        try (Connection duck = DuckDb.connect();
                 Statement statement = duck.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT count(*) FROM read_json(" + list + ", format='"
+                ResultSet rows = statement.executeQuery("SELECT count(*) FROM read_json(" + DuckDb.fileList(files) + ", format='"
                         + format + "', records=true)")) {
             rows.next();
             return rows.getLong(1);

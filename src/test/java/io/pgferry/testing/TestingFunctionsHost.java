@@ -80,7 +80,7 @@ public final class TestingFunctionsHost implements AutoCloseable {
                 http.send(probe, HttpResponse.BodyHandlers.discarding());
                 return;
             } catch (IOException notYet) {
-                sleep(25);
+                Processes.sleep(25);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
@@ -125,14 +125,5 @@ public final class TestingFunctionsHost implements AutoCloseable {
     @Override
     public void close() {
         Processes.stop(handler);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

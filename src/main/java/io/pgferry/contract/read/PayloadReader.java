@@ -179,11 +179,17 @@ public final class PayloadReader {
             return null;
         }
         int before = violations.size();
+        String previous = "";
         for (String key : pairs.keySet()) {
-            if (!ODBC_KEYS.contains(key)) {
+            if (!ODBC_KEYS.contains(key) && (previous.equals("password") || previous.equals("pwd"))) {
+                // Most likely the rest of a password holding ';': never echo it.
+                violation(field, "has an unknown key right after Password=; a password holding ';' must be"
+                        + " enclosed in braces, Password={...}");
+            } else if (!ODBC_KEYS.contains(key)) {
                 violation(field, "has unknown key '" + key + "'; supported keys: Server, Port, Database, UID,"
                         + " Password, EncryptionMethod (EM), ValidateServerCertificate (VSC)");
             }
+            previous = key;
         }
         String host = required(field, pairs, "Server", "server", "host");
         String database = required(field, pairs, "Database", "database");

@@ -76,6 +76,17 @@ class PayloadReaderTest {
     }
 
     @Test
+    void anUnbracedPasswordHoldingASemicolonIsNeverEchoed() {
+        CopyException failure = catchThrowableOfType(CopyException.class,
+                () -> read(valid("Server=db;Database=shop;UID=ana;Password=top;Secret=1;Colour=x")));
+
+        assertThat(failure.error().details()).extracting(Violation::reason)
+                .anySatisfy(reason -> assertThat(reason).contains("Password={...}"))
+                .anySatisfy(reason -> assertThat(reason).contains("'colour'"))
+                .allSatisfy(reason -> assertThat(reason).doesNotContainIgnoringCase("secret"));
+    }
+
+    @Test
     void aJsonDatasetWithGzipNamesChunksDotJsonDotGz() {
         ObjectNode payload = valid("Server=db;Database=shop;UID=ana;Password=pw");
         ObjectNode dataset = payload.withObject("/datasets/1/properties");
