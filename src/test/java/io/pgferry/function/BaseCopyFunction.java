@@ -288,7 +288,7 @@ abstract class BaseCopyFunction {
         String container = uniqueContainer();
         ObjectNode payload = payload("t", container);
         postgresLinkedService(payload).put("connectionString",
-                postgres.odbcConnectionString() + ";Colour=s3cr3t-looking-value");
+                "Colour=s3cr3t-looking-value;" + postgres.odbcConnectionString());
         post(payload).statusCode(400)
                 .body("details.pointer", equalTo(List.of("/linkedServices/0/properties/typeProperties/connectionString")))
                 .body("details[0].reason", containsString("'colour'"))
