@@ -1,6 +1,7 @@
 package io.pgferry.run;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -36,6 +37,7 @@ import io.pgferry.sink.Sinks;
 import io.pgferry.source.postgres.CopyOutReader;
 import io.pgferry.source.postgres.PostgresErrors;
 import io.pgferry.source.postgres.PostgresPools;
+import io.pgferry.source.postgres.SqlLiteral;
 
 /**
  * Runs a copy: pooled connections in READ ONLY transactions, rows streamed from {@code COPY} into the sink's chunks,
@@ -85,6 +87,9 @@ public class CopyRunner {
         List<Connection> connections = new ArrayList<>();
         try {
             Connection leader = begin(pools.connection(source), connections, job.parallelCopies() > 1);
+            if (job.source().query().isPresent()) {
+                describe(leader, job.source().query().get());
+            }
             List<Partition> partitions = PartitionPlanner.plan(leader, job.source(), job.parallelCopies());
             if (partitions.size() > 1) {
                 String snapshot = exportSnapshot(leader);
@@ -97,8 +102,11 @@ public class CopyRunner {
             }
             for (Connection connection : connections) {
                 try (Statement statement = connection.createStatement()) {
-                    // UTC, so timestamptz text does not depend on where the function runs.
-                    statement.execute("SET LOCAL TimeZone = 'UTC'");
+                    // The time zone renders timestamptz (UTC unless the linked service names one), so the output
+                    // does not depend on where the function runs. SET LOCAL ends with the transaction.
+                    statement.execute("SET LOCAL TimeZone = " + SqlLiteral.of(job.source().timeZone()));
+                    statement.execute("SET LOCAL statement_timeout = "
+                            + job.source().statementTimeout().toMillis());
                 }
             }
             return transfer(job, runId, timer, partitions, connections);
@@ -122,6 +130,18 @@ public class CopyRunner {
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         }
         return connection;
+    }
+
+    /**
+     * Has the server parse the source query on its own, with the extended protocol, before it is wrapped in a COPY
+     * (which pgjdbc sends with the simple protocol). A query that is not exactly one statement is refused here, so it
+     * can neither close the COPY's parenthesis nor smuggle a second statement (a COMMIT, then a write) past the read-only
+     * transaction.
+     */
+    private static void describe(Connection connection, String query) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(query)) {
+            statement.getMetaData();
+        }
     }
 
     private static String exportSnapshot(Connection leader) throws SQLException {

@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,8 @@ import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.azure.core.util.BinaryData;
@@ -356,6 +359,88 @@ abstract class BaseCopyFunction {
         ObjectNode payload = payload("t", container);
         source(payload).put("query", "SELECT nextval('" + sequence + "')");
         post(payload).statusCode(400).body("errorCode", equalTo("SourceQueryNotReadOnly"));
+        assertNothingWritten(container);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "INSERT INTO %s VALUES (999) RETURNING *",
+            "UPDATE %s SET v = v + 1 RETURNING *",
+            "DELETE FROM %s RETURNING *",
+            "SELECT * FROM %s FOR UPDATE",
+            "CREATE TABLE %s_copy AS SELECT * FROM %1$s",
+            "SELECT 1; DELETE FROM %s",
+            "SELECT 1) TO STDOUT; DELETE FROM %s; COPY (SELECT 1",
+            "SELECT 1) TO STDOUT; COMMIT; DELETE FROM %s; COPY (SELECT 1" })
+    void aQueryThatWouldWriteIsRefusedAndChangesNothing(String template) throws Exception {
+        String table = "guarded_" + suffix();
+        postgres.execute("CREATE TABLE " + table + " (v int)", "INSERT INTO " + table + " VALUES (1), (2)");
+        String container = uniqueContainer();
+        ObjectNode payload = payload("t", container);
+        source(payload).put("query", String.format(template, table));
+
+        post(payload).statusCode(400).body("failureType", equalTo("UserError"));
+
+        assertNothingWritten(container);
+        assertUnchanged(table);
+    }
+
+    @Test
+    void aTrailingLineCommentCannotEscapeTheCopy() throws Exception {
+        String table = "guarded_" + suffix();
+        postgres.execute("CREATE TABLE " + table + " (v int)", "INSERT INTO " + table + " VALUES (1), (2)");
+        ObjectNode payload = payload("t", uniqueContainer());
+        source(payload).put("query", "SELECT 1 AS one -- ) TO STDOUT; COMMIT; DELETE FROM " + table
+                + "; COPY (SELECT 1");
+
+        post(payload).statusCode(200).body("rowsCopied", equalTo(1));
+
+        assertUnchanged(table);
+    }
+
+    private void assertUnchanged(String table) throws SQLException {
+        try (Connection connection = postgres.connect(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT string_agg(v::text, ',' ORDER BY v),"
+                        + " to_regclass('" + table + "_copy') IS NULL FROM " + table)) {
+            rows.next();
+            assertThat(rows.getString(1)).isEqualTo("1,2");
+            assertThat(rows.getBoolean(2)).isTrue();
+        }
+    }
+
+    @Test
+    void aPostgreSqlV2CopyReadsSchemaAndTableInTheLinkedServicesTimeZone() throws Exception {
+        String schema = "Shop" + suffix();
+        postgres.execute("CREATE SCHEMA \"" + schema + "\"",
+                "CREATE TABLE \"" + schema + "\".\"Orders\" (id int, placed timestamptz)",
+                "INSERT INTO \"" + schema + "\".\"Orders\" VALUES (1, '2026-01-01 00:00:00+00')");
+        String container = uniqueContainer();
+        ObjectNode payload = payload("unused", container);
+        ObjectNode linkedService = payload.withObject("/linkedServices/0/properties");
+        linkedService.put("type", "PostgreSqlV2");
+        ObjectNode settings = linkedService.putObject("typeProperties");
+        settings.put("server", postgres.host()).put("port", postgres.port()).put("database", TestingPostgres.DATABASE)
+                .put("username", TestingPostgres.USER).put("sslMode", 0).put("timezone", "Asia/Tokyo");
+        settings.putObject("password").put("type", "SecureString").put("value", postgres.password());
+        ObjectNode dataset = payload.withObject("/datasets/0/properties");
+        dataset.put("type", "PostgreSqlV2Table");
+        dataset.putObject("typeProperties").put("schema", schema).put("table", "Orders");
+        source(payload).put("type", "PostgreSqlV2Source");
+
+        post(payload).statusCode(200).body("rowsCopied", equalTo(1));
+        assertThat(Files.readString(download(container, "exports/orders/").get(0)))
+                .isEqualTo("id,placed\r\n1,2026-01-01 09:00:00+09\r\n");
+    }
+
+    @Test
+    void aReadOutlastingItsQueryTimeoutIsCancelledOnTheServer() {
+        String container = uniqueContainer();
+        ObjectNode payload = payload("t", container);
+        source(payload).put("type", "PostgreSqlSource").put("query", "SELECT pg_sleep(30)")
+                .put("queryTimeout", "00:00:01");
+        long start = System.nanoTime();
+        post(payload).statusCode(400).body("errorCode", equalTo("SourceQueryTimeout"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         assertNothingWritten(container);
     }
 

@@ -3,6 +3,7 @@ package io.pgferry.contract.read;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,6 +51,8 @@ public final class PayloadReader {
     /** Each slice holds a source connection; the pool per linked service allows this many. */
     static final int MAX_PARALLEL_COPIES = 8;
     private static final String DEFAULT_FILE_NAME_PREFIX = "data";
+    private static final Pattern TIMESPAN = Pattern.compile("(?:(\\d+)\\.)?(\\d\\d):(60|[0-5]\\d):(60|[0-5]\\d)");
+    private static final String UTC = "UTC";
     private static final Pattern CONTAINER_NAME = Pattern.compile("^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$");
     private static final Set<String> ODBC_KEYS = Set.of("server", "host", "port", "database", "uid", "user id",
             "user", "username", "password", "pwd", "encryptionmethod", "em", "validateservercertificate", "vsc");
@@ -115,26 +119,58 @@ public final class PayloadReader {
 
     /** @param dataset null when the input reference did not resolve: the source settings are checked anyway */
     private PostgresSource source(Field dataset, Field settings, Map<String, Field> linkedServices) {
-        oneOf(settings.get("type"), Set.of("RelationalSource"));
+        oneOf(settings.get("type"), Set.of("RelationalSource", "PostgreSqlSource", "PostgreSqlV2Source",
+                "AzurePostgreSqlSource"));
         Optional<String> query = Optional.ofNullable(string(settings.get("query"), false))
                 .map(q -> q.strip().replaceAll("[\\s;]+$", ""))
                 .filter(q -> !q.isEmpty());
+        Optional<Duration> queryTimeout = timespan(settings.get("queryTimeout"));
+        for (String spelling : List.of("partitionOption", "partitionOptions")) {
+            Field option = settings.get(spelling);
+            if (option.present() && !"None".equals(string(option, false))) {
+                violation(option, "partitioned reads are not supported yet; parallelCopies reads a table dataset"
+                        + " in slices");
+            }
+        }
         if (dataset == null) {
             return null;
         }
         Field properties = dataset.get("properties");
-        oneOf(properties.get("type"), Set.of("RelationalTable"));
-        Optional<TableName> table = Optional.ofNullable(string(properties.get("typeProperties").get("tableName"),
-                false)).flatMap(text -> tableName(properties.get("typeProperties").get("tableName"), text));
-        if (query.isEmpty() && table.isEmpty() && !properties.get("typeProperties").get("tableName").present()) {
-            violation(settings.get("query"), "is required when the source dataset has no tableName");
+        oneOf(properties.get("type"), Set.of("RelationalTable", "PostgreSqlTable", "PostgreSqlV2Table",
+                "AzurePostgreSqlTable"));
+        Field tableSettings = properties.get("typeProperties");
+        Optional<TableName> table = datasetTable(tableSettings);
+        if (query.isEmpty() && table.isEmpty() && !tableSettings.get("tableName").present()
+                && !tableSettings.get("table").present()) {
+            violation(settings.get("query"), "is required when the source dataset names no table");
         }
         Field linkedService = linkedService(properties.get("linkedServiceName"), linkedServices);
-        PostgresConnection connection = linkedService == null ? null : postgresConnection(linkedService);
-        if (connection == null || (query.isEmpty() && table.isEmpty())) {
+        SourceService service = linkedService == null ? null : sourceService(linkedService);
+        if (service == null || (query.isEmpty() && table.isEmpty())) {
             return null;
         }
-        return new PostgresSource(connection, query, table);
+        Duration timeout = queryTimeout.or(service::commandTimeout).orElse(PostgresSource.DEFAULT_STATEMENT_TIMEOUT);
+        return new PostgresSource(service.connection(), query, table, timeout, service.timeZone());
+    }
+
+    /** A linked service's connection and the session settings it carries. */
+    private record SourceService(PostgresConnection connection, Optional<Duration> commandTimeout, String timeZone) {
+    }
+
+    /** {@code schema} + {@code table} taken literally (V2 datasets), or {@code tableName} parsed. */
+    private Optional<TableName> datasetTable(Field settings) {
+        String table = string(settings.get("table"), false);
+        if (table != null) {
+            Optional<String> schema = Optional.ofNullable(string(settings.get("schema"), false))
+                    .filter(name -> !name.isEmpty());
+            if (table.isEmpty()) {
+                violation(settings.get("table"), "must not be empty");
+                return Optional.empty();
+            }
+            return Optional.of(new TableName(schema, table));
+        }
+        return Optional.ofNullable(string(settings.get("tableName"), false))
+                .flatMap(text -> tableName(settings.get("tableName"), text));
     }
 
     private Optional<TableName> tableName(Field field, String text) {
@@ -146,9 +182,9 @@ public final class PayloadReader {
         }
     }
 
-    private PostgresConnection postgresConnection(Field linkedService) {
+    private SourceService sourceService(Field linkedService) {
         Field properties = linkedService.get("properties");
-        if (!oneOf(properties.get("type"), Set.of("PostgreSql"))) {
+        if (!oneOf(properties.get("type"), Set.of("PostgreSql", "PostgreSqlV2", "AzurePostgreSql"))) {
             return null;
         }
         Field settings = properties.get("typeProperties");
@@ -156,14 +192,18 @@ public final class PayloadReader {
             violation(settings.get("encryptedCredential"),
                     "is encrypted for an ADF integration runtime and cannot be used here; give the password instead");
         }
-        if (settings.get("password").present() && settings.get("connectionString").present()) {
-            violation(settings.get("password"), "Key Vault passwords are not supported yet; put Password= in the"
-                    + " connection string");
-            return null;
+        if (settings.get("connectionString").present()) {
+            if (settings.get("password").present()) {
+                violation(settings.get("password"), "Key Vault passwords are not supported yet; put Password= in"
+                        + " the connection string");
+                return null;
+            }
+            PostgresConnection connection = fromConnectionString(settings.get("connectionString"));
+            return connection == null ? null : new SourceService(connection, Optional.empty(), UTC);
         }
-        return settings.get("connectionString").present()
-                ? fromConnectionString(settings.get("connectionString"))
-                : fromSeparateFields(settings);
+        return properties.get("type").node().asText().equals("PostgreSql")
+                ? fromSeparateFields(settings)
+                : fromV2Fields(settings);
     }
 
     private PostgresConnection fromConnectionString(Field field) {
@@ -201,19 +241,76 @@ public final class PayloadReader {
         if (violations.size() > before) {
             return null;
         }
-        return new PostgresConnection(host, port, database, user, new Secret(password), sslMode);
+        return new PostgresConnection(host, port, database, user, new Secret(password), sslMode, Optional.empty(),
+                PostgresConnection.DEFAULT_CONNECT_TIMEOUT_SECONDS);
     }
 
-    private PostgresConnection fromSeparateFields(Field settings) {
+    /** The legacy linked service's "previous payload": no TLS settings, as ADF had none then. */
+    private SourceService fromSeparateFields(Field settings) {
         String host = string(settings.get("server"), true);
         String database = string(settings.get("database"), true);
         String user = string(settings.get("username"), true);
         Secret password = secret(settings.get("password"), true);
-        int port = settings.get("port").present() ? (int) integer(settings.get("port"), 1, 65535).orElse(5432) : 5432;
+        int port = (int) integer(settings.get("port"), 1, 65535).orElse(5432);
         if (host == null || database == null || user == null || password == null) {
             return null;
         }
-        return new PostgresConnection(host, port, database, user, password, SslMode.DISABLE);
+        return new SourceService(new PostgresConnection(host, port, database, user, password, SslMode.DISABLE,
+                Optional.empty(), PostgresConnection.DEFAULT_CONNECT_TIMEOUT_SECONDS), Optional.empty(), UTC);
+    }
+
+    /**
+     * {@code PostgreSqlV2} and {@code AzurePostgreSql} 2.0: the Npgsql-style properties. {@code sslMode} (also spelled
+     * {@code sslmode}) 0 to 5 maps to pgjdbc's modes of the same names; {@code timeout} is the API model's name for
+     * {@code connectionTimeout}.
+     */
+    private SourceService fromV2Fields(Field settings) {
+        int before = violations.size();
+        String server = string(settings.get("server"), true);
+        OptionalLong port = integer(settings.get("port"), 1, 65535);
+        String database = string(settings.get("database"), true);
+        String user = string(settings.get("username"), true);
+        Secret password = secret(settings.get("password"), true);
+        if (settings.get("authenticationType").present()) {
+            oneOf(settings.get("authenticationType"), Set.of("Basic"));
+        }
+        Field sslField = settings.get("sslMode").present() ? settings.get("sslMode") : settings.get("sslmode");
+        SslMode sslMode = SslMode.values()[(int) integer(sslField, 0, 5).orElse(2)];
+        if (bool(settings.get("trustServerCertificate"), false) && sslMode.verifies()) {
+            violation(settings.get("trustServerCertificate"), "cannot be true with sslMode 4 or 5, which verify the"
+                    + " certificate");
+        }
+        for (String clientCertificate : List.of("sslCertificate", "sslKey", "sslPassword")) {
+            if (settings.get(clientCertificate).present()) {
+                violation(settings.get(clientCertificate), "client certificates are not supported yet");
+            }
+        }
+        String encoding = Optional.ofNullable(string(settings.get("encoding"), false)).orElse("UTF8");
+        if (!Set.of("UTF8", "UTF-8").contains(encoding.toUpperCase(Locale.ROOT))) {
+            violation(settings.get("encoding"), "only UTF8 is supported");
+        }
+        Optional<String> schema = Optional.ofNullable(string(settings.get("schema"), false))
+                .filter(name -> !name.isEmpty());
+        Field timeoutField = settings.get("connectionTimeout").present() ? settings.get("connectionTimeout")
+                : settings.get("timeout");
+        int connectTimeout = (int) integer(timeoutField, 1, 3600)
+                .orElse(PostgresConnection.DEFAULT_CONNECT_TIMEOUT_SECONDS);
+        OptionalLong commandTimeout = integer(settings.get("commandTimeout"), 0, Integer.MAX_VALUE);
+        String timeZone = Optional.ofNullable(string(settings.get("timezone"), false)).orElse(UTC);
+        if (violations.size() > before) {
+            return null;
+        }
+        // ADF's docs allow "host:port" in server.
+        int resolvedPort = (int) port.orElse(5432);
+        if (port.isEmpty() && server.matches("[^:\\[\\]]+:\\d{1,5}")) {
+            resolvedPort = Integer.parseInt(server.substring(server.indexOf(':') + 1));
+            server = server.substring(0, server.indexOf(':'));
+        }
+        return new SourceService(new PostgresConnection(server, resolvedPort, database, user, password, sslMode,
+                schema, connectTimeout),
+                commandTimeout.isPresent() ? Optional.of(Duration.ofSeconds(commandTimeout.getAsLong()))
+                        : Optional.empty(),
+                timeZone);
     }
 
     private String required(Field field, Map<String, String> pairs, String name, String... keys) {
@@ -632,6 +729,22 @@ public final class PayloadReader {
         }
         violation(field, "must be a whole number from " + min + (max == Long.MAX_VALUE ? " up" : " to " + max));
         return OptionalLong.empty();
+    }
+
+    /** A .NET timespan, {@code [d.]hh:mm:ss}, as ADF writes {@code queryTimeout}. */
+    private Optional<Duration> timespan(Field field) {
+        String text = string(field, false);
+        if (text == null) {
+            return Optional.empty();
+        }
+        Matcher matcher = TIMESPAN.matcher(text.trim());
+        if (!matcher.matches()) {
+            violation(field, "must be a timespan [d.]hh:mm:ss, e.g. 02:00:00");
+            return Optional.empty();
+        }
+        long days = matcher.group(1) == null ? 0 : Long.parseLong(matcher.group(1));
+        return Optional.of(Duration.ofDays(days).plusHours(Long.parseLong(matcher.group(2)))
+                .plusMinutes(Long.parseLong(matcher.group(3))).plusSeconds(Long.parseLong(matcher.group(4))));
     }
 
     private boolean bool(Field field, boolean fallback) {

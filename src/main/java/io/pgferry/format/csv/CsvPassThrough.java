@@ -10,6 +10,7 @@ import io.pgferry.format.ChunkFraming;
 import io.pgferry.format.PassThroughFormat;
 import io.pgferry.format.RowOutput;
 import io.pgferry.source.postgres.CopyOutReader;
+import io.pgferry.source.postgres.SqlLiteral;
 
 /**
  * DelimitedText written by PostgreSQL itself: the dataset's delimiter, quote, escape, NULL text and header become
@@ -34,11 +35,11 @@ public final class CsvPassThrough implements PassThroughFormat {
 
     @Override
     public String copySql(String selectSql) {
-        return "COPY (" + selectSql + ") TO STDOUT WITH (FORMAT csv"
-                + ", DELIMITER " + literal(String.valueOf(format.columnDelimiter()))
-                + ", QUOTE " + literal(String.valueOf(format.quoteChar()))
-                + ", ESCAPE " + literal(String.valueOf(format.escapeChar()))
-                + ", NULL " + literal(format.nullValue())
+        return "COPY (" + selectSql + "\n) TO STDOUT WITH (FORMAT csv"
+                + ", DELIMITER " + SqlLiteral.of(String.valueOf(format.columnDelimiter()))
+                + ", QUOTE " + SqlLiteral.of(String.valueOf(format.quoteChar()))
+                + ", ESCAPE " + SqlLiteral.of(String.valueOf(format.escapeChar()))
+                + ", NULL " + SqlLiteral.of(format.nullValue())
                 + ", HEADER " + format.firstRowAsHeader() + ")";
     }
 
@@ -77,10 +78,5 @@ public final class CsvPassThrough implements PassThroughFormat {
     @Override
     public String contentType() {
         return "text/csv";
-    }
-
-    /** An escape-string literal: backslash and quote are escaped, whatever standard_conforming_strings says. */
-    private static String literal(String value) {
-        return "E'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 }

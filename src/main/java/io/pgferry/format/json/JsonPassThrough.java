@@ -34,7 +34,7 @@ public final class JsonPassThrough implements PassThroughFormat {
 
     @Override
     public String copySql(String selectSql) {
-        return "COPY (SELECT row_to_json(pgferry_row) FROM (" + selectSql + ") AS pgferry_row) TO STDOUT"
+        return "COPY (SELECT row_to_json(pgferry_row) FROM (" + selectSql + "\n) AS pgferry_row) TO STDOUT"
                 + " WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')";
     }
 

@@ -36,6 +36,10 @@ public final class PostgresErrors {
             return CopyException.userError("SourceQueryNotReadOnly",
                     "the source query must only read: " + message, failure);
         }
+        if (state.equals("57014")) {
+            return CopyException.userError("SourceQueryTimeout", "the read outlasted its queryTimeout (or the"
+                    + " linked service's commandTimeout) and was cancelled: " + message, failure);
+        }
         if (state.startsWith("42") || state.startsWith("22") || state.startsWith("0A")) {
             return CopyException.userError("SourceQueryFailed", message, failure);
         }

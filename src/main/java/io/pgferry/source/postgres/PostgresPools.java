@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.supplier.AgroalConnectionFactoryConfigurationSupplier;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
 import io.agroal.api.security.NamePrincipal;
 import io.agroal.api.security.SimplePassword;
@@ -28,7 +29,6 @@ public class PostgresPools {
     static final int MAX_CONNECTIONS_PER_POOL = 8;
     static final Duration IDLE_CONNECTION = Duration.ofSeconds(60);
     static final Duration IDLE_POOL = Duration.ofMinutes(10);
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
 
     private final Map<PostgresConnection, Pool> pools = new ConcurrentHashMap<>();
 
@@ -58,27 +58,37 @@ public class PostgresPools {
     }
 
     private static AgroalDataSource create(PostgresConnection target) throws SQLException {
-        String url = "jdbc:postgresql://" + target.host() + ":" + target.port() + "/";
         AgroalDataSourceConfigurationSupplier config = new AgroalDataSourceConfigurationSupplier()
                 .metricsEnabled(true)
                 .connectionPoolConfiguration(pool -> pool
                         .minSize(0)
                         .initialSize(0)
                         .maxSize(MAX_CONNECTIONS_PER_POOL)
-                        .acquisitionTimeout(CONNECT_TIMEOUT.multipliedBy(2))
+                        .acquisitionTimeout(Duration.ofSeconds(2L * target.connectTimeoutSeconds() + 5))
                         .reapTimeout(IDLE_CONNECTION)
-                        .connectionFactoryConfiguration(factory -> factory
-                                .connectionProviderClass(org.postgresql.Driver.class)
-                                .jdbcUrl(url)
-                                .principal(new NamePrincipal(target.user()))
-                                .credential(new SimplePassword(target.password().reveal()))
-                                .jdbcProperty("PGDBNAME", target.database())
-                                .jdbcProperty("ApplicationName", "pgferry")
-                                .jdbcProperty("sslmode", target.sslMode().pgjdbcValue())
-                                .jdbcProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()))
-                                .jdbcProperty("loginTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()))
-                                .jdbcProperty("tcpKeepAlive", "true")));
+                        .connectionFactoryConfiguration(factory -> connectionFactory(factory, target)));
         return AgroalDataSource.from(config);
+    }
+
+    private static AgroalConnectionFactoryConfigurationSupplier connectionFactory(
+            AgroalConnectionFactoryConfigurationSupplier factory, PostgresConnection target) {
+        factory.connectionProviderClass(org.postgresql.Driver.class)
+                .jdbcUrl("jdbc:postgresql://" + target.host() + ":" + target.port() + "/")
+                .principal(new NamePrincipal(target.user()))
+                .credential(new SimplePassword(target.password().reveal()))
+                .jdbcProperty("PGDBNAME", target.database())
+                .jdbcProperty("ApplicationName", "pgferry")
+                .jdbcProperty("sslmode", target.sslMode().pgjdbcValue())
+                // Verifying modes trust the JVM's certificate authorities (Azure's are there); the others encrypt
+                // without checking, as ADF's modes 1 to 3 do.
+                .jdbcProperty("sslfactory", target.sslMode().verifies()
+                        ? "org.postgresql.ssl.DefaultJavaSSLFactory"
+                        : "org.postgresql.ssl.NonValidatingFactory")
+                .jdbcProperty("connectTimeout", Integer.toString(target.connectTimeoutSeconds()))
+                .jdbcProperty("loginTimeout", Integer.toString(target.connectTimeoutSeconds()))
+                .jdbcProperty("tcpKeepAlive", "true");
+        target.schema().ifPresent(schema -> factory.jdbcProperty("currentSchema", schema));
+        return factory;
     }
 
     private void closeIdlePools() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,6 +74,58 @@ class PayloadReaderTest {
         assertThat(job.sink().location().fileName()).isEqualTo(Optional.of("all.txt"));
         assertThat(job.sink().naming().fileExtension()).isEqualTo(".txt");
         assertThat(job.sink().naming().maxRowsPerFile()).isEmpty();
+    }
+
+    @Test
+    void readsAPostgreSqlV2LinkedServiceAndDatasetWithTheirTimeouts() {
+        ObjectNode payload = valid("unused");
+        ObjectNode linkedService = payload.withObject("/linkedServices/0/properties");
+        linkedService.put("type", "PostgreSqlV2");
+        ObjectNode settings = linkedService.putObject("typeProperties");
+        settings.put("server", "db.example.com:6543").put("database", "shop").put("username", "ana")
+                .put("sslmode", 5).put("schema", "Sales").put("connectionTimeout", 20).put("commandTimeout", 60)
+                .put("timezone", "Europe/Paris").put("authenticationType", "Basic");
+        settings.putObject("password").put("type", "SecureString").put("value", "pw");
+        ObjectNode dataset = payload.withObject("/datasets/0/properties");
+        dataset.put("type", "PostgreSqlV2Table");
+        dataset.putObject("typeProperties").put("schema", "Sales").put("table", "Order Lines");
+        payload.withObject("/activity/typeProperties/source").put("type", "PostgreSqlV2Source");
+
+        CopyJob job = read(payload);
+        assertThat(job.source().connection()).isEqualTo(new io.pgferry.contract.PostgresConnection(
+                "db.example.com", 6543, "shop", "ana", new io.pgferry.contract.Secret("pw"), SslMode.VERIFY_FULL,
+                Optional.of("Sales"), 20));
+        assertThat(job.source().selectSql()).isEqualTo("SELECT * FROM \"Sales\".\"Order Lines\"");
+        assertThat(job.source().statementTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(job.source().timeZone()).isEqualTo("Europe/Paris");
+
+        payload.withObject("/activity/typeProperties/source").put("queryTimeout", "1.01:30:00");
+        assertThat(read(payload).source().statementTimeout()).isEqualTo(Duration.ofHours(25).plusMinutes(30));
+    }
+
+    @Test
+    void aPlainRelationalCopyGetsAdfsTwoHourTimeoutAndUtc() {
+        CopyJob job = read(valid("Server=db;Database=shop;UID=ana;Password=pw"));
+        assertThat(job.source().statementTimeout()).isEqualTo(Duration.ofHours(2));
+        assertThat(job.source().timeZone()).isEqualTo("UTC");
+    }
+
+    @Test
+    void badV2SettingsAreNamed() {
+        ObjectNode payload = valid("unused");
+        ObjectNode linkedService = payload.withObject("/linkedServices/0/properties");
+        linkedService.put("type", "PostgreSqlV2");
+        linkedService.putObject("typeProperties").put("server", "db").put("database", "shop").put("username", "a")
+                .put("password", "pw").put("authenticationType", "AAD").put("sslMode", 7);
+        payload.withObject("/activity/typeProperties/source").put("type", "PostgreSqlV2Source")
+                .put("queryTimeout", "2h").put("partitionOption", "DynamicRange");
+
+        CopyException failure = catchThrowableOfType(CopyException.class, () -> read(payload));
+        assertThat(failure.error().details()).extracting(Violation::pointer).containsExactly(
+                "/activity/typeProperties/source/queryTimeout",
+                "/activity/typeProperties/source/partitionOption",
+                "/linkedServices/0/properties/typeProperties/authenticationType",
+                "/linkedServices/0/properties/typeProperties/sslMode");
     }
 
     @Test
