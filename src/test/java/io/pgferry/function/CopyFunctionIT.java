@@ -1,10 +1,12 @@
 package io.pgferry.function;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -14,6 +16,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.pgferry.testing.CsvReader;
 import io.pgferry.testing.Tables;
+import io.pgferry.testing.TestingCertificates;
+import io.pgferry.testing.TestingPostgres;
+import io.pgferry.testing.TestingServers;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -58,6 +63,54 @@ class CopyFunctionIT extends BaseCopyFunction {
     void aFileServerFolderOutsideTheAllowedRootsIsRefused() {
         post(toFileServer(payload("t", "unused"), Path.of("/etc"))).statusCode(400)
                 .body("details.pointer", equalTo(List.of("/linkedServices/1/properties/typeProperties/host")));
+    }
+
+    @Test
+    void verifyingModesTrustTheConfiguredAuthorityAndCheckTheHostName() {
+        TestingPostgres tls = TestingServers.postgresWithTls();
+        String container = uniqueContainer();
+
+        post(toTls(payload("t", container), tls, "localhost", 5, 15)).statusCode(200).body("rowsCopied", equalTo(1));
+        post(toTls(payload("t", container), tls, "127.0.0.1", 5, 15)).statusCode(400)
+                .body("errorCode", equalTo("SourceTlsFailed"))
+                .body("message", containsString("127.0.0.1"));
+        post(toTls(payload("t", container), tls, "127.0.0.1", 4, 15)).statusCode(200);
+    }
+
+    @Test
+    void aCertificateFromAnUntrustedAuthorityIsRefused() throws Exception {
+        TestingPostgres tls = TestingServers.postgresWithTls();
+        byte[] trusted = Files.readAllBytes(TestingCertificates.TRUSTED);
+        Files.copy(tls.certificates().otherAuthority(), TestingCertificates.TRUSTED,
+                StandardCopyOption.REPLACE_EXISTING);
+        try {
+            // Another connectionTimeout makes another pool, so no connection verified earlier is reused.
+            post(toTls(payload("t", uniqueContainer()), tls, "localhost", 5, 17)).statusCode(400)
+                    .body("errorCode", equalTo("SourceTlsFailed"));
+        } finally {
+            Files.write(TestingCertificates.TRUSTED, trusted);
+        }
+    }
+
+    @Test
+    void aConnectionWithoutTlsToATlsOnlyServerIsRefusedClearly() {
+        TestingPostgres tls = TestingServers.postgresWithTls();
+        post(toTls(payload("t", uniqueContainer()), tls, "127.0.0.1", 0, 15)).statusCode(400)
+                .body("errorCode", equalTo("SourceAuthenticationFailed"))
+                .body("message", containsString("no encryption"));
+    }
+
+    /** A PostgreSqlV2 linked service to the TLS-only server, reading one row. */
+    private static ObjectNode toTls(ObjectNode payload, TestingPostgres server, String host, int sslMode,
+            int connectionTimeout) {
+        ObjectNode linkedService = payload.withObject("/linkedServices/0/properties");
+        linkedService.put("type", "PostgreSqlV2");
+        linkedService.putObject("typeProperties").put("server", host).put("port", server.port())
+                .put("database", TestingPostgres.DATABASE).put("username", TestingPostgres.USER)
+                .put("password", server.password()).put("sslMode", sslMode)
+                .put("connectionTimeout", connectionTimeout);
+        source(payload).put("query", "SELECT 1 AS one");
+        return payload;
     }
 
     private static ObjectNode toFileServer(ObjectNode payload, Path root) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -27,19 +28,33 @@ public final class TestingPostgres implements AutoCloseable {
     private final Path bin;
     private final Path directory;
     private final int port;
+    private final TestingCertificates certificates;
     private final String password = "pw-" + UUID.randomUUID();
 
-    private TestingPostgres(Path bin, Path directory, int port) {
+    private TestingPostgres(Path bin, Path directory, int port, TestingCertificates certificates) {
         this.bin = bin;
         this.directory = directory;
         this.port = port;
+        this.certificates = certificates;
     }
 
     public static TestingPostgres start() {
+        return start(null);
+    }
+
+    /**
+     * A server that accepts TCP connections over TLS only ({@code hostssl}), with a certificate for {@code localhost}
+     * signed by the given authority.
+     */
+    public static TestingPostgres startWithTls(TestingCertificates certificates) {
+        return start(certificates);
+    }
+
+    private static TestingPostgres start(TestingCertificates certificates) {
         Path bin = binaries();
         try {
             Path directory = Files.createTempDirectory("pgferry-pg-");
-            TestingPostgres server = new TestingPostgres(bin, directory, Processes.freePort());
+            TestingPostgres server = new TestingPostgres(bin, directory, Processes.freePort(), certificates);
             server.initAndStart();
             return server;
         } catch (IOException e) {
@@ -56,6 +71,18 @@ public final class TestingPostgres implements AutoCloseable {
         Path data = directory.resolve("data");
         asServerUser(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER,
                 "--pwfile=" + passwordFile, "-A", "scram-sha-256", "-E", "UTF8", "--no-locale", "--no-sync"));
+        if (certificates != null) {
+            Files.copy(certificates.serverCertificate(), data.resolve("server.crt"));
+            Files.copy(certificates.serverKey(), data.resolve("server.key"));
+            Files.writeString(data.resolve("postgresql.conf"), "\nssl = on\nssl_cert_file = 'server.crt'\n"
+                    + "ssl_key_file = 'server.key'\n", StandardOpenOption.APPEND);
+            Files.writeString(data.resolve("pg_hba.conf"), "local all all scram-sha-256\n"
+                    + "hostssl all all 127.0.0.1/32 scram-sha-256\n");
+            if (Processes.isRoot()) {
+                Processes.run(List.of("chown", "-R", "postgres:postgres", data.toString()), directory);
+            }
+            Processes.run(List.of("chmod", "600", data.resolve("server.key").toString()), directory);
+        }
         asServerUser(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
                 directory.resolve("server.log").toString(), "-w", "-t", "60", "-o",
                 "-p " + port + " -k " + directory + " -c listen_addresses=127.0.0.1 -c fsync=off"
@@ -98,6 +125,11 @@ public final class TestingPostgres implements AutoCloseable {
         return "127.0.0.1";
     }
 
+    /** The certificates of a TLS-only server, or null. */
+    public TestingCertificates certificates() {
+        return certificates;
+    }
+
     public int port() {
         return port;
     }
@@ -117,7 +149,9 @@ public final class TestingPostgres implements AutoCloseable {
     }
 
     private Connection connect(String database) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://" + host() + ":" + port + "/" + database, USER,
+        String tls = certificates == null ? ""
+                : "?sslmode=require&sslfactory=org.postgresql.ssl.NonValidatingFactory";
+        return DriverManager.getConnection("jdbc:postgresql://" + host() + ":" + port + "/" + database + tls, USER,
                 password);
     }
 

@@ -16,6 +16,19 @@ public final class TestingServers {
         return Holder.AZURITE;
     }
 
+    /** A TLS-only PostgreSQL whose certificate authority is at {@link TestingCertificates#TRUSTED}. */
+    public static TestingPostgres postgresWithTls() {
+        return TlsHolder.POSTGRES;
+    }
+
+    private static final class TlsHolder {
+        static final TestingPostgres POSTGRES = TestingPostgres.startWithTls(TestingCertificates.create());
+
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(POSTGRES::close, "pgferry-test-tls-stop"));
+        }
+    }
+
     private static final class Holder {
         static final TestingPostgres POSTGRES = TestingPostgres.start();
         static final TestingAzurite AZURITE = TestingAzurite.start();

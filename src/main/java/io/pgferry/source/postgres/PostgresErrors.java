@@ -43,10 +43,25 @@ public final class PostgresErrors {
         if (state.startsWith("42") || state.startsWith("22") || state.startsWith("0A")) {
             return CopyException.userError("SourceQueryFailed", message, failure);
         }
+        if (state.startsWith("08") && tlsVerificationFailed(failure)) {
+            return CopyException.userError("SourceTlsFailed", "the server's certificate could not be verified: "
+                    + message, failure);
+        }
         if (state.startsWith("08")) {
             return CopyException.systemError("SourceUnreachable", message, failure);
         }
         return CopyException.systemError("SourceFailed", message, failure);
+    }
+
+    /** A certificate that no trusted authority signed, or that names another host. */
+    private static boolean tlsVerificationFailed(SQLException failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException
+                    || t.getMessage() != null && t.getMessage().contains("could not be verified by hostnameverifier")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String serverMessage(SQLException failure) {

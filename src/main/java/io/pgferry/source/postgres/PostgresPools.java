@@ -1,13 +1,16 @@
 package io.pgferry.source.postgres;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -16,6 +19,7 @@ import io.agroal.api.configuration.supplier.AgroalConnectionFactoryConfiguration
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
 import io.agroal.api.security.NamePrincipal;
 import io.agroal.api.security.SimplePassword;
+import io.pgferry.config.PostgresConfig;
 import io.pgferry.contract.PostgresConnection;
 
 /**
@@ -31,6 +35,12 @@ public class PostgresPools {
     static final Duration IDLE_POOL = Duration.ofMinutes(10);
 
     private final Map<PostgresConnection, Pool> pools = new ConcurrentHashMap<>();
+    private final Optional<Path> sslRootCert;
+
+    @Inject
+    PostgresPools(PostgresConfig config) {
+        this.sslRootCert = config.sslRootCert();
+    }
 
     private record Pool(AgroalDataSource dataSource, long lastUsedNanos) {
     }
@@ -57,7 +67,7 @@ public class PostgresPools {
         return pool.dataSource().getConnection();
     }
 
-    private static AgroalDataSource create(PostgresConnection target) throws SQLException {
+    private AgroalDataSource create(PostgresConnection target) throws SQLException {
         AgroalDataSourceConfigurationSupplier config = new AgroalDataSourceConfigurationSupplier()
                 .metricsEnabled(true)
                 .connectionPoolConfiguration(pool -> pool
@@ -70,7 +80,7 @@ public class PostgresPools {
         return AgroalDataSource.from(config);
     }
 
-    private static AgroalConnectionFactoryConfigurationSupplier connectionFactory(
+    private AgroalConnectionFactoryConfigurationSupplier connectionFactory(
             AgroalConnectionFactoryConfigurationSupplier factory, PostgresConnection target) {
         factory.connectionProviderClass(org.postgresql.Driver.class)
                 .jdbcUrl("jdbc:postgresql://" + target.host() + ":" + target.port() + "/")
@@ -79,15 +89,20 @@ public class PostgresPools {
                 .jdbcProperty("PGDBNAME", target.database())
                 .jdbcProperty("ApplicationName", "pgferry")
                 .jdbcProperty("sslmode", target.sslMode().pgjdbcValue())
-                // Verifying modes trust the JVM's certificate authorities (Azure's are there); the others encrypt
-                // without checking, as ADF's modes 1 to 3 do.
-                .jdbcProperty("sslfactory", target.sslMode().verifies()
-                        ? "org.postgresql.ssl.DefaultJavaSSLFactory"
-                        : "org.postgresql.ssl.NonValidatingFactory")
                 .jdbcProperty("connectTimeout", Integer.toString(target.connectTimeoutSeconds()))
                 .jdbcProperty("loginTimeout", Integer.toString(target.connectTimeoutSeconds()))
                 .jdbcProperty("tcpKeepAlive", "true");
         target.schema().ifPresent(schema -> factory.jdbcProperty("currentSchema", schema));
+        // Verifying modes trust the configured authorities, else the JVM's (Azure's are there); the others encrypt
+        // without checking, as ADF's modes 1 to 3 do.
+        if (!target.sslMode().verifies()) {
+            factory.jdbcProperty("sslfactory", "org.postgresql.ssl.NonValidatingFactory");
+        } else if (sslRootCert.isPresent()) {
+            factory.jdbcProperty("sslfactory", "org.postgresql.ssl.LibPQFactory")
+                    .jdbcProperty("sslrootcert", sslRootCert.get().toString());
+        } else {
+            factory.jdbcProperty("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
+        }
         return factory;
     }
 
