@@ -1,0 +1,168 @@
+package io.pgferry.function;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.BlobItem;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.pgferry.testing.CsvReader;
+import io.pgferry.testing.JsonReader;
+import io.pgferry.testing.Payloads;
+import io.pgferry.testing.Tables;
+import io.pgferry.testing.TestingAzurite;
+import io.pgferry.testing.TestingPostgres;
+import io.pgferry.testing.TestingServers;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/**
+ * Every built-in type family through CSV and JSON: CSV cell by cell against PostgreSQL's own text (NULL apart from
+ * the empty string), JSON parsed by an independent reader with the values JSON cannot hold as numbers kept as strings.
+ */
+@QuarkusTest
+class TypeFidelityIT {
+    private static final String TABLE = "type_families";
+    private static final String BIG = "1234567890".repeat(50) + "." + "9876543210".repeat(50);
+
+    private final TestingPostgres postgres = TestingServers.postgres();
+    private final TestingAzurite azurite = TestingServers.azurite();
+
+    @TempDir
+    Path downloads;
+
+    @BeforeAll
+    static void createTable() {
+        TestingServers.postgres().execute(
+                "CREATE EXTENSION IF NOT EXISTS citext",
+                "DROP TABLE IF EXISTS " + TABLE,
+                "DROP TYPE IF EXISTS fidelity_mood, fidelity_pair",
+                "DROP DOMAIN IF EXISTS fidelity_positive",
+                "CREATE TYPE fidelity_mood AS ENUM ('sad', 'ok', 'happy')",
+                "CREATE DOMAIN fidelity_positive AS int CHECK (VALUE > 0)",
+                "CREATE TYPE fidelity_pair AS (a int, b text)",
+                "CREATE TABLE " + TABLE + " (id int PRIMARY KEY, i2 smallint, i4 int, i8 bigint, num numeric,"
+                        + " num_big numeric(1000, 500), r4 real, r8 double precision, cash money, flag boolean,"
+                        + " t text, vc varchar(20), ch char(5), ci citext, bin bytea, u uuid, js json, jb jsonb,"
+                        + " x xml, d date, tm time, tmtz timetz, ts timestamp, tstz timestamptz, iv interval,"
+                        + " arr int[], arr2 text[][], e fidelity_mood, dom fidelity_positive, comp fidelity_pair,"
+                        + " rng int4range, trng tstzrange, mrng int4multirange, ip inet, net cidr, mac macaddr,"
+                        + " mac8 macaddr8, bits bit(4), vbits varbit, tsv tsvector, tsq tsquery, o oid,"
+                        + " rc regclass, pt point, ln line, seg lseg, bx box, pth path, pg polygon, cir circle,"
+                        + " lsn pg_lsn)",
+                "INSERT INTO " + TABLE + " VALUES (1, -32768, 2147483647, -9223372036854775808, 3.14159,"
+                        + " '" + BIG + "', 1.5, 2.718281828459045, 1234.56, true, 'plain', 'varchar', 'ab',"
+                        + " 'MiXeD', '\\x00ff10', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{\"a\": [1, 2]}',"
+                        + " '{\"b\": {\"c\": null}}', '<r a=\"1\">x</r>', '2024-02-29', '23:59:59.999999',"
+                        + " '12:00:00+05:30', '2024-02-29 12:34:56.789', '2024-02-29 12:34:56.789+02',"
+                        + " '1 year 2 mons 3 days 04:05:06.7', '{1,NULL,3}', '{{a,NULL},{\"c,d\",\"e\\\"f\"}}',"
+                        + " 'happy', 7, '(1,\"x, y\")', '[1,10)', '[2024-01-01 00:00+00,2024-02-01 00:00+00)',"
+                        + " '{[1,3),[5,7)}', '192.168.0.1/24', '10.0.0.0/8', '08:00:2b:01:02:03',"
+                        + " '08:00:2b:01:02:03:04:05', B'1010', B'101', 'a fat cat', 'fat & cat', 42,"
+                        + " 'pg_class', '(1.5,2)', '{1,-1,0}', '[(0,0),(1,1)]', '(2,2),(0,0)', '((0,0),(1,1),(2,0))',"
+                        + " '((0,0),(1,1),(2,0))', '<(0,0),5>', '16/B374D848')",
+                "INSERT INTO " + TABLE + " (id, num, r4, r8, d, ts, tstz, t, vc, ch, arr, arr2, bin, js)"
+                        + " VALUES (2, 'NaN', 'Infinity', '-Infinity', 'infinity', '-infinity',"
+                        + " '0044-03-15 12:00:00+00 BC', E'a,b \"q\" \\\\ back\\nline ü ✓', '', ' ', '{}',"
+                        + " '{{NULL,NULL}}', '', 'null')",
+                "INSERT INTO " + TABLE + " (id, num, d) VALUES (3, 'Infinity', '0044-03-15 BC')",
+                "INSERT INTO " + TABLE + " (id) VALUES (4)");
+    }
+
+    @Test
+    void csvCarriesEveryFamilyAsPostgresqlRendersIt() throws Exception {
+        String container = "tf-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(ContentType.JSON).body(payload(container).toString()).post("/copy").then()
+                .statusCode(200).body("rowsCopied", equalTo(4));
+
+        assertThat(CsvReader.read(download(container), BaseCopyFunction.DUCKDB_DEFAULTS, "id"))
+                .isEqualTo(Tables.postgresText(postgres, TABLE, columns(), "id"));
+    }
+
+    @Test
+    void jsonKeepsNumbersExactAndWritesWhatJsonCannotHoldAsStrings() throws Exception {
+        String container = "tf-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(ContentType.JSON).body(BaseCopyFunction.json(payload(container), "setOfObjects")
+                .toString()).post("/copy").then().statusCode(200).body("rowsCopied", equalTo(4));
+
+        List<JsonNode> rows = new ArrayList<>();
+        for (Path file : download(container)) {
+            for (String line : Files.readAllLines(file)) {
+                rows.add(JsonReader.MAPPER.readTree(line));
+            }
+        }
+        rows.sort((a, b) -> Integer.compare(a.get("id").intValue(), b.get("id").intValue()));
+        assertThat(rows).hasSize(4).allSatisfy(row -> assertThat(row.size()).isEqualTo(columns().size()));
+        JsonNode ordinary = rows.get(0);
+        assertThat(ordinary.get("i8").longValue()).isEqualTo(Long.MIN_VALUE);
+        assertThat(ordinary.get("num_big").decimalValue()).isEqualTo(new BigDecimal(BIG));
+        assertThat(ordinary.get("flag").booleanValue()).isTrue();
+        assertThat(ordinary.get("jb").get("b").get("c").isNull()).isTrue();
+        assertThat(ordinary.get("arr2").get(1).get(0).textValue()).isEqualTo("c,d");
+        assertThat(ordinary.get("comp").get("b").textValue()).isEqualTo("x, y");
+        assertThat(ordinary.get("bin").textValue()).isEqualTo("\\x00ff10");
+        JsonNode edges = rows.get(1);
+        assertThat(edges.get("num").textValue()).isEqualTo("NaN");
+        assertThat(edges.get("r4").textValue()).isEqualTo("Infinity");
+        assertThat(edges.get("r8").textValue()).isEqualTo("-Infinity");
+        assertThat(edges.get("t").textValue()).isEqualTo("a,b \"q\" \\ back\nline ü ✓");
+        assertThat(edges.get("vc").textValue()).isEmpty();
+        assertThat(edges.get("js").isNull()).isTrue();
+        assertThat(rows.get(2).get("num").textValue()).isEqualTo("Infinity");
+        rows.get(3).fields().forEachRemaining(field -> {
+            if (!field.getKey().equals("id")) {
+                assertThat(field.getValue().isNull()).as(field.getKey()).isTrue();
+            }
+        });
+    }
+
+    private ObjectNode payload(String container) {
+        ObjectNode payload = Payloads.load("valid/table-to-csv-chunks.json", Map.of("TABLE", TABLE, "CONTAINER",
+                container, "PG_CONNECTION", postgres.odbcConnectionString(), "BLOB_CONNECTION",
+                azurite.connectionString()));
+        payload.withObject("/activity/typeProperties/sink/formatSettings").remove("maxRowsPerFile");
+        return payload;
+    }
+
+    private List<String> columns() throws Exception {
+        try (Connection connection = postgres.connect(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT * FROM " + TABLE + " LIMIT 0")) {
+            ResultSetMetaData metadata = rows.getMetaData();
+            List<String> names = new ArrayList<>();
+            for (int i = 1; i <= metadata.getColumnCount(); i++) {
+                names.add(metadata.getColumnName(i));
+            }
+            return names;
+        }
+    }
+
+    private List<Path> download(String container) throws Exception {
+        BlobContainerClient client = azurite.container(container);
+        List<Path> files = new ArrayList<>();
+        for (BlobItem item : client.listBlobs()) {
+            Path file = downloads.resolve(item.getName().replace('/', '_'));
+            Files.write(file, client.getBlobClient(item.getName()).downloadContent().toBytes());
+            files.add(file);
+        }
+        return files;
+    }
+}
