@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 
 import io.pgferry.contract.Compression;
 import io.pgferry.contract.FileLocation;
@@ -28,6 +27,7 @@ public final class RollingWriter implements RowOutput {
     private final ChunkStore store;
     private final FileLocation location;
     private final FileNaming naming;
+    private final long maxRowsPerFile;
     private final byte[] header;
     private final byte[] separator;
     private final byte[] footer;
@@ -49,6 +49,7 @@ public final class RollingWriter implements RowOutput {
         this.store = store;
         this.location = location;
         this.naming = naming;
+        this.maxRowsPerFile = naming.maxRowsPerFile().orElse(Long.MAX_VALUE);
         this.header = framing.header();
         this.separator = framing.separator();
         this.footer = framing.footer();
@@ -78,8 +79,7 @@ public final class RollingWriter implements RowOutput {
     public void endRow() {
         inRow = false;
         currentRows++;
-        OptionalLong maxRows = naming.maxRowsPerFile();
-        if (maxRows.isPresent() && currentRows == maxRows.getAsLong()) {
+        if (currentRows == maxRowsPerFile) {
             close();
         }
     }

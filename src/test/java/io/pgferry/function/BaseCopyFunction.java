@@ -30,11 +30,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobProperties;
-import com.azure.storage.blob.models.ListBlobsOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -585,15 +582,7 @@ abstract class BaseCopyFunction {
     }
 
     List<Path> download(String container, String prefix) throws IOException {
-        BlobContainerClient client = azurite.container(container);
-        List<Path> files = new ArrayList<>();
-        for (BlobItem item : client.listBlobs(new ListBlobsOptions().setPrefix(prefix), null)) {
-            BinaryData content = client.getBlobClient(item.getName()).downloadContent();
-            Path file = downloads.resolve(container + "-" + item.getName().replace('/', '_'));
-            Files.write(file, content.toBytes());
-            files.add(file);
-        }
-        return files;
+        return azurite.download(container, prefix, downloads);
     }
 
     void assertNothingWritten(String container) {

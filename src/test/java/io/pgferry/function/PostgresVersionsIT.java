@@ -4,9 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,8 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.models.BlobItem;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.pgferry.testing.CsvReader;
@@ -67,19 +63,8 @@ class PostgresVersionsIT {
                     .body("usedParallelCopies", equalTo(expectedSlices));
 
             List<String> columns = List.of("id", "name", "amount", "seen", "doc", "tags");
-            assertThat(CsvReader.read(download(container), BaseCopyFunction.DUCKDB_DEFAULTS, "id"))
+            assertThat(CsvReader.read(azurite.download(container, "", downloads), BaseCopyFunction.DUCKDB_DEFAULTS, "id"))
                     .isEqualTo(Tables.postgresText(postgres, "versions", columns, "id"));
         }
-    }
-
-    private List<Path> download(String container) throws Exception {
-        BlobContainerClient client = azurite.container(container);
-        List<Path> files = new ArrayList<>();
-        for (BlobItem item : client.listBlobs()) {
-            Path file = downloads.resolve(item.getName().replace('/', '_'));
-            Files.write(file, client.getBlobClient(item.getName()).downloadContent().toBytes());
-            files.add(file);
-        }
-        return files;
     }
 }

@@ -20,8 +20,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.models.BlobItem;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -94,7 +92,7 @@ class TypeFidelityIT {
         given().contentType(ContentType.JSON).body(payload(container).toString()).post("/copy").then()
                 .statusCode(200).body("rowsCopied", equalTo(4));
 
-        assertThat(CsvReader.read(download(container), BaseCopyFunction.DUCKDB_DEFAULTS, "id"))
+        assertThat(CsvReader.read(azurite.download(container, "", downloads), BaseCopyFunction.DUCKDB_DEFAULTS, "id"))
                 .isEqualTo(Tables.postgresText(postgres, TABLE, columns(), "id"));
     }
 
@@ -105,7 +103,7 @@ class TypeFidelityIT {
                 .toString()).post("/copy").then().statusCode(200).body("rowsCopied", equalTo(4));
 
         List<JsonNode> rows = new ArrayList<>();
-        for (Path file : download(container)) {
+        for (Path file : azurite.download(container, "", downloads)) {
             for (String line : Files.readAllLines(file)) {
                 rows.add(JsonReader.MAPPER.readTree(line));
             }
@@ -153,16 +151,5 @@ class TypeFidelityIT {
             }
             return names;
         }
-    }
-
-    private List<Path> download(String container) throws Exception {
-        BlobContainerClient client = azurite.container(container);
-        List<Path> files = new ArrayList<>();
-        for (BlobItem item : client.listBlobs()) {
-            Path file = downloads.resolve(item.getName().replace('/', '_'));
-            Files.write(file, client.getBlobClient(item.getName()).downloadContent().toBytes());
-            files.add(file);
-        }
-        return files;
     }
 }

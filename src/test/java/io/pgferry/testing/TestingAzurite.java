@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.ListBlobsOptions;
 
 /**
  * A throwaway Azurite blob service (the version pinned in {@code package.json}, installed with {@code npm ci} when
@@ -66,6 +69,20 @@ public final class TestingAzurite implements AutoCloseable {
 
     public BlobContainerClient container(String name) {
         return client().getBlobContainerClient(name);
+    }
+
+    /**
+     * Downloads the blobs under {@code prefix}, in name order, into files of {@code into}.
+     */
+    public List<Path> download(String container, String prefix, Path into) throws IOException {
+        BlobContainerClient client = container(container);
+        List<Path> files = new ArrayList<>();
+        for (BlobItem item : client.listBlobs(new ListBlobsOptions().setPrefix(prefix), null)) {
+            Path file = into.resolve(container + "-" + item.getName().replace('/', '_'));
+            Files.write(file, client.getBlobClient(item.getName()).downloadContent().toBytes());
+            files.add(file);
+        }
+        return files;
     }
 
     @Override

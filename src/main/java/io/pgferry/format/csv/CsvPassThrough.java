@@ -27,10 +27,13 @@ public final class CsvPassThrough implements PassThroughFormat {
 
     private final DelimitedTextFormat format;
     private final byte[] rowDelimiter;
+    /** PostgreSQL's own terminator, \n, is the one asked for: rows pass whole. */
+    private final boolean rowsPassWhole;
 
     public CsvPassThrough(DelimitedTextFormat format) {
         this.format = requireNonNull(format, "format is null");
         this.rowDelimiter = format.rowDelimiter().getBytes(StandardCharsets.US_ASCII);
+        this.rowsPassWhole = format.rowDelimiter().equals("\n");
     }
 
     @Override
@@ -65,7 +68,7 @@ public final class CsvPassThrough implements PassThroughFormat {
         if (row == null) {
             return false;
         }
-        if (rowDelimiter.length == 1 && rowDelimiter[0] == '\n') {
+        if (rowsPassWhole) {
             out.write(row, 0, row.length);
         } else {
             out.write(row, 0, row.length - 1);
