@@ -5,10 +5,12 @@ import static java.util.Objects.requireNonNull;
 /**
  * A copy request with every reference resolved and every value checked: what {@code CopyRunner} executes.
  *
+ * @param runId this copy's id, which {@code @pipeline().RunId} also gives
  * @param parallelCopies how many slices (connections and threads) may read at once; 1 reads in one stream
  */
-public record CopyJob(String activityName, PostgresSource source, FileSink sink, int parallelCopies) {
+public record CopyJob(String runId, String activityName, PostgresSource source, FileSink sink, int parallelCopies) {
     public CopyJob {
+        requireNonNull(runId, "runId is null");
         requireNonNull(activityName, "activityName is null");
         requireNonNull(source, "source is null");
         requireNonNull(sink, "sink is null");

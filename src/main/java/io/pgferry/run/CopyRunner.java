@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.UUID;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -67,7 +66,7 @@ public class CopyRunner {
      * @throws CopyException with the activity as its target when the copy fails
      */
     public RunStatistics run(CopyJob job) {
-        String runId = UUID.randomUUID().toString();
+        String runId = job.runId();
         RunTimer timer = new RunTimer(Instant.now(), System.nanoTime());
         try {
             RunStatistics statistics = copy(job, runId, timer);

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,10 +14,14 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.pgferry.contract.BlockSettings;
 import io.pgferry.contract.Compression;
@@ -58,7 +63,10 @@ public final class PayloadReader {
             "user", "username", "password", "pwd", "encryptionmethod", "em", "validateservercertificate", "vsc");
 
     private final List<Violation> violations = new ArrayList<>();
+    private final Map<Field, ObjectNode> referenceParameters = new HashMap<>();
     private final StoreChecks checks;
+    private final String runId = UUID.randomUUID().toString();
+    private Expressions.Scope scope;
 
     public PayloadReader(StoreChecks checks) {
         this.checks = requireNonNull(checks, "checks is null");
@@ -73,7 +81,9 @@ public final class PayloadReader {
             throw CopyException.invalidPayload(List.of(new Violation("",
                     "the request body must be a JSON object with activity, datasets and linkedServices")));
         }
-        Field activity = object(root.get("activity"));
+        Field activity = root.get("pipeline").present() ? copyActivity(root.get("pipeline"))
+                : object(root.get("activity"));
+        scope = scope(root);
         Map<String, Field> datasets = index(root.get("datasets"));
         Map<String, Field> linkedServices = index(root.get("linkedServices"));
         if (activity == null) {
@@ -102,7 +112,54 @@ public final class PayloadReader {
         if (!violations.isEmpty()) {
             throw CopyException.invalidPayload(violations);
         }
-        return new CopyJob(activityName, source, sink, (int) parallelCopies);
+        return new CopyJob(runId, activityName, source, sink, (int) parallelCopies);
+    }
+
+    /** A pipeline resource's one Copy activity. */
+    private Field copyActivity(Field pipeline) {
+        Field activities = pipeline.get("properties").get("activities");
+        List<Field> copies = new ArrayList<>();
+        for (int i = 0; i < activities.node().size(); i++) {
+            if ("Copy".equals(activities.get(i).node().path("type").asText())) {
+                copies.add(activities.get(i));
+            }
+        }
+        if (copies.size() != 1) {
+            violation(activities, "must hold exactly one Copy activity, not " + copies.size());
+            return null;
+        }
+        return copies.get(0);
+    }
+
+    /**
+     * What expressions see: the pipeline's declared parameters overridden by the request's {@code parameters}, this
+     * copy's run id, and a manual trigger at the time of the request.
+     */
+    private Expressions.Scope scope(Field root) {
+        Instant now = Instant.now();
+        Map<String, JsonNode> given = new HashMap<>();
+        root.get("parameters").node().fields().forEachRemaining(entry -> given.put(entry.getKey(), entry.getValue()));
+        ObjectNode pipeline = JsonNodeFactory.instance.objectNode();
+        pipeline.set("parameters", Expressions.parameters(root.get("pipeline").get("properties").get("parameters")
+                .node(), given));
+        pipeline.put("RunId", runId).put("DataFactory", "pgferry").put("TriggerType", "Manual")
+                .put("Pipeline", root.get("pipeline").get("name").node().asText(""))
+                .put("TriggerTime", now.toString());
+        ObjectNode trigger = JsonNodeFactory.instance.objectNode().put("startTime", now.toString())
+                .put("scheduledTime", now.toString());
+        return new Expressions.Scope(pipeline, JsonNodeFactory.instance.objectNode(),
+                JsonNodeFactory.instance.objectNode(), trigger, now);
+    }
+
+    /** Runs {@code body} with {@code inner} as the expressions' scope. */
+    private <T> T within(Expressions.Scope inner, Supplier<T> body) {
+        Expressions.Scope outer = scope;
+        scope = inner;
+        try {
+            return body.get();
+        } finally {
+            scope = outer;
+        }
     }
 
     private void rejectUnsupportedActivitySettings(Field typeProperties) {
@@ -135,17 +192,25 @@ public final class PayloadReader {
         if (dataset == null) {
             return null;
         }
+        return within(scope.withDataset(referenceParameters.get(dataset)),
+                () -> source(dataset, settings, linkedServices, query, queryTimeout));
+    }
+
+    private PostgresSource source(Field dataset, Field settings, Map<String, Field> linkedServices,
+            Optional<String> query, Optional<Duration> queryTimeout) {
         Field properties = dataset.get("properties");
         oneOf(properties.get("type"), Set.of("RelationalTable", "PostgreSqlTable", "PostgreSqlV2Table",
                 "AzurePostgreSqlTable"));
         Field tableSettings = properties.get("typeProperties");
         Optional<TableName> table = datasetTable(tableSettings);
-        if (query.isEmpty() && table.isEmpty() && !tableSettings.get("tableName").present()
+        if (!settings.get("query").present() && table.isEmpty() && !tableSettings.get("tableName").present()
                 && !tableSettings.get("table").present()) {
             violation(settings.get("query"), "is required when the source dataset names no table");
         }
         Field linkedService = linkedService(properties.get("linkedServiceName"), linkedServices);
-        SourceService service = linkedService == null ? null : sourceService(linkedService);
+        SourceService service = linkedService == null ? null
+                : within(scope.withLinkedService(referenceParameters.get(linkedService)),
+                        () -> sourceService(linkedService));
         if (service == null || (query.isEmpty() && table.isEmpty())) {
             return null;
         }
@@ -372,6 +437,12 @@ public final class PayloadReader {
         if (dataset == null) {
             return null;
         }
+        return within(scope.withDataset(referenceParameters.get(dataset)),
+                () -> sink(dataset, settings, linkedServices, sinkKnown, blocks));
+    }
+
+    private FileSink sink(Field dataset, Field settings, Map<String, Field> linkedServices, boolean sinkKnown,
+            BlockSettings blocks) {
         Field properties = dataset.get("properties");
         boolean datasetKnown = oneOf(properties.get("type"), Set.of("DelimitedText", "Json"));
         if (!datasetKnown && !sinkKnown) {
@@ -389,7 +460,8 @@ public final class PayloadReader {
         Field typeProperties = properties.get("typeProperties");
         Field locationField = object(typeProperties.get("location"));
         SinkStore store = linkedService == null || locationField == null ? null
-                : sinkStore(linkedService, locationField, settings.get("storeSettings"));
+                : within(scope.withLinkedService(referenceParameters.get(linkedService)),
+                        () -> sinkStore(linkedService, locationField, settings.get("storeSettings")));
         FileLocation location = locationField == null ? null : location(locationField);
         String encoding = Optional.ofNullable(string(typeProperties.get("encodingName"), false)).orElse("UTF-8");
         if (!Set.of("UTF-8", "UTF8", "UTF-8 WITHOUT BOM").contains(encoding.toUpperCase(Locale.ROOT))) {
@@ -628,9 +700,6 @@ public final class PayloadReader {
         if (reference.get("type").present()) {
             oneOf(reference.get("type"), Set.of(referenceType));
         }
-        if (reference.get("parameters").node().size() > 0) {
-            violation(reference.get("parameters"), "parameters are not supported yet");
-        }
         String name = string(reference.get("referenceName"), true);
         if (name == null) {
             return null;
@@ -638,7 +707,19 @@ public final class PayloadReader {
         Field resource = pool.get(name);
         if (resource == null) {
             violation(reference.get("referenceName"), "names '" + name + "', which is not in " + poolPointer);
+            return null;
         }
+        // The reference's parameter values are evaluated where the reference stands.
+        Map<String, JsonNode> given = new HashMap<>();
+        Field parameters = reference.get("parameters");
+        parameters.node().fieldNames().forEachRemaining(parameter -> {
+            JsonNode value = value(parameters.get(parameter));
+            if (value != null) {
+                given.put(parameter, value);
+            }
+        });
+        referenceParameters.put(resource, Expressions.parameters(resource.get("properties").get("parameters").node(),
+                given));
         return resource;
     }
 
@@ -667,20 +748,58 @@ public final class PayloadReader {
      * refused here, so an unresolved {@code @...} never reaches the database as text.
      */
     private String string(Field field, boolean required) {
-        String text = literal(field, required);
-        if (text == null || !text.startsWith("@") && !text.contains("@{")) {
-            return text;
+        if (!field.present()) {
+            return literal(field, required);
         }
-        if (text.startsWith("@@")) {
-            return text.substring(1);
+        JsonNode value = value(field);
+        if (value == null || value.isNull()) {
+            if (value != null && required) {
+                violation(field, "is required, and its expression gave null");
+            }
+            return null;
         }
-        violation(field, "is an expression; expressions are not supported yet");
-        return null;
+        if (value.isContainerNode()) {
+            violation(field, "must be a string, not " + (value.isArray() ? "an array" : "an object"));
+            return null;
+        }
+        return value.asText();
     }
 
-    /** A secret is taken literally: a password may well start with {@code @}. */
+    /**
+     * The field's value with expressions evaluated: a string (or an {@code Expression} object's {@code value}) holding
+     * an expression is replaced by its result; any other value is returned as it is. Null after a violation.
+     */
+    private JsonNode value(Field field) {
+        JsonNode node = field.node();
+        Field text = node.isObject() && "Expression".equals(node.path("type").asText()) ? field.get("value") : field;
+        if (!text.node().isTextual()) {
+            if (text != field) {
+                violation(text, "must be an expression string");
+                return null;
+            }
+            if (node.isObject()) {
+                String literal = literal(field, true);
+                return literal == null ? null : JsonNodeFactory.instance.textNode(literal);
+            }
+            return node;
+        }
+        if (!Expressions.isExpression(text.node().textValue())) {
+            return text.node();
+        }
+        try {
+            return Expressions.evaluate(text.node().textValue(), scope);
+        } catch (Expressions.ExpressionException e) {
+            violation(text, "is an expression that " + e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * A plain-string secret may hold expressions (parameterised linked services do); a {@code SecureString} is taken
+     * literally, since a password may well start with {@code @}.
+     */
     private Secret secret(Field field, boolean required) {
-        String text = literal(field, required);
+        String text = field.node().isTextual() ? string(field, required) : literal(field, required);
         return text == null ? null : new Secret(text);
     }
 
@@ -698,7 +817,7 @@ public final class PayloadReader {
                 case "SecureString" -> {
                     return literal(field.get("value"), true);
                 }
-                case "Expression" -> violation(field, "expressions are not supported yet");
+                case "Expression" -> violation(field, "a secret cannot be an expression");
                 case "AzureKeyVaultSecret" -> violation(field, "Key Vault references are not supported yet");
                 default -> violation(field, "must be a string or a SecureString object");
             }
