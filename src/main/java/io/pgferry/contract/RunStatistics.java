@@ -8,8 +8,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * A successful copy's output, shaped like ADF's copy-activity output (sizes in bytes, durations in whole seconds,
  * {@code throughput} in KB/s of data read). Beyond ADF: {@code runId}, which also tags every blob's metadata, and
- * {@code files}, the committed files with rows and bytes each, and {@code slices}, how the rows were read (one slice, or
- * one per parallel copy).
+ * {@code files}, the committed files with rows and bytes each, and {@code slices}, how the rows were read (one slice,
+ * or one per parallel copy).
  */
 @RegisterForReflection
 public record RunStatistics(

@@ -134,8 +134,8 @@ public class CopyRunner {
     /**
      * Has the server parse the source query on its own, with the extended protocol, before it is wrapped in a COPY
      * (which pgjdbc sends with the simple protocol). A query that is not exactly one statement is refused here, so it
-     * can neither close the COPY's parenthesis nor smuggle a second statement (a COMMIT, then a write) past the read-only
-     * transaction.
+     * can neither close the COPY's parenthesis nor smuggle a second statement (a COMMIT, then a write) past the
+     * read-only transaction.
      */
     private static void describe(Connection connection, String query) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(query)) {

@@ -38,7 +38,10 @@ public final class JsonPassThrough implements PassThroughFormat {
                 + " WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')";
     }
 
-    /** JSON Lines need no framing; an array of objects opens with {@code [}, separates with a comma, closes with {@code ]}. */
+    /**
+     * JSON Lines need no framing; an array of objects opens with {@code [}, separates with a comma and closes with
+     * {@code ]}.
+     */
     @Override
     public ChunkFraming framing(CopyOutReader rows) {
         return format.arrayOfObjects() ? new ChunkFraming(ARRAY_START, ARRAY_SEPARATOR, ARRAY_END)

@@ -48,7 +48,7 @@ class PayloadReaderTest {
         assertThat(job.sink().compression()).isEqualTo(Compression.NONE);
         assertThat(job.sink().naming().fileNamePrefix()).isEqualTo("orders");
         assertThat(job.sink().naming().maxRowsPerFile()).isEqualTo(OptionalLong.of(1000));
-        assertThat(job.sink().blocks().blockSizeBytes()).isEqualTo(PayloadReader.DEFAULT_BLOCK_SIZE_MB << 20);
+        assertThat(job.sink().blocks().blockSizeBytes()).isEqualTo(SinkReader.DEFAULT_BLOCK_SIZE_MB << 20);
         assertThat(job.toString()).doesNotContain("@pw").doesNotContain("a2V5");
     }
 

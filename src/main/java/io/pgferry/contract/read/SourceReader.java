@@ -1,0 +1,291 @@
+package io.pgferry.contract.read;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import io.pgferry.contract.PostgresConnection;
+import io.pgferry.contract.PostgresSource;
+import io.pgferry.contract.Secret;
+import io.pgferry.contract.SslMode;
+import io.pgferry.contract.TableName;
+
+/**
+ * The source half of a copy request: the PostgreSQL dataset, its linked service (legacy {@code PostgreSql} with an
+ * ODBC connection string or separate fields, {@code PostgreSqlV2}, {@code AzurePostgreSql}) and the copy source's
+ * query and timeout.
+ */
+final class SourceReader {
+    private static final Pattern HOST_AND_PORT = Pattern.compile("[^:\\[\\]]+:\\d{1,5}");
+    private static final Set<String> ODBC_KEYS = Set.of("server", "host", "port", "database", "uid", "user id",
+            "user", "username", "password", "pwd", "encryptionmethod", "em", "validateservercertificate", "vsc");
+
+    private final Reading reading;
+
+    SourceReader(Reading reading) {
+        this.reading = reading;
+    }
+
+    /** @param dataset null when the input reference did not resolve: the source settings are checked anyway */
+    PostgresSource source(Field dataset, Field settings, Map<String, Field> linkedServices) {
+        reading.oneOf(settings.get("type"), Set.of("RelationalSource", "PostgreSqlSource", "PostgreSqlV2Source",
+                "AzurePostgreSqlSource"));
+        Optional<String> query = Optional.ofNullable(reading.string(settings.get("query"), false))
+                .map(q -> q.strip().replaceAll("[\\s;]+$", ""))
+                .filter(q -> !q.isEmpty());
+        Optional<Duration> queryTimeout = reading.timespan(settings.get("queryTimeout"));
+        for (String spelling : List.of("partitionOption", "partitionOptions")) {
+            Field option = settings.get(spelling);
+            if (option.present() && !"None".equals(reading.string(option, false))) {
+                reading.violation(option,
+                        "partitioned reads are not supported yet; parallelCopies reads a table dataset"
+                        + " in slices");
+            }
+        }
+        if (dataset == null) {
+            return null;
+        }
+        return reading.within(reading.scope().withDataset(reading.parameters(dataset)),
+                () -> source(dataset, settings, linkedServices, query, queryTimeout));
+    }
+
+    private PostgresSource source(Field dataset, Field settings, Map<String, Field> linkedServices,
+            Optional<String> query, Optional<Duration> queryTimeout) {
+        Field properties = dataset.get("properties");
+        reading.oneOf(properties.get("type"), Set.of("RelationalTable", "PostgreSqlTable", "PostgreSqlV2Table",
+                "AzurePostgreSqlTable"));
+        Field tableSettings = properties.get("typeProperties");
+        Optional<TableName> table = datasetTable(tableSettings);
+        if (!settings.get("query").present() && table.isEmpty() && !tableSettings.get("tableName").present()
+                && !tableSettings.get("table").present()) {
+            reading.violation(settings.get("query"), "is required when the source dataset names no table");
+        }
+        Field linkedService = reading.linkedService(properties.get("linkedServiceName"), linkedServices);
+        SourceService service = linkedService == null ? null
+                : reading.within(reading.scope().withLinkedService(reading.parameters(linkedService)),
+                        () -> sourceService(linkedService));
+        if (service == null || (query.isEmpty() && table.isEmpty())) {
+            return null;
+        }
+        Duration timeout = queryTimeout.or(service::commandTimeout).orElse(PostgresSource.DEFAULT_STATEMENT_TIMEOUT);
+        return new PostgresSource(service.connection(), query, table, timeout, service.timeZone());
+    }
+
+    /** A linked service's connection and the session settings it carries. */
+    private record SourceService(PostgresConnection connection, Optional<Duration> commandTimeout, String timeZone) {
+    }
+
+    /** {@code schema} + {@code table} taken literally (V2 datasets), or {@code tableName} parsed. */
+    private Optional<TableName> datasetTable(Field settings) {
+        String table = reading.string(settings.get("table"), false);
+        if (table != null) {
+            Optional<String> schema = Optional.ofNullable(reading.string(settings.get("schema"), false))
+                    .filter(name -> !name.isEmpty());
+            if (table.isEmpty()) {
+                reading.violation(settings.get("table"), "must not be empty");
+                return Optional.empty();
+            }
+            return Optional.of(new TableName(schema, table));
+        }
+        return Optional.ofNullable(reading.string(settings.get("tableName"), false))
+                .flatMap(text -> tableName(settings.get("tableName"), text));
+    }
+
+    private Optional<TableName> tableName(Field field, String text) {
+        try {
+            return Optional.of(TableName.parse(text));
+        } catch (IllegalArgumentException e) {
+            reading.violation(field, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private SourceService sourceService(Field linkedService) {
+        Field properties = linkedService.get("properties");
+        if (!reading.oneOf(properties.get("type"), Set.of("PostgreSql", "PostgreSqlV2", "AzurePostgreSql"))) {
+            return null;
+        }
+        Field settings = properties.get("typeProperties");
+        if (settings.get("encryptedCredential").present()) {
+            reading.violation(settings.get("encryptedCredential"),
+                    "is encrypted for an ADF integration runtime and cannot be used here; give the password instead");
+        }
+        if (settings.get("connectionString").present()) {
+            if (settings.get("password").present()) {
+                reading.violation(settings.get("password"),
+                        "Key Vault passwords are not supported yet; put Password= in"
+                        + " the connection string");
+                return null;
+            }
+            PostgresConnection connection = fromConnectionString(settings.get("connectionString"));
+            return connection == null ? null : new SourceService(connection, Optional.empty(), Reading.UTC);
+        }
+        return properties.get("type").node().asText().equals("PostgreSql")
+                ? fromSeparateFields(settings)
+                : fromV2Fields(settings);
+    }
+
+    private PostgresConnection fromConnectionString(Field field) {
+        Secret text = reading.secret(field, true);
+        if (text == null) {
+            return null;
+        }
+        Map<String, String> pairs;
+        try {
+            pairs = OdbcConnectionString.parse(text.reveal());
+        } catch (IllegalArgumentException e) {
+            reading.violation(field, "is not a valid Key=Value; connection string: it " + e.getMessage());
+            return null;
+        }
+        int before = reading.violationCount();
+        String previous = "";
+        for (String key : pairs.keySet()) {
+            if (!ODBC_KEYS.contains(key) && (previous.equals("password") || previous.equals("pwd"))) {
+                // Most likely the rest of a password holding ';': never echo it.
+                reading.violation(field, "has an unknown key right after Password=; a password holding ';' must be"
+                        + " enclosed in braces, Password={...}");
+            } else if (!ODBC_KEYS.contains(key)) {
+                reading.violation(field, "has unknown key '" + key + "'; supported keys: Server, Port, Database, UID,"
+                        + " Password, EncryptionMethod (EM), ValidateServerCertificate (VSC)");
+            }
+            previous = key;
+        }
+        String host = required(field, pairs, "Server", "server", "host");
+        String database = required(field, pairs, "Database", "database");
+        String user = required(field, pairs, "UID", "uid", "user id", "user", "username");
+        String password = required(field, pairs, "Password", "password", "pwd");
+        int port = port(field, firstOf(pairs, "port").orElse("5432"));
+        SslMode sslMode = sslMode(field, firstOf(pairs, "encryptionmethod", "em").orElse("0"),
+                firstOf(pairs, "validateservercertificate", "vsc").orElse("0"));
+        if (reading.violationCount() > before) {
+            return null;
+        }
+        return new PostgresConnection(host, port, database, user, new Secret(password), sslMode, Optional.empty(),
+                PostgresConnection.DEFAULT_CONNECT_TIMEOUT_SECONDS);
+    }
+
+    /** The legacy linked service's "previous payload": no TLS settings, as ADF had none then. */
+    private SourceService fromSeparateFields(Field settings) {
+        String host = reading.string(settings.get("server"), true);
+        String database = reading.string(settings.get("database"), true);
+        String user = reading.string(settings.get("username"), true);
+        Secret password = reading.secret(settings.get("password"), true);
+        int port = (int) reading.integer(settings.get("port"), 1, 65535).orElse(5432);
+        if (host == null || database == null || user == null || password == null) {
+            return null;
+        }
+        return new SourceService(new PostgresConnection(host, port, database, user, password, SslMode.DISABLE,
+                Optional.empty(), PostgresConnection.DEFAULT_CONNECT_TIMEOUT_SECONDS), Optional.empty(), Reading.UTC);
+    }
+
+    /**
+     * {@code PostgreSqlV2} and {@code AzurePostgreSql} 2.0: the Npgsql-style properties. {@code sslMode} (also spelled
+     * {@code sslmode}) 0 to 5 maps to pgjdbc's modes of the same names; {@code timeout} is the API model's name for
+     * {@code connectionTimeout}.
+     */
+    private SourceService fromV2Fields(Field settings) {
+        int before = reading.violationCount();
+        String server = reading.string(settings.get("server"), true);
+        OptionalLong port = reading.integer(settings.get("port"), 1, 65535);
+        String database = reading.string(settings.get("database"), true);
+        String user = reading.string(settings.get("username"), true);
+        Secret password = reading.secret(settings.get("password"), true);
+        if (settings.get("authenticationType").present()) {
+            reading.oneOf(settings.get("authenticationType"), Set.of("Basic"));
+        }
+        Field sslField = settings.get("sslMode").present() ? settings.get("sslMode") : settings.get("sslmode");
+        SslMode sslMode = SslMode.values()[(int) reading.integer(sslField, 0, 5).orElse(2)];
+        if (reading.bool(settings.get("trustServerCertificate"), false) && sslMode.verifies()) {
+            reading.violation(settings.get("trustServerCertificate"),
+                    "cannot be true with sslMode 4 or 5, which verify the"
+                    + " certificate");
+        }
+        for (String clientCertificate : List.of("sslCertificate", "sslKey", "sslPassword")) {
+            if (settings.get(clientCertificate).present()) {
+                reading.violation(settings.get(clientCertificate), "client certificates are not supported yet");
+            }
+        }
+        String encoding = Optional.ofNullable(reading.string(settings.get("encoding"), false)).orElse("UTF8");
+        if (!Set.of("UTF8", "UTF-8").contains(encoding.toUpperCase(Locale.ROOT))) {
+            reading.violation(settings.get("encoding"), "only UTF8 is supported");
+        }
+        Optional<String> schema = Optional.ofNullable(reading.string(settings.get("schema"), false))
+                .filter(name -> !name.isEmpty());
+        Field timeoutField = settings.get("connectionTimeout").present() ? settings.get("connectionTimeout")
+                : settings.get("timeout");
+        int connectTimeout = (int) reading.integer(timeoutField, 1, 3600)
+                .orElse(PostgresConnection.DEFAULT_CONNECT_TIMEOUT_SECONDS);
+        OptionalLong commandTimeout = reading.integer(settings.get("commandTimeout"), 0, Integer.MAX_VALUE);
+        String timeZone = Optional.ofNullable(reading.string(settings.get("timezone"), false)).orElse(Reading.UTC);
+        if (reading.violationCount() > before) {
+            return null;
+        }
+        // ADF's docs allow "host:port" in server.
+        int resolvedPort = (int) port.orElse(5432);
+        if (port.isEmpty() && HOST_AND_PORT.matcher(server).matches()) {
+            resolvedPort = Integer.parseInt(server.substring(server.indexOf(':') + 1));
+            server = server.substring(0, server.indexOf(':'));
+        }
+        return new SourceService(new PostgresConnection(server, resolvedPort, database, user, password, sslMode,
+                schema, connectTimeout),
+                commandTimeout.isPresent() ? Optional.of(Duration.ofSeconds(commandTimeout.getAsLong()))
+                        : Optional.empty(),
+                timeZone);
+    }
+
+    private String required(Field field, Map<String, String> pairs, String name, String... keys) {
+        Optional<String> value = firstOf(pairs, keys).filter(v -> !v.isBlank());
+        if (value.isEmpty()) {
+            reading.violation(field, "has no " + name + "= key");
+        }
+        return value.orElse(null);
+    }
+
+    private static Optional<String> firstOf(Map<String, String> pairs, String... keys) {
+        for (String key : keys) {
+            if (pairs.containsKey(key)) {
+                return Optional.of(pairs.get(key));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private int port(Field field, String text) {
+        try {
+            int port = Integer.parseInt(text.trim());
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        reading.violation(field, "has a Port that is not a number from 1 to 65535");
+        return 5432;
+    }
+
+    private SslMode sslMode(Field field, String encryptionMethod, String validateCertificate) {
+        boolean validate = switch (validateCertificate.trim()) {
+            case "0" -> false;
+            case "1" -> true;
+            default -> {
+                reading.violation(field, "has ValidateServerCertificate other than 0 or 1");
+                yield false;
+            }
+        };
+        return switch (encryptionMethod.trim()) {
+            case "0" -> SslMode.DISABLE;
+            case "1" -> validate ? SslMode.VERIFY_FULL : SslMode.REQUIRE;
+            case "6" -> SslMode.PREFER;
+            default -> {
+                reading.violation(field, "has EncryptionMethod other than 0 (none), 1 (SSL) or 6 (RequestSSL)");
+                yield SslMode.DISABLE;
+            }
+        };
+    }
+
+}
