@@ -12,9 +12,10 @@ import java.util.Optional;
  * @param statementTimeout how long the read may take ({@code queryTimeout}, else the linked service's
  *        {@code commandTimeout}, else ADF's two hours); zero for no limit
  * @param timeZone the session time zone, which renders {@code timestamptz}: V2's {@code timezone}, else UTC
+ * @param partitioning how {@code parallelCopies} slices are cut
  */
 public record PostgresSource(PostgresConnection connection, Optional<String> query, Optional<TableName> table,
-        Duration statementTimeout, String timeZone) {
+        Duration statementTimeout, String timeZone, Partitioning partitioning) {
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofHours(2);
 
     public PostgresSource {
@@ -23,6 +24,7 @@ public record PostgresSource(PostgresConnection connection, Optional<String> que
         requireNonNull(table, "table is null");
         requireNonNull(statementTimeout, "statementTimeout is null");
         requireNonNull(timeZone, "timeZone is null");
+        requireNonNull(partitioning, "partitioning is null");
         if (query.isEmpty() && table.isEmpty()) {
             throw new IllegalArgumentException("neither query nor table");
         }

@@ -6,27 +6,52 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
+import io.pgferry.contract.CopyException;
+import io.pgferry.contract.Partitioning;
 import io.pgferry.contract.PostgresSource;
 import io.pgferry.contract.TableName;
+import io.pgferry.source.postgres.SqlLiteral;
 
 /**
- * Splits a copy into {@code parallelCopies} slices. A plain table read whole (no source query) is cut into ranges of
- * its physical pages, read by ctid: PostgreSQL 14 and later scan such a range without touching the rest of the table
- * (TID range scan). Everything else (a query, a partitioned or foreign table, an older server, a table of fewer pages
- * than slices) is read in fewer slices or one.
+ * Cuts a copy into slices, read at once by {@code parallelCopies} connections in one snapshot.
+ * <ul>
+ * <li>{@code None} (pgferry's default for a table read whole): ranges of the table's physical pages, read by ctid;
+ * PostgreSQL 14 and later scan such a range without touching the rest (TID range scan).</li>
+ * <li>{@code DynamicRange}: ranges of a column, bounds from the request or the data.</li>
+ * <li>{@code PhysicalPartitionsOfTable}: the table's leaf partitions, shared among the slices.</li>
+ * </ul>
+ * What cannot be cut (a query without a partition option, an older server, a tiny table) is read in one slice.
  */
 final class PartitionPlanner {
     private static final int TID_RANGE_SCAN_VERSION = 140000;
+    private static final Set<String> RANGE_TYPES = Set.of("smallint", "integer", "bigint", "date",
+            "timestamp without time zone", "timestamp with time zone");
 
     private PartitionPlanner() {
     }
 
     static List<Partition> plan(Connection connection, PostgresSource source, int parallelCopies)
             throws SQLException {
-        if (parallelCopies < 2 || source.query().isPresent()) {
-            return List.of(new Partition(0, source.selectSql(), "all"));
+        if (source.partitioning() instanceof Partitioning.PhysicalPartitions partitions) {
+            return physicalPartitions(connection, source, partitions, parallelCopies);
         }
+        if (parallelCopies < 2) {
+            return whole(source);
+        }
+        if (source.partitioning() instanceof Partitioning.DynamicRange range) {
+            return dynamicRange(connection, source, range, parallelCopies);
+        }
+        return source.query().isPresent() ? whole(source) : physicalPages(connection, source, parallelCopies);
+    }
+
+    private static List<Partition> whole(PostgresSource source) {
+        return List.of(new Partition(0, source.selectSql(), "all"));
+    }
+
+    private static List<Partition> physicalPages(Connection connection, PostgresSource source, int parallelCopies)
+            throws SQLException {
         TableName table = source.table().orElseThrow();
         long pages;
         try (PreparedStatement statement = connection.prepareStatement("SELECT c.relkind IN ('r', 'm'),"
@@ -35,16 +60,15 @@ final class PartitionPlanner {
             statement.setString(1, table.quoted());
             try (ResultSet row = statement.executeQuery()) {
                 row.next();
-                boolean heap = row.getBoolean(1);
                 pages = row.getLong(2);
-                if (!heap || row.getInt(3) < TID_RANGE_SCAN_VERSION) {
-                    return List.of(new Partition(0, source.selectSql(), "all"));
+                if (!row.getBoolean(1) || row.getInt(3) < TID_RANGE_SCAN_VERSION) {
+                    return whole(source);
                 }
             }
         }
         int slices = (int) Math.min(parallelCopies, Math.max(pages, 1));
         if (slices < 2) {
-            return List.of(new Partition(0, source.selectSql(), "all"));
+            return whole(source);
         }
         List<Partition> partitions = new ArrayList<>(slices);
         for (int i = 0; i < slices; i++) {
@@ -58,5 +82,139 @@ final class PartitionPlanner {
                     "pages " + from + (i == slices - 1 ? "+" : "-" + (to - 1))));
         }
         return partitions;
+    }
+
+    /**
+     * Stride-only ranges: boundaries cut [lower, upper] evenly, the first slice also takes everything below (and NULL),
+     * the last everything above, so no row is lost whatever the bounds.
+     */
+    private static List<Partition> dynamicRange(Connection connection, PostgresSource source,
+            Partitioning.DynamicRange range, int parallelCopies) throws SQLException {
+        String relation = source.query().map(query -> "(" + query + "\n) AS pgferry_source")
+                .orElseGet(() -> source.table().orElseThrow().quoted());
+        String column = quote(range.column().isPresent() ? range.column().get() : primaryKey(connection, source));
+        String type;
+        String lower;
+        String upper;
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_typeof(" + column + ")::text,"
+                + " min(" + column + ")::text, max(" + column + ")::text FROM " + relation + " GROUP BY 1")) {
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    return whole(source);
+                }
+                type = row.getString(1);
+                lower = range.lowerBound().orElse(row.getString(2));
+                upper = range.upperBound().orElse(row.getString(3));
+            }
+        }
+        if (lower == null || upper == null) {
+            return whole(source);
+        }
+        if (!RANGE_TYPES.contains(type)) {
+            throw CopyException.userError("SourcePartitionColumnTypeUnsupported", "the partition column " + column
+                    + " is " + type + "; DynamicRange needs an integer, date or timestamp column", null);
+        }
+        // As ADF strides: bounds 1 and 80 in 4 slices give [1,20], [21,40], [41,60], [61,80] (integers and dates
+        // count the upper bound in; timestamps, being continuous, do not).
+        String span = "(CAST(? AS " + type + ") - CAST(? AS " + type + ")" + (type.startsWith("timestamp") ? ")"
+                : " + 1)");
+        List<String> boundaries = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT (CAST(? AS " + type + ") + " + span
+                + " * i / ?)::text AS b, i FROM generate_series(1, ? - 1) AS i ORDER BY i")) {
+            statement.setString(1, lower);
+            statement.setString(2, upper);
+            statement.setString(3, lower);
+            statement.setInt(4, parallelCopies);
+            statement.setInt(5, parallelCopies);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    if (!boundaries.contains(rows.getString(1))) {
+                        boundaries.add(rows.getString(1));
+                    }
+                }
+            }
+        }
+        if (boundaries.isEmpty()) {
+            return whole(source);
+        }
+        List<Partition> partitions = new ArrayList<>();
+        for (int i = 0; i <= boundaries.size(); i++) {
+            String from = i == 0 ? null : SqlLiteral.of(boundaries.get(i - 1)) + "::" + type;
+            String to = i == boundaries.size() ? null : SqlLiteral.of(boundaries.get(i)) + "::" + type;
+            String condition = from == null ? "(" + column + " < " + to + " OR " + column + " IS NULL)"
+                    : to == null ? column + " >= " + from
+                    : column + " >= " + from + " AND " + column + " < " + to;
+            partitions.add(new Partition(i, "SELECT * FROM " + relation + " WHERE " + condition,
+                    (i == 0 ? "" : column + " >= " + boundaries.get(i - 1))
+                            + (i == 0 || i == boundaries.size() ? "" : " and ")
+                            + (i == boundaries.size() ? "" : column + " < " + boundaries.get(i))));
+        }
+        return partitions;
+    }
+
+    /** The table's single-column primary key, as ADF defaults {@code partitionColumnName}. */
+    private static String primaryKey(Connection connection, PostgresSource source) throws SQLException {
+        if (source.table().isEmpty()) {
+            throw CopyException.userError("SourcePartitionColumnNotProvided", "DynamicRange over a query needs"
+                    + " partitionSettings.partitionColumnName", null);
+        }
+        try (PreparedStatement statement = connection.prepareStatement("SELECT a.attname FROM pg_index i"
+                + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)"
+                + " WHERE i.indrelid = ?::regclass AND i.indisprimary")) {
+            statement.setString(1, source.table().get().quoted());
+            try (ResultSet rows = statement.executeQuery()) {
+                List<String> columns = new ArrayList<>();
+                while (rows.next()) {
+                    columns.add(rows.getString(1));
+                }
+                if (columns.size() != 1) {
+                    throw CopyException.userError("SourcePartitionColumnNotProvided", "the table "
+                            + source.table().get().quoted() + " has no single-column primary key; give"
+                            + " partitionSettings.partitionColumnName", null);
+                }
+                return columns.get(0);
+            }
+        }
+    }
+
+    /** Leaf partitions (given, or all of them), dealt round-robin to at most {@code parallelCopies} slices. */
+    private static List<Partition> physicalPartitions(Connection connection, PostgresSource source,
+            Partitioning.PhysicalPartitions given, int parallelCopies) throws SQLException {
+        if (source.table().isEmpty()) {
+            throw CopyException.userError("SourcePartitionsNeedATable", "PhysicalPartitionsOfTable reads a table;"
+                    + " the source has a query instead", null);
+        }
+        List<String> names = new ArrayList<>();
+        if (given.names().isEmpty()) {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT relid::regclass::text FROM pg_partition_tree(?::regclass) WHERE isleaf ORDER BY 1")) {
+                statement.setString(1, source.table().get().quoted());
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        names.add(rows.getString(1));
+                    }
+                }
+            }
+        } else {
+            given.names().forEach(name -> names.add(TableName.parse(name).quoted()));
+        }
+        if (names.isEmpty()) {
+            return whole(source);
+        }
+        int slices = Math.min(Math.max(parallelCopies, 1), names.size());
+        List<Partition> partitions = new ArrayList<>(slices);
+        for (int i = 0; i < slices; i++) {
+            List<String> mine = new ArrayList<>();
+            for (int j = i; j < names.size(); j += slices) {
+                mine.add(names.get(j));
+            }
+            partitions.add(new Partition(i, String.join(" UNION ALL ", mine.stream()
+                    .map(name -> "SELECT * FROM " + name).toList()), String.join(", ", mine)));
+        }
+        return partitions;
+    }
+
+    private static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 }

@@ -210,6 +210,56 @@ abstract class BaseCopyFunction {
     }
 
     @Test
+    void dynamicRangeSlicesByThePrimaryKeyOrAGivenColumnAndLosesNoRow() throws Exception {
+        String table = "ranged_" + suffix();
+        postgres.execute("CREATE TABLE " + table + " AS SELECT i AS id, CASE WHEN i % 10 = 0 THEN NULL ELSE i END AS v"
+                + " FROM generate_series(1, 6000) i", "ALTER TABLE " + table + " ADD PRIMARY KEY (id)");
+        List<List<String>> expected = Tables.postgresText(postgres, table, List.of("id", "v"), "id");
+
+        String byKey = uniqueContainer();
+        ObjectNode payload = payload(table, byKey);
+        payload.withObject("/activity/typeProperties").put("parallelCopies", 3);
+        source(payload).put("type", "AzurePostgreSqlSource").put("partitionOption", "DynamicRange");
+        post(payload).statusCode(200).body("usedParallelCopies", equalTo(3)).body("rowsCopied", equalTo(6000))
+                .body("slices[0].range", equalTo("\"id\" < 2001"));
+        assertThat(CsvReader.read(download(byKey, "exports/orders/"), DUCKDB_DEFAULTS, "id")).isEqualTo(expected);
+
+        // Bounds narrower than the data only set the stride: rows below, above and NULL are still copied.
+        String byColumn = uniqueContainer();
+        ObjectNode narrow = payload(table, byColumn);
+        narrow.withObject("/activity/typeProperties").put("parallelCopies", 2);
+        source(narrow).put("type", "AzurePostgreSqlSource").put("partitionOption", "DynamicRange")
+                .putObject("partitionSettings").put("partitionColumnName", "v").put("partitionLowerBound", "1000")
+                .put("partitionUpperBound", "2000");
+        post(narrow).statusCode(200).body("usedParallelCopies", equalTo(2)).body("rowsCopied", equalTo(6000));
+        assertThat(CsvReader.read(download(byColumn, "exports/orders/"), DUCKDB_DEFAULTS, "id")).isEqualTo(expected);
+    }
+
+    @Test
+    void physicalPartitionsAreSharedAmongTheSlicesOrPickedByName() throws Exception {
+        String table = "parted_" + suffix();
+        postgres.execute("CREATE TABLE " + table + " (id int, name text) PARTITION BY RANGE (id)",
+                "CREATE TABLE " + table + "_a PARTITION OF " + table + " FOR VALUES FROM (0) TO (1000)",
+                "CREATE TABLE " + table + "_b PARTITION OF " + table + " FOR VALUES FROM (1000) TO (2000)",
+                "CREATE TABLE " + table + "_c PARTITION OF " + table + " FOR VALUES FROM (2000) TO (3000)",
+                "INSERT INTO " + table + " SELECT i, 'n' || i FROM generate_series(0, 2999) i");
+
+        String all = uniqueContainer();
+        ObjectNode payload = payload(table, all);
+        payload.withObject("/activity/typeProperties").put("parallelCopies", 2);
+        source(payload).put("type", "AzurePostgreSqlSource").put("partitionOption", "PhysicalPartitionsOfTable");
+        post(payload).statusCode(200).body("usedParallelCopies", equalTo(2)).body("rowsCopied", equalTo(3000));
+        assertThat(CsvReader.read(download(all, "exports/orders/"), DUCKDB_DEFAULTS, "id"))
+                .isEqualTo(Tables.postgresText(postgres, table, List.of("id", "name"), "id"));
+
+        String picked = uniqueContainer();
+        ObjectNode one = payload(table, picked);
+        source(one).put("type", "AzurePostgreSqlSource").put("partitionOption", "PhysicalPartitionsOfTable")
+                .putObject("partitionSettings").putArray("partitionNames").add(table + "_b");
+        post(one).statusCode(200).body("usedParallelCopies", equalTo(1)).body("rowsCopied", equalTo(1000));
+    }
+
+    @Test
     void aQueryIsReadInOneSliceWhateverParallelCopiesSays() {
         String container = uniqueContainer();
         ObjectNode payload = payload("t", container);

@@ -1,6 +1,7 @@
 package io.pgferry.contract.read;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.pgferry.contract.Partitioning;
 import io.pgferry.contract.PostgresConnection;
 import io.pgferry.contract.PostgresSource;
 import io.pgferry.contract.Secret;
@@ -39,23 +41,48 @@ final class SourceReader {
                 .map(q -> q.strip().replaceAll("[\\s;]+$", ""))
                 .filter(q -> !q.isEmpty());
         Optional<Duration> queryTimeout = reading.timespan(settings.get("queryTimeout"));
-        for (String spelling : List.of("partitionOption", "partitionOptions")) {
-            Field option = settings.get(spelling);
-            if (option.present() && !"None".equals(reading.string(option, false))) {
-                reading.violation(option,
-                        "partitioned reads are not supported yet; parallelCopies reads a table dataset"
-                        + " in slices");
-            }
-        }
+        Partitioning partitioning = partitioning(settings);
         if (dataset == null) {
             return null;
         }
         return reading.within(reading.scope().withDataset(reading.parameters(dataset)),
-                () -> source(dataset, settings, linkedServices, query, queryTimeout));
+                () -> source(dataset, settings, linkedServices, query, queryTimeout, partitioning));
+    }
+
+    /**
+     * {@code partitionOption} (ADF's examples; its docs' table says {@code partitionOptions}: both are read) and
+     * {@code partitionSettings}.
+     */
+    private Partitioning partitioning(Field settings) {
+        Field option = settings.get("partitionOption").present() ? settings.get("partitionOption")
+                : settings.get("partitionOptions");
+        Field partitionSettings = settings.get("partitionSettings");
+        String kind = Optional.ofNullable(reading.string(option, false)).orElse("None");
+        switch (kind) {
+            case "None":
+                return new Partitioning.PhysicalPages();
+            case "DynamicRange":
+                return new Partitioning.DynamicRange(
+                        Optional.ofNullable(reading.string(partitionSettings.get("partitionColumnName"), false)),
+                        Optional.ofNullable(reading.string(partitionSettings.get("partitionLowerBound"), false)),
+                        Optional.ofNullable(reading.string(partitionSettings.get("partitionUpperBound"), false)));
+            case "PhysicalPartitionsOfTable": {
+                List<String> names = new ArrayList<>();
+                Field given = partitionSettings.get("partitionNames");
+                for (int i = 0; i < given.node().size(); i++) {
+                    Optional.ofNullable(reading.string(given.get(i), true)).ifPresent(names::add);
+                }
+                return new Partitioning.PhysicalPartitions(names);
+            }
+            default:
+                reading.violation(option, "'" + kind + "' is not supported; supported: None, DynamicRange,"
+                        + " PhysicalPartitionsOfTable");
+                return null;
+        }
     }
 
     private PostgresSource source(Field dataset, Field settings, Map<String, Field> linkedServices,
-            Optional<String> query, Optional<Duration> queryTimeout) {
+            Optional<String> query, Optional<Duration> queryTimeout, Partitioning partitioning) {
         Field properties = dataset.get("properties");
         reading.oneOf(properties.get("type"), Set.of("RelationalTable", "PostgreSqlTable", "PostgreSqlV2Table",
                 "AzurePostgreSqlTable"));
@@ -69,11 +96,11 @@ final class SourceReader {
         SourceService service = linkedService == null ? null
                 : reading.within(reading.scope().withLinkedService(reading.parameters(linkedService)),
                         () -> sourceService(linkedService));
-        if (service == null || (query.isEmpty() && table.isEmpty())) {
+        if (service == null || partitioning == null || (query.isEmpty() && table.isEmpty())) {
             return null;
         }
         Duration timeout = queryTimeout.or(service::commandTimeout).orElse(PostgresSource.DEFAULT_STATEMENT_TIMEOUT);
-        return new PostgresSource(service.connection(), query, table, timeout, service.timeZone());
+        return new PostgresSource(service.connection(), query, table, timeout, service.timeZone(), partitioning);
     }
 
     /** A linked service's connection and the session settings it carries. */

@@ -118,7 +118,7 @@ class PayloadReaderTest {
         linkedService.putObject("typeProperties").put("server", "db").put("database", "shop").put("username", "a")
                 .put("password", "pw").put("authenticationType", "AAD").put("sslMode", 7);
         payload.withObject("/activity/typeProperties/source").put("type", "PostgreSqlV2Source")
-                .put("queryTimeout", "2h").put("partitionOption", "DynamicRange");
+                .put("queryTimeout", "2h").put("partitionOption", "Hash");
 
         CopyException failure = catchThrowableOfType(CopyException.class, () -> read(payload));
         assertThat(failure.error().details()).extracting(Violation::pointer).containsExactly(
