@@ -180,9 +180,9 @@ final class PartitionPlanner {
     /** Leaf partitions (given, or all of them), dealt round-robin to at most {@code parallelCopies} slices. */
     private static List<Partition> physicalPartitions(Connection connection, PostgresSource source,
             Partitioning.PhysicalPartitions given, int parallelCopies) throws SQLException {
-        if (source.table().isEmpty()) {
-            throw CopyException.userError("SourcePartitionsNeedATable", "PhysicalPartitionsOfTable reads a table;"
-                    + " the source has a query instead", null);
+        if (source.query().isPresent() || source.table().isEmpty()) {
+            throw CopyException.userError("SourcePartitionsNeedATable", "PhysicalPartitionsOfTable reads the"
+                    + " dataset's table; remove the source query", null);
         }
         List<String> names = new ArrayList<>();
         if (given.names().isEmpty()) {

@@ -257,6 +257,15 @@ abstract class BaseCopyFunction {
         source(one).put("type", "AzurePostgreSqlSource").put("partitionOption", "PhysicalPartitionsOfTable")
                 .putObject("partitionSettings").putArray("partitionNames").add(table + "_b");
         post(one).statusCode(200).body("usedParallelCopies", equalTo(1)).body("rowsCopied", equalTo(1000));
+
+        source(one).put("query", "SELECT * FROM " + table);
+        post(one).statusCode(400).body("errorCode", equalTo("SourcePartitionsNeedATable"));
+        ObjectNode text = payload(table, uniqueContainer());
+        text.withObject("/activity/typeProperties").put("parallelCopies", 2);
+        source(text).put("type", "AzurePostgreSqlSource").put("partitionOption", "DynamicRange")
+                .putObject("partitionSettings").put("partitionColumnName", "name");
+        post(text).statusCode(400).body("errorCode", equalTo("SourcePartitionColumnTypeUnsupported"))
+                .body("message", containsString("\"name\" is text"));
     }
 
     @Test
