@@ -96,7 +96,7 @@ final class Reading {
                 : resolve(reference, "LinkedServiceReference", linkedServices, "/linkedServices");
     }
 
-    Field resolve(Field reference, String referenceType, Map<String, Field> pool, String poolPointer) {
+    private Field resolve(Field reference, String referenceType, Map<String, Field> pool, String poolPointer) {
         if (reference.get("type").present()) {
             oneOf(reference.get("type"), Set.of(referenceType));
         }
@@ -167,7 +167,7 @@ final class Reading {
      * The field's value with expressions evaluated: a string (or an {@code Expression} object's {@code value}) holding
      * an expression is replaced by its result; any other value is returned as it is. Null after a violation.
      */
-    JsonNode value(Field field) {
+    private JsonNode value(Field field) {
         JsonNode node = field.node();
         Field text = node.isObject() && "Expression".equals(node.path("type").asText()) ? field.get("value") : field;
         if (!text.node().isTextual()) {
@@ -201,7 +201,7 @@ final class Reading {
         return text == null ? null : new Secret(text);
     }
 
-    String literal(Field field, boolean required) {
+    private String literal(Field field, boolean required) {
         JsonNode node = field.node();
         if (!field.present()) {
             if (required) {

@@ -14,7 +14,6 @@ import org.postgresql.copy.CopyOut;
 public final class CopyOutReader implements AutoCloseable {
     private final CopyOut copyOut;
     private long bytesRead;
-    private long rowsRead;
 
     private CopyOutReader(CopyOut copyOut) {
         this.copyOut = copyOut;
@@ -33,7 +32,6 @@ public final class CopyOutReader implements AutoCloseable {
         byte[] row = copyOut.readFromCopy();
         if (row != null) {
             bytesRead += row.length;
-            rowsRead++;
         }
         return row;
     }
@@ -41,11 +39,6 @@ public final class CopyOutReader implements AutoCloseable {
     /** Bytes received from the server so far: what ADF calls {@code dataRead}. */
     public long bytesRead() {
         return bytesRead;
-    }
-
-    /** Messages received so far, including a header line. */
-    public long rowsRead() {
-        return rowsRead;
     }
 
     @Override
