@@ -1,7 +1,6 @@
 package io.pgferry.run;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -29,13 +28,14 @@ import io.pgferry.contract.FileSink;
 import io.pgferry.contract.PostgresConnection;
 import io.pgferry.contract.RunStatistics;
 import io.pgferry.contract.WrittenFile;
-import io.pgferry.format.PassThroughFormat;
+import io.pgferry.format.OutputFormat;
 import io.pgferry.sink.ChunkStore;
 import io.pgferry.sink.RollingWriter;
 import io.pgferry.sink.Sinks;
 import io.pgferry.source.postgres.CopyOutReader;
 import io.pgferry.source.postgres.PostgresErrors;
 import io.pgferry.source.postgres.PostgresPools;
+import io.pgferry.source.postgres.SourceColumn;
 import io.pgferry.source.postgres.SqlLiteral;
 
 /**
@@ -86,9 +86,8 @@ public class CopyRunner {
         List<Connection> connections = new ArrayList<>();
         try {
             Connection leader = begin(pools.connection(source), connections, job.parallelCopies() > 1);
-            if (job.source().query().isPresent()) {
-                describe(leader, job.source().query().get());
-            }
+            OutputFormat format = OutputFormat.of(job.sink().format(),
+                    SourceColumn.describe(leader, job.source().selectSql()));
             List<Partition> partitions = PartitionPlanner.plan(leader, job.source(), job.parallelCopies());
             if (partitions.size() > 1) {
                 String snapshot = exportSnapshot(leader);
@@ -108,7 +107,7 @@ public class CopyRunner {
                             + job.source().statementTimeout().toMillis());
                 }
             }
-            return transfer(job, runId, timer, partitions, connections);
+            return transfer(job, runId, timer, format, partitions, connections);
         } catch (SQLException e) {
             throw PostgresErrors.translate(e, source);
         } finally {
@@ -129,18 +128,6 @@ public class CopyRunner {
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         }
         return connection;
-    }
-
-    /**
-     * Has the server parse the source query on its own, with the extended protocol, before it is wrapped in a COPY
-     * (which pgjdbc sends with the simple protocol). A query that is not exactly one statement is refused here, so it
-     * can neither close the COPY's parenthesis nor smuggle a second statement (a COMMIT, then a write) past the
-     * read-only transaction.
-     */
-    private static void describe(Connection connection, String query) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(query)) {
-            statement.getMetaData();
-        }
     }
 
     private static String exportSnapshot(Connection leader) throws SQLException {
@@ -165,12 +152,12 @@ public class CopyRunner {
         }
     }
 
-    private RunStatistics transfer(CopyJob job, String runId, RunTimer timer, List<Partition> partitions,
-            List<Connection> connections) {
+    private RunStatistics transfer(CopyJob job, String runId, RunTimer timer, OutputFormat format,
+            List<Partition> partitions, List<Connection> connections) {
         FileSink sink = job.sink();
         List<PartitionResult> results = partitions.size() == 1
-                ? List.of(copyPartition(job, runId, partitions.get(0), connections.get(0), false))
-                : copyInParallel(job, runId, partitions, connections);
+                ? List.of(copyPartition(job, runId, format, partitions.get(0), connections.get(0), false))
+                : copyInParallel(job, runId, format, partitions, connections);
         timer.readDone();
         try {
             if (results.stream().mapToLong(PartitionResult::rows).sum() == 0) {
@@ -193,8 +180,8 @@ public class CopyRunner {
         }
     }
 
-    private List<PartitionResult> copyInParallel(CopyJob job, String runId, List<Partition> partitions,
-            List<Connection> connections) {
+    private List<PartitionResult> copyInParallel(CopyJob job, String runId, OutputFormat format,
+            List<Partition> partitions, List<Connection> connections) {
         ExecutorService executor = Executors.newFixedThreadPool(partitions.size(), task -> {
             Thread thread = new Thread(task, "pgferry-slice-" + THREADS.incrementAndGet());
             thread.setDaemon(true);
@@ -205,7 +192,7 @@ public class CopyRunner {
             List<Future<PartitionResult>> futures = new ArrayList<>();
             for (Partition partition : partitions) {
                 Connection connection = connections.get(partition.index());
-                futures.add(completion.submit(() -> copyPartition(job, runId, partition, connection, true)));
+                futures.add(completion.submit(() -> copyPartition(job, runId, format, partition, connection, true)));
             }
             CopyException failure = null;
             for (int i = 0; i < partitions.size(); i++) {
@@ -262,24 +249,26 @@ public class CopyRunner {
      *
      * @throws CopyException naming the source or the sink
      */
-    private PartitionResult copyPartition(CopyJob job, String runId, Partition partition, Connection connection,
-            boolean numbered) {
+    private PartitionResult copyPartition(CopyJob job, String runId, OutputFormat format, Partition partition,
+            Connection connection, boolean numbered) {
         FileSink sink = job.sink();
-        PassThroughFormat format = PassThroughFormat.of(sink.format());
         ChunkStore store = sinks.open(sink, runId);
         RollingWriter output = null;
-        try (CopyOutReader reader = CopyOutReader.start(connection, format.copySql(partition.selectSql()))) {
-            output = new RollingWriter(store, sink.location(), sink.naming(), format.framing(reader),
+        try (CopyOutReader reader = CopyOutReader.start(connection, format.copySql(partition.selectSql()),
+                format.binaryCopy())) {
+            output = new RollingWriter(store, sink.location(), sink.naming(), format.begin(reader),
                     format.contentType(), sink.compression(),
                     numbered ? OptionalInt.of(partition.index()) : OptionalInt.empty());
             long rows = 0;
             long firstRowNanos = -1;
-            if (format.copyRow(reader, output)) {
+            byte[] row = reader.next();
+            if (row != null) {
                 firstRowNanos = System.nanoTime();
-                rows++;
-                while (format.copyRow(reader, output)) {
+                do {
+                    output.row(row);
                     rows++;
-                }
+                    row = reader.next();
+                } while (row != null);
             }
             output.finish();
             return new PartitionResult(partition, store, output, rows, reader.bytesRead(), firstRowNanos);

@@ -11,26 +11,24 @@ import io.pgferry.contract.Compression;
 import io.pgferry.contract.FileLocation;
 import io.pgferry.contract.FileNaming;
 import io.pgferry.contract.WrittenFile;
-import io.pgferry.format.ChunkFraming;
-import io.pgferry.format.RowOutput;
+import io.pgferry.format.OutputFormat.FileEncoder;
+import io.pgferry.format.OutputFormat.FileEncoding;
 
 /**
  * Splits a copy's (or a slice's) rows into chunks of at most {@code maxRowsPerFile} rows, named as ADF names them,
- * each framed by the format (header, separators, footer) and compressed as asked. Chunks are written while rows
+ * each encoded by the format and compressed as asked. Chunks are written while rows
  * arrive, {@link #finish()}ed when the rows end and committed together by {@link #commit()} once every slice of the
  * copy has finished; {@link #discard()} drops them all, so a copy that fails part-way makes no file visible.
  *
  * <p>
  * One thread owns an instance.
  */
-public final class RollingWriter implements RowOutput {
+public final class RollingWriter {
     private final ChunkStore store;
     private final FileLocation location;
     private final FileNaming naming;
     private final long maxRowsPerFile;
-    private final byte[] header;
-    private final byte[] separator;
-    private final byte[] footer;
+    private final FileEncoding encoding;
     private final String contentType;
     private final Compression compression;
     private final OptionalInt slice;
@@ -38,46 +36,34 @@ public final class RollingWriter implements RowOutput {
     private final List<Long> rowsPerChunk = new ArrayList<>();
     private Chunk current;
     private OutputStream out;
+    private FileEncoder encoder;
     private long currentRows;
-    private boolean inRow;
 
     /**
      * @param slice the slice number when a copy reads in several slices: it goes into every file name
      */
-    public RollingWriter(ChunkStore store, FileLocation location, FileNaming naming, ChunkFraming framing,
+    public RollingWriter(ChunkStore store, FileLocation location, FileNaming naming, FileEncoding encoding,
             String contentType, Compression compression, OptionalInt slice) {
         this.store = store;
         this.location = location;
         this.naming = naming;
         this.maxRowsPerFile = naming.maxRowsPerFile().orElse(Long.MAX_VALUE);
-        this.header = framing.header();
-        this.separator = framing.separator();
-        this.footer = framing.footer();
+        this.encoding = encoding;
         this.contentType = contentType;
         this.compression = compression;
         this.slice = slice;
     }
 
-    @Override
-    public void write(byte[] bytes, int offset, int length) {
+    /** Writes one row as the COPY sent it, starting a file first when needed. */
+    public void row(byte[] row) {
+        if (current == null) {
+            open();
+        }
         try {
-            if (!inRow) {
-                if (current == null) {
-                    open();
-                } else if (currentRows > 0 && separator.length > 0) {
-                    out.write(separator);
-                }
-                inRow = true;
-            }
-            out.write(bytes, offset, length);
+            encoder.row(row);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    @Override
-    public void endRow() {
-        inRow = false;
         currentRows++;
         if (currentRows == maxRowsPerFile) {
             close();
@@ -91,7 +77,7 @@ public final class RollingWriter implements RowOutput {
         }
     }
 
-    /** Makes sure there is a file, holding only the framing, so a copy without rows leaves a file, not nothing. */
+    /** Makes sure there is a file, holding no row, so a copy without rows leaves a file, not nothing. */
     public void ensureFile() {
         if (chunks.isEmpty()) {
             open();
@@ -127,7 +113,7 @@ public final class RollingWriter implements RowOutput {
         currentRows = 0;
         try {
             out = Compressors.wrap(compression, new ChunkOutputStream(current));
-            out.write(header);
+            encoder = encoding.open(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -135,7 +121,7 @@ public final class RollingWriter implements RowOutput {
 
     private void close() {
         try {
-            out.write(footer);
+            encoder.finish();
             out.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -145,6 +131,7 @@ public final class RollingWriter implements RowOutput {
         rowsPerChunk.add(currentRows);
         current = null;
         out = null;
+        encoder = null;
     }
 
     private String name(int index) {

@@ -37,6 +37,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.pgferry.testing.CsvReader;
 import io.pgferry.testing.JsonReader;
+import io.pgferry.testing.ParquetReader;
 import io.pgferry.testing.Payloads;
 import io.pgferry.testing.Tables;
 import io.pgferry.testing.TestingAzurite;
@@ -157,6 +158,37 @@ abstract class BaseCopyFunction {
             JsonReader.MAPPER.readTree(in).forEach(rows::add);
             assertMixedRowsMatch(table, rows);
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "none", "snappy", "gzip", "zstd", "lz4" })
+    void writesTypedParquetWithEveryCodec(String codec) throws Exception {
+        String table = mixedTable(2500);
+        String container = uniqueContainer();
+
+        post(parquet(payload(table, container), codec)).statusCode(200)
+                .body("rowsCopied", equalTo(2500))
+                .body("files.path", equalTo(List.of(container + "/exports/orders/orders_00000.parquet",
+                        container + "/exports/orders/orders_00001.parquet",
+                        container + "/exports/orders/orders_00002.parquet")))
+                .body("files.rows", equalTo(List.of(1000, 1000, 500)));
+
+        assertThat(azurite.container(container).getBlobClient("exports/orders/orders_00000.parquet").getProperties()
+                .getContentType()).isEqualTo("application/vnd.apache.parquet");
+        List<Path> files = download(container, "exports/orders/");
+        assertThat(ParquetReader.codecs(files))
+                .containsExactly(codec.equals("none") ? "UNCOMPRESSED" : codec.equals("lz4") ? "LZ4_RAW"
+                        : codec.toUpperCase(java.util.Locale.ROOT));
+        assertThat(ParquetReader.types(files)).containsExactly(Map.entry("id", "INTEGER"),
+                Map.entry("name", "VARCHAR"), Map.entry("amount", "DECIMAL(12,2)"), Map.entry("ratio", "DOUBLE"),
+                Map.entry("flag", "BOOLEAN"), Map.entry("born", "DATE"),
+                Map.entry("seen", "TIMESTAMP WITH TIME ZONE"), Map.entry("doc", "VARCHAR"),
+                Map.entry("tags", "INTEGER[]"), Map.entry("note", "VARCHAR"));
+        assertThat(ParquetReader.rows(files, "SELECT id, name, amount, ratio, flag, born::VARCHAR, epoch_us(seen),"
+                + " doc, to_json(tags)::VARCHAR, note FROM FILES ORDER BY id"))
+                .isEqualTo(Tables.postgresObjects(postgres, "SELECT id, name, amount, ratio, flag, born::text,"
+                        + " (extract(epoch FROM seen) * 1000000)::bigint, doc::text, array_to_json(tags)::text, note"
+                        + " FROM " + table + " ORDER BY id"));
     }
 
     @Test
@@ -612,6 +644,17 @@ abstract class BaseCopyFunction {
         sink.put("type", "JsonSink");
         sink.withObject("/formatSettings").put("type", "JsonWriteSettings").put("filePattern", filePattern)
                 .remove("fileExtension");
+        return payload;
+    }
+
+    /** The payload with a Parquet dataset and sink instead of DelimitedText. */
+    static ObjectNode parquet(ObjectNode payload, String codec) {
+        ObjectNode dataset = payload.withObject("/datasets/1/properties");
+        dataset.put("type", "Parquet");
+        dataset.withObject("/typeProperties").retain("location");
+        dataset.withObject("/typeProperties").put("compressionCodec", codec);
+        payload.withObject("/activity/typeProperties/sink").put("type", "ParquetSink");
+        formatSettings(payload).put("type", "ParquetWriteSettings").remove("fileExtension");
         return payload;
     }
 

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.pgferry.testing.CsvReader;
 import io.pgferry.testing.JsonReader;
+import io.pgferry.testing.ParquetReader;
 import io.pgferry.testing.Payloads;
 import io.pgferry.testing.Tables;
 import io.pgferry.testing.TestingAzurite;
@@ -131,6 +132,81 @@ class TypeFidelityIT {
                 assertThat(field.getValue().isNull()).as(field.getKey()).isTrue();
             }
         });
+    }
+
+    @Test
+    void parquetTypesEachFamilyAndKeepsTheRestAsPostgresqlText() throws Exception {
+        String container = "tf-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> columns = new ArrayList<>(columns());
+        columns.remove("arr2");
+        ObjectNode payload = BaseCopyFunction.parquet(payload(container), "snappy");
+        payload.withObject("/activity/typeProperties/source").put("query", "SELECT " + String.join(", ", columns)
+                + " FROM " + TABLE + " WHERE id IN (1, 4)");
+        given().contentType(ContentType.JSON).body(payload.toString()).post("/copy").then().statusCode(200)
+                .body("rowsCopied", equalTo(2));
+
+        List<Path> files = azurite.download(container, "", downloads);
+        Map<String, String> types = ParquetReader.types(files);
+        assertThat(types).containsKeys(columns.toArray(String[]::new)).hasSize(columns.size());
+        Map<String, String> typed = Map.ofEntries(Map.entry("id", "INTEGER"), Map.entry("i2", "SMALLINT"),
+                Map.entry("i4", "INTEGER"), Map.entry("i8", "BIGINT"), Map.entry("r4", "FLOAT"),
+                Map.entry("r8", "DOUBLE"), Map.entry("flag", "BOOLEAN"), Map.entry("bin", "BLOB"),
+                Map.entry("u", "UUID"), Map.entry("d", "DATE"), Map.entry("tm", "TIME"),
+                Map.entry("ts", "TIMESTAMP"), Map.entry("tstz", "TIMESTAMP WITH TIME ZONE"),
+                Map.entry("arr", "INTEGER[]"), Map.entry("o", "BIGINT"), Map.entry("dom", "INTEGER"));
+        columns.forEach(column -> assertThat(types.get(column)).as(column)
+                .isEqualTo(typed.getOrDefault(column, "VARCHAR")));
+
+        assertThat(ParquetReader.rows(files, "SELECT i2::INTEGER, i4, i8, r4, r8, flag, hex(bin), u::VARCHAR, d::VARCHAR,"
+                + " tm::VARCHAR, epoch_us(ts), epoch_us(tstz), to_json(arr)::VARCHAR, o, dom FROM FILES ORDER BY id"))
+                .isEqualTo(Tables.postgresObjects(postgres, "SELECT i2, i4, i8, r4, r8, flag,"
+                        + " upper(encode(bin, 'hex')), u::text, d::text, tm::text,"
+                        + " (extract(epoch FROM ts) * 1000000)::bigint, (extract(epoch FROM tstz) * 1000000)::bigint,"
+                        + " array_to_json(arr)::text, o::bigint, dom FROM " + TABLE + " WHERE id IN (1, 4) ORDER BY id"));
+        List<String> text = columns.stream().filter(column -> !typed.containsKey(column)).toList();
+        assertThat(ParquetReader.rows(files, "SELECT " + String.join(", ", text) + " FROM FILES ORDER BY id"))
+                .isEqualTo(Tables.postgresObjects(postgres, "SELECT " + String.join(", ", text.stream()
+                        .map(column -> column + "::text").toList()) + " FROM " + TABLE
+                        + " WHERE id IN (1, 4) ORDER BY id"));
+    }
+
+    @Test
+    void parquetRefusesWhatItCannotHoldNamingTheColumnAndWritesNothing() {
+        String container = "tf-" + UUID.randomUUID().toString().substring(0, 8);
+        ObjectNode payload = BaseCopyFunction.parquet(payload(container), "snappy");
+        given().contentType(ContentType.JSON).body(payload.toString()).post("/copy").then().statusCode(400)
+                .body("errorCode", equalTo("ParquetValueNotRepresentable"))
+                .body("message", org.hamcrest.Matchers.containsString("'arr2'"));
+        payload.withObject("/activity/typeProperties/source").put("query", "SELECT id, ts FROM " + TABLE
+                + " WHERE id = 2");
+        given().contentType(ContentType.JSON).body(payload.toString()).post("/copy").then().statusCode(400)
+                .body("message", org.hamcrest.Matchers.containsString("'ts' holds an infinite timestamp"));
+        payload.withObject("/activity/typeProperties/source").put("query", "SELECT 1 AS a, 2 AS a");
+        given().contentType(ContentType.JSON).body(payload.toString()).post("/copy").then().statusCode(400)
+                .body("errorCode", equalTo("ParquetSchemaInvalid"));
+        assertThat(azurite.container(container).exists() ? azurite.container(container).listBlobs() : List.of())
+                .isEmpty();
+    }
+
+    @Test
+    void parquetDecimalsAreExactAtEveryPrecision() throws Exception {
+        postgres.execute("DROP TABLE IF EXISTS fidelity_decimals",
+                "CREATE TABLE fidelity_decimals (id int, d5 numeric(5,2), d18 numeric(18,6), d38 numeric(38,10),"
+                        + " d0 numeric(20,0))",
+                "INSERT INTO fidelity_decimals VALUES (1, 999.99, 123456789012.345678,"
+                        + " 9999999999999999999999999999.9999999999, 99999999999999999999),"
+                        + " (2, -999.99, -0.000001, -0.0000000001, -1), (3, 0, 0, 0, 0), (4, 0.5, 10000, 1e27, 1e19),"
+                        + " (5, NULL, NULL, NULL, NULL), (6, -0.01, -123.45, -1234567890.5, 12345678)");
+        String container = "tf-" + UUID.randomUUID().toString().substring(0, 8);
+        ObjectNode payload = BaseCopyFunction.parquet(payload(container), "zstd");
+        payload.withObject("/activity/typeProperties/source").put("query", "SELECT * FROM fidelity_decimals");
+        given().contentType(ContentType.JSON).body(payload.toString()).post("/copy").then().statusCode(200);
+
+        List<Path> files = azurite.download(container, "", downloads);
+        assertThat(ParquetReader.types(files)).containsEntry("d5", "DECIMAL(5,2)").containsEntry("d18",
+                "DECIMAL(18,6)").containsEntry("d38", "DECIMAL(38,10)").containsEntry("d0", "DECIMAL(20,0)");
+        assertThat(ParquetReader.rows(files, "SELECT id, d5, d18, d38, d0 FROM FILES ORDER BY id"))
+                .isEqualTo(Tables.postgresObjects(postgres, "SELECT * FROM fidelity_decimals ORDER BY id"));
     }
 
     private ObjectNode payload(String container) {

@@ -25,6 +25,30 @@ public final class Tables {
         return result;
     }
 
+    /** Rows as the driver types their values ({@link ResultSet#getObject}). */
+    public static List<List<Object>> objects(ResultSet rows) throws SQLException {
+        int columns = rows.getMetaData().getColumnCount();
+        List<List<Object>> result = new ArrayList<>();
+        while (rows.next()) {
+            List<Object> row = new ArrayList<>(columns);
+            for (int i = 1; i <= columns; i++) {
+                row.add(rows.getObject(i));
+            }
+            result.add(row);
+        }
+        return result;
+    }
+
+    /** {@link #objects} of a query run on {@code postgres}, in UTC. */
+    public static List<List<Object>> postgresObjects(TestingPostgres postgres, String query) throws SQLException {
+        try (Connection connection = postgres.connect(); Statement statement = connection.createStatement()) {
+            statement.execute("SET TimeZone = 'UTC'");
+            try (ResultSet rows = statement.executeQuery(query)) {
+                return objects(rows);
+            }
+        }
+    }
+
     /**
      * PostgreSQL's own text rendering (each type's output function, as {@code format('%s')} applies it; booleans are
      * {@code t} and {@code f}, unlike {@code ::text}) of every column of {@code table} in UTC, ordered by

@@ -16,18 +16,22 @@ import io.pgferry.contract.FileLocation;
 import io.pgferry.contract.FileNaming;
 import io.pgferry.contract.FileSink;
 import io.pgferry.contract.JsonFormat;
+import io.pgferry.contract.ParquetFormat;
 import io.pgferry.contract.Secret;
 import io.pgferry.contract.SinkFormat;
 import io.pgferry.contract.SinkStore;
 
 /**
- * The sink half of a copy request: the file dataset (DelimitedText or Json), its location and store (Blob Storage or a
- * file server), compression, chunk naming and block settings.
+ * The sink half of a copy request: the file dataset (DelimitedText, Json or Parquet), its location and store (Blob
+ * Storage or a file server), compression, chunk naming and block settings.
  */
 final class SinkReader {
     static final int DEFAULT_BLOCK_SIZE_MB = 8;
     static final int DEFAULT_MAX_CONCURRENT_CONNECTIONS = 4;
     private static final String DEFAULT_FILE_NAME_PREFIX = "data";
+    /** Dataset types and the sink and write-settings types that go with them. */
+    private static final Map<String, String> SINK_TYPES = Map.of("DelimitedText", "DelimitedTextSink", "Json",
+            "JsonSink", "Parquet", "ParquetSink");
     private static final Pattern CONTAINER_NAME = Pattern.compile("^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$");
 
     private final Reading reading;
@@ -40,7 +44,7 @@ final class SinkReader {
 
     /** @param dataset null when the output reference did not resolve: the sink settings are checked anyway */
     FileSink sink(Field dataset, Field settings, Map<String, Field> linkedServices) {
-        boolean sinkKnown = reading.oneOf(settings.get("type"), Set.of("DelimitedTextSink", "JsonSink"));
+        boolean sinkKnown = reading.oneOf(settings.get("type"), Set.copyOf(SINK_TYPES.values()));
         BlockSettings blocks = blockSettings(settings.get("storeSettings"));
         if (dataset == null) {
             return null;
@@ -52,18 +56,16 @@ final class SinkReader {
     private FileSink sink(Field dataset, Field settings, Map<String, Field> linkedServices, boolean sinkKnown,
             BlockSettings blocks) {
         Field properties = dataset.get("properties");
-        boolean datasetKnown = reading.oneOf(properties.get("type"), Set.of("DelimitedText", "Json"));
+        boolean datasetKnown = reading.oneOf(properties.get("type"), SINK_TYPES.keySet());
         if (!datasetKnown && !sinkKnown) {
             return null;
         }
         // The dataset decides the format; when its type is wrong, the sink's type lets the other checks go on.
-        boolean json = datasetKnown ? properties.get("type").node().asText().equals("Json")
-                : settings.get("type").node().asText().equals("JsonSink");
-        String expectedSink = json ? "JsonSink" : "DelimitedTextSink";
+        String kind = datasetKnown ? properties.get("type").node().asText()
+                : settings.get("type").node().asText().replaceFirst("Sink$", "");
+        String expectedSink = SINK_TYPES.get(kind);
         if (datasetKnown && sinkKnown && !settings.get("type").node().asText().equals(expectedSink)) {
-            reading.violation(settings.get("type"),
-                    "must be " + expectedSink + " for a " + (json ? "Json" : "DelimitedText")
-                    + " dataset");
+            reading.violation(settings.get("type"), "must be " + expectedSink + " for a " + kind + " dataset");
         }
         Field linkedService = reading.linkedService(properties.get("linkedServiceName"), linkedServices);
         Field typeProperties = properties.get("typeProperties");
@@ -77,13 +79,19 @@ final class SinkReader {
         if (!Set.of("UTF-8", "UTF8", "UTF-8 WITHOUT BOM").contains(encoding.toUpperCase(Locale.ROOT))) {
             reading.violation(typeProperties.get("encodingName"), "only UTF-8 is supported yet");
         }
-        SinkFormat format = json ? jsonFormat(settings.get("formatSettings"))
-                : delimitedTextFormat(typeProperties);
-        Compression compression = json
-                ? compression(typeProperties.get("compression").get("type"),
-                        typeProperties.get("compression").get("level"))
-                : compression(typeProperties.get("compressionCodec"), typeProperties.get("compressionLevel"));
-        FileNaming naming = fileNaming(settings.get("formatSettings"), location, json, compression);
+        SinkFormat format = switch (kind) {
+            case "Json" -> jsonFormat(settings.get("formatSettings"));
+            case "Parquet" -> parquetFormat(typeProperties.get("compressionCodec"));
+            default -> delimitedTextFormat(typeProperties);
+        };
+        // Parquet compresses its pages inside the file; the text formats compress the whole file.
+        Compression compression = switch (kind) {
+            case "Json" -> compression(typeProperties.get("compression").get("type"),
+                    typeProperties.get("compression").get("level"));
+            case "Parquet" -> Compression.NONE;
+            default -> compression(typeProperties.get("compressionCodec"), typeProperties.get("compressionLevel"));
+        };
+        FileNaming naming = fileNaming(settings.get("formatSettings"), location, kind, compression);
         if (!datasetKnown || store == null || location == null || format == null || compression == null
                 || naming == null) {
             return null;
@@ -100,6 +108,23 @@ final class SinkReader {
             return null;
         }
         return new JsonFormat(pattern.equals("arrayOfObjects"));
+    }
+
+    private ParquetFormat parquetFormat(Field codecField) {
+        String codec = Optional.ofNullable(reading.string(codecField, false)).orElse("snappy")
+                .toLowerCase(Locale.ROOT);
+        return switch (codec) {
+            case "none", "" -> new ParquetFormat(ParquetFormat.Codec.NONE);
+            case "snappy" -> new ParquetFormat(ParquetFormat.Codec.SNAPPY);
+            case "gzip" -> new ParquetFormat(ParquetFormat.Codec.GZIP);
+            case "zstd" -> new ParquetFormat(ParquetFormat.Codec.ZSTD);
+            case "lz4" -> new ParquetFormat(ParquetFormat.Codec.LZ4);
+            default -> {
+                reading.violation(codecField, "'" + codec + "' is not supported (ADF's copy cannot write lzo either);"
+                        + " supported: none, snappy, gzip, zstd, lz4");
+                yield null;
+            }
+        };
     }
 
     private Compression compression(Field codecField, Field levelField) {
@@ -233,18 +258,18 @@ final class SinkReader {
     }
 
     /**
-     * ADF's chunk naming. DelimitedText needs {@code fileExtension} unless the dataset names a file; Json has no such
-     * setting in ADF and uses {@code .json}. {@code maxRowsPerFile} and {@code fileNamePrefix} work for both (ADF's
-     * JSON sink cannot chunk; pgferry's can). A compressed chunk's name gets the codec's suffix.
+     * ADF's chunk naming. DelimitedText needs {@code fileExtension} unless the dataset names a file; Json and Parquet
+     * have no such setting in ADF and use {@code .json} and {@code .parquet}. {@code maxRowsPerFile} and
+     * {@code fileNamePrefix} work for every format (ADF's JSON sink cannot chunk; pgferry's can). A compressed chunk's
+     * name gets the codec's suffix.
      */
-    private FileNaming fileNaming(Field formatSettings, FileLocation location, boolean json,
+    private FileNaming fileNaming(Field formatSettings, FileLocation location, String kind,
             Compression compression) {
         int before = reading.violationCount();
         if (formatSettings.present()) {
             reading.object(formatSettings);
             if (formatSettings.get("type").present()) {
-                reading.oneOf(formatSettings.get("type"),
-                        Set.of(json ? "JsonWriteSettings" : "DelimitedTextWriteSettings"));
+                reading.oneOf(formatSettings.get("type"), Set.of(kind + "WriteSettings"));
             }
             if (reading.bool(formatSettings.get("quoteAllText"), false)) {
                 reading.violation(formatSettings.get("quoteAllText"), "quoting all text is not supported yet");
@@ -256,7 +281,11 @@ final class SinkReader {
                 .ifPresent(p -> reading.violation(formatSettings.get("fileNamePrefix"),
                         "must be non-empty without '/'"));
         Optional<String> extension = Optional.ofNullable(reading.string(formatSettings.get("fileExtension"), false))
-                .or(() -> json ? Optional.of(".json") : Optional.empty());
+                .or(() -> switch (kind) {
+                    case "Json" -> Optional.of(".json");
+                    case "Parquet" -> Optional.of(".parquet");
+                    default -> Optional.empty();
+                });
         Optional<String> fileName = location == null ? Optional.empty() : location.fileName();
         if (fileName.isEmpty() && extension.isEmpty()) {
             reading.violation(formatSettings.get("fileExtension"),

@@ -2,13 +2,12 @@ package io.pgferry.format.csv;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 
 import io.pgferry.contract.DelimitedTextFormat;
-import io.pgferry.format.ChunkFraming;
-import io.pgferry.format.PassThroughFormat;
-import io.pgferry.format.RowOutput;
+import io.pgferry.format.OutputFormat;
 import io.pgferry.source.postgres.CopyOutReader;
 import io.pgferry.source.postgres.SqlLiteral;
 
@@ -23,7 +22,7 @@ import io.pgferry.source.postgres.SqlLiteral;
  * text), doubles or escapes quotes inside it, and writes SQL NULL unquoted but an empty string as {@code ""}, so NULL
  * and empty stay distinct.
  */
-public final class CsvPassThrough implements PassThroughFormat {
+public final class CsvPassThrough implements OutputFormat {
 
     private final DelimitedTextFormat format;
     private final byte[] rowDelimiter;
@@ -46,36 +45,45 @@ public final class CsvPassThrough implements PassThroughFormat {
                 + ", HEADER " + format.firstRowAsHeader() + ")";
     }
 
+    @Override
+    public boolean binaryCopy() {
+        return false;
+    }
+
     /**
      * Reads the header line PostgreSQL sends first (even for an empty result) when the format has one; every file
      * starts with it, with this format's row terminator.
      */
     @Override
-    public ChunkFraming framing(CopyOutReader rows) throws SQLException {
-        if (!format.firstRowAsHeader()) {
-            return ChunkFraming.header(new byte[0]);
-        }
-        byte[] line = rows.next();
-        byte[] header = new byte[line.length - 1 + rowDelimiter.length];
-        System.arraycopy(line, 0, header, 0, line.length - 1);
-        System.arraycopy(rowDelimiter, 0, header, line.length - 1, rowDelimiter.length);
-        return ChunkFraming.header(header);
-    }
-
-    @Override
-    public boolean copyRow(CopyOutReader rows, RowOutput out) throws SQLException {
-        byte[] row = rows.next();
-        if (row == null) {
-            return false;
-        }
-        if (rowsPassWhole) {
-            out.write(row, 0, row.length);
+    public FileEncoding begin(CopyOutReader rows) throws SQLException {
+        byte[] header;
+        if (format.firstRowAsHeader()) {
+            byte[] line = rows.next();
+            header = new byte[line.length - 1 + rowDelimiter.length];
+            System.arraycopy(line, 0, header, 0, line.length - 1);
+            System.arraycopy(rowDelimiter, 0, header, line.length - 1, rowDelimiter.length);
         } else {
-            out.write(row, 0, row.length - 1);
-            out.write(rowDelimiter, 0, rowDelimiter.length);
+            header = new byte[0];
         }
-        out.endRow();
-        return true;
+        return out -> {
+            out.write(header);
+            return new FileEncoder() {
+                @Override
+                public void row(byte[] row) throws IOException {
+                    if (rowsPassWhole) {
+                        out.write(row);
+                    } else {
+                        out.write(row, 0, row.length - 1);
+                        out.write(rowDelimiter);
+                    }
+                }
+
+                @Override
+                public void finish() {
+                    // a CSV file ends with its last row
+                }
+            };
+        };
     }
 
     @Override

@@ -2,13 +2,12 @@ package io.pgferry.format.json;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 
 import io.pgferry.contract.JsonFormat;
-import io.pgferry.format.ChunkFraming;
-import io.pgferry.format.PassThroughFormat;
-import io.pgferry.format.RowOutput;
+import io.pgferry.format.OutputFormat;
 import io.pgferry.source.postgres.CopyOutReader;
 
 /**
@@ -19,9 +18,10 @@ import io.pgferry.source.postgres.CopyOutReader;
  * <p>
  * The objects travel through {@code COPY ... (FORMAT csv)} with control characters as quote and delimiter. JSON never
  * holds a raw control character (it escapes them as {@code \u0001}), so PostgreSQL never quotes a row and the bytes
- * arrive exactly as {@code row_to_json} made them, one row per line.
+ * arrive exactly as {@code row_to_json} made them, one row per line. JSON Lines keep PostgreSQL's {@code \n}; an array
+ * of objects opens with {@code [}, separates rows with a comma and closes with {@code ]}.
  */
-public final class JsonPassThrough implements PassThroughFormat {
+public final class JsonPassThrough implements OutputFormat {
     private static final byte[] ARRAY_START = "[".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ARRAY_SEPARATOR = ",\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ARRAY_END = "]\n".getBytes(StandardCharsets.US_ASCII);
@@ -38,26 +38,46 @@ public final class JsonPassThrough implements PassThroughFormat {
                 + " WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')";
     }
 
-    /**
-     * JSON Lines need no framing; an array of objects opens with {@code [}, separates with a comma and closes with
-     * {@code ]}.
-     */
     @Override
-    public ChunkFraming framing(CopyOutReader rows) {
-        return format.arrayOfObjects() ? new ChunkFraming(ARRAY_START, ARRAY_SEPARATOR, ARRAY_END)
-                : ChunkFraming.header(new byte[0]);
+    public boolean binaryCopy() {
+        return false;
     }
 
     @Override
-    public boolean copyRow(CopyOutReader rows, RowOutput out) throws SQLException {
-        byte[] row = rows.next();
-        if (row == null) {
-            return false;
-        }
-        // PostgreSQL ends the row with \n: JSON Lines keep it; in an array the separator takes its place.
-        out.write(row, 0, format.arrayOfObjects() ? row.length - 1 : row.length);
-        out.endRow();
-        return true;
+    public FileEncoding begin(CopyOutReader rows) {
+        return format.arrayOfObjects() ? JsonPassThrough::array : out -> new FileEncoder() {
+            @Override
+            public void row(byte[] row) throws IOException {
+                out.write(row);
+            }
+
+            @Override
+            public void finish() {
+                // JSON Lines end with the last row's line break
+            }
+        };
+    }
+
+    private static FileEncoder array(OutputStream out) throws IOException {
+        out.write(ARRAY_START);
+        return new FileEncoder() {
+            private boolean first = true;
+
+            @Override
+            public void row(byte[] row) throws IOException {
+                if (!first) {
+                    out.write(ARRAY_SEPARATOR);
+                }
+                first = false;
+                // PostgreSQL ends the row with \n; in an array the separator takes its place.
+                out.write(row, 0, row.length - 1);
+            }
+
+            @Override
+            public void finish() throws IOException {
+                out.write(ARRAY_END);
+            }
+        };
     }
 
     @Override
