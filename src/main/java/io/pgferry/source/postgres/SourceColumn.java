@@ -9,6 +9,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.pgferry.contract.CopyException;
+
 /**
  * A column of the rows a copy reads, as the server describes it before running the query.
  *
@@ -27,10 +29,16 @@ public record SourceColumn(String name, String typeName, int precision, int scal
      * that is not exactly one statement is refused here, before it is wrapped in a COPY (which pgjdbc sends with the
      * simple protocol), so it can neither close the COPY's parenthesis nor smuggle a second statement (a COMMIT, then
      * a write) past the read-only transaction.
+     *
+     * @throws CopyException when the statement returns no rows at all (DDL, a plain INSERT)
      */
     public static List<SourceColumn> describe(Connection connection, String selectSql) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(selectSql)) {
             ResultSetMetaData metaData = statement.getMetaData();
+            if (metaData == null) {
+                throw CopyException.userError("SourceQueryReturnsNoRows",
+                        "the source query is not one that returns rows; it must be a SELECT (or VALUES, TABLE)", null);
+            }
             List<SourceColumn> columns = new ArrayList<>(metaData.getColumnCount());
             for (int i = 1; i <= metaData.getColumnCount(); i++) {
                 columns.add(new SourceColumn(metaData.getColumnLabel(i), metaData.getColumnTypeName(i),
