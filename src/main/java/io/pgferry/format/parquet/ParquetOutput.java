@@ -94,6 +94,7 @@ public final class ParquetOutput implements OutputFormat {
                 .withRowGroupSize(ROW_GROUP_BYTES)
                 .withPageSize(PAGE_BYTES)
                 .withDictionaryPageSize(PAGE_BYTES)
+                .withPageWriteChecksumEnabled(false)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .build();
         return new FileEncoder() {
