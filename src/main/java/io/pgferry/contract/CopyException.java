@@ -42,6 +42,12 @@ public final class CopyException extends RuntimeException {
                 cause);
     }
 
+    /** The request clashes with a run in progress; the same request may pass later (HTTP 409). */
+    public static CopyException conflict(String errorCode, String message) {
+        return new CopyException(409, new ErrorResponse(errorCode, message, FailureType.SystemError, null, List.of()),
+                null);
+    }
+
     /** The same failure, attributed to the named activity (ADF's {@code target}). */
     public CopyException withTarget(String target) {
         ErrorResponse targeted = new ErrorResponse(error.errorCode(), error.message(), error.failureType(), target,

@@ -1,16 +1,13 @@
 package io.pgferry.function;
 
+import java.util.UUID;
+
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.pgferry.config.FileServerConfig;
 import io.pgferry.contract.RunStatistics;
-import io.pgferry.contract.read.PayloadReader;
-import io.pgferry.contract.read.StoreChecks;
 import io.pgferry.run.CopyRunner;
-import io.pgferry.sink.blob.BlobStore;
-import io.pgferry.sink.file.FileServerStore;
 import io.quarkus.funqy.Funq;
 
 /**
@@ -23,12 +20,10 @@ public class CopyFunction {
     CopyRunner runner;
 
     @Inject
-    FileServerConfig fileServer;
+    CopyRequests requests;
 
     @Funq("copy")
     public RunStatistics copy(JsonNode request) {
-        StoreChecks checks = new StoreChecks(BlobStore::connectionStringProblem,
-                host -> FileServerStore.rootProblem(host, fileServer.allowedRoots()));
-        return runner.run(new PayloadReader(checks).read(request));
+        return runner.run(requests.read(request, UUID.randomUUID().toString()));
     }
 }

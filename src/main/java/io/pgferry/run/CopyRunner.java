@@ -1,6 +1,7 @@
 package io.pgferry.run;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletionService;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -52,6 +54,8 @@ import io.pgferry.source.postgres.SqlLiteral;
 public class CopyRunner {
     private static final Logger LOG = Logger.getLogger(CopyRunner.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
+    /** Rows between progress reports. */
+    private static final int PROGRESS_ROWS = 4096;
 
     private final PostgresPools pools;
     private final Sinks sinks;
@@ -66,26 +70,42 @@ public class CopyRunner {
      * @throws CopyException with the activity as its target when the copy fails
      */
     public RunStatistics run(CopyJob job) {
+        return run(job, new RunControl());
+    }
+
+    /**
+     * @param control reports progress and lets another thread cancel the copy
+     * @throws CopyException with the activity as its target when the copy fails ({@code RunCancelled} when cancelled)
+     */
+    public RunStatistics run(CopyJob job, RunControl control) {
         String runId = job.runId();
         RunTimer timer = new RunTimer(Instant.now(), System.nanoTime());
         try {
-            RunStatistics statistics = copy(job, runId, timer);
+            RunStatistics statistics = copy(job, runId, timer, control);
             LOG.infof("copy %s (%s): %d rows, %d bytes read, %d bytes in %d files, %d slices, %d ms", runId,
                     job.activityName(), statistics.rowsCopied(), statistics.dataRead(), statistics.dataWritten(),
                     statistics.filesWritten(), statistics.usedParallelCopies(), timer.elapsedMillis());
             return statistics;
         } catch (CopyException e) {
+            CopyException failure = control.cancelled()
+                    ? CopyException.userError("RunCancelled", "the copy was cancelled; nothing was written", e)
+                    : e;
             LOG.warnf("copy %s (%s) failed after %d ms: %s", runId, job.activityName(), timer.elapsedMillis(),
-                    e.getMessage());
-            throw e.withTarget(job.activityName());
+                    failure.getMessage());
+            throw failure.withTarget(job.activityName());
         }
     }
 
-    private RunStatistics copy(CopyJob job, String runId, RunTimer timer) {
+    private RunStatistics copy(CopyJob job, String runId, RunTimer timer, RunControl control) {
         PostgresConnection source = job.source().connection();
-        List<Connection> connections = new ArrayList<>();
+        // Another thread may cancel (iterate) while slices are being opened.
+        List<Connection> connections = new CopyOnWriteArrayList<>();
         try {
             Connection leader = begin(pools.connection(source), connections, job.parallelCopies() > 1);
+            control.onCancel(() -> cancelQueries(connections));
+            if (job.source().query().isEmpty()) {
+                control.estimate(estimateRows(leader, job.source().table().orElseThrow().quoted()));
+            }
             OutputFormat format = OutputFormat.of(job.sink().format(),
                     SourceColumn.describe(leader, job.source().selectSql()));
             List<Partition> partitions = PartitionPlanner.plan(leader, job.source(), job.parallelCopies());
@@ -107,11 +127,29 @@ public class CopyRunner {
                             + job.source().statementTimeout().toMillis());
                 }
             }
-            return transfer(job, runId, timer, format, partitions, connections);
+            if (control.cancelled()) {
+                throw CopyException.userError("RunCancelled", "the copy was cancelled", null);
+            }
+            return transfer(job, runId, timer, control, format, partitions, connections);
         } catch (SQLException e) {
             throw PostgresErrors.translate(e, source);
         } finally {
+            control.onCancel(() -> { });
             release(connections);
+        }
+    }
+
+    /**
+     * PostgreSQL's estimate of a table's rows (its statistics' reltuples), or -1 when it has none (never analysed, or
+     * a partitioned table's parent).
+     */
+    private static long estimateRows(Connection connection, String table) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = ?::regclass AND reltuples > 0")) {
+            statement.setString(1, table);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() && row.getObject(1) != null ? row.getLong(1) : -1;
+            }
         }
     }
 
@@ -152,12 +190,12 @@ public class CopyRunner {
         }
     }
 
-    private RunStatistics transfer(CopyJob job, String runId, RunTimer timer, OutputFormat format,
-            List<Partition> partitions, List<Connection> connections) {
+    private RunStatistics transfer(CopyJob job, String runId, RunTimer timer, RunControl control,
+            OutputFormat format, List<Partition> partitions, List<Connection> connections) {
         FileSink sink = job.sink();
         List<PartitionResult> results = partitions.size() == 1
-                ? List.of(copyPartition(job, runId, format, partitions.get(0), connections.get(0), false))
-                : copyInParallel(job, runId, format, partitions, connections);
+                ? List.of(copyPartition(job, runId, control, format, partitions.get(0), connections.get(0), false))
+                : copyInParallel(job, runId, control, format, partitions, connections);
         timer.readDone();
         try {
             if (results.stream().mapToLong(PartitionResult::rows).sum() == 0) {
@@ -180,8 +218,8 @@ public class CopyRunner {
         }
     }
 
-    private List<PartitionResult> copyInParallel(CopyJob job, String runId, OutputFormat format,
-            List<Partition> partitions, List<Connection> connections) {
+    private List<PartitionResult> copyInParallel(CopyJob job, String runId, RunControl control,
+            OutputFormat format, List<Partition> partitions, List<Connection> connections) {
         ExecutorService executor = Executors.newFixedThreadPool(partitions.size(), task -> {
             Thread thread = new Thread(task, "pgferry-slice-" + THREADS.incrementAndGet());
             thread.setDaemon(true);
@@ -192,7 +230,8 @@ public class CopyRunner {
             List<Future<PartitionResult>> futures = new ArrayList<>();
             for (Partition partition : partitions) {
                 Connection connection = connections.get(partition.index());
-                futures.add(completion.submit(() -> copyPartition(job, runId, format, partition, connection, true)));
+                futures.add(completion.submit(
+                        () -> copyPartition(job, runId, control, format, partition, connection, true)));
             }
             CopyException failure = null;
             for (int i = 0; i < partitions.size(); i++) {
@@ -249,8 +288,8 @@ public class CopyRunner {
      *
      * @throws CopyException naming the source or the sink
      */
-    private PartitionResult copyPartition(CopyJob job, String runId, OutputFormat format, Partition partition,
-            Connection connection, boolean numbered) {
+    private PartitionResult copyPartition(CopyJob job, String runId, RunControl control, OutputFormat format,
+            Partition partition, Connection connection, boolean numbered) {
         FileSink sink = job.sink();
         ChunkStore store = sinks.open(sink, runId);
         RollingWriter output = null;
@@ -266,9 +305,12 @@ public class CopyRunner {
                 firstRowNanos = System.nanoTime();
                 do {
                     output.row(row);
-                    rows++;
+                    if (++rows % PROGRESS_ROWS == 0) {
+                        control.addRows(PROGRESS_ROWS);
+                    }
                     row = reader.next();
                 } while (row != null);
+                control.addRows(rows % PROGRESS_ROWS);
             }
             output.finish();
             return new PartitionResult(partition, store, output, rows, reader.bytesRead(), firstRowNanos);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -33,11 +34,25 @@ public final class PayloadReader {
     /** Each slice holds a source connection; the pool per linked service allows this many. */
     static final int MAX_PARALLEL_COPIES = 8;
 
-    private final StoreChecks checks;
-    private final String runId = UUID.randomUUID().toString();
+    /** A run id names the run's record blob and goes into file metadata: a conservative alphabet. */
+    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
+    private final StoreChecks checks;
+    private final String defaultRunId;
+    private String runId;
+
+    /** A reader whose copies get a random run id unless the request names one ({@code runId}). */
     public PayloadReader(StoreChecks checks) {
+        this(checks, UUID.randomUUID().toString());
+    }
+
+    /** @param defaultRunId the run id unless the request names one (a queue message's id, an event's id) */
+    public PayloadReader(StoreChecks checks, String defaultRunId) {
         this.checks = requireNonNull(checks, "checks is null");
+        requireNonNull(defaultRunId, "defaultRunId is null");
+        // An id from outside (a CloudEvents id may be any string) that is no run id stands for the same run anyway.
+        this.defaultRunId = RUN_ID.matcher(defaultRunId).matches() ? defaultRunId
+                : UUID.nameUUIDFromBytes(defaultRunId.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
     }
 
     /**
@@ -48,6 +63,15 @@ public final class PayloadReader {
         if (!root.node().isObject()) {
             throw CopyException.invalidPayload(List.of(new Violation("",
                     "the request body must be a JSON object with activity, datasets and linkedServices")));
+        }
+        runId = defaultRunId;
+        Field runIdField = root.get("runId");
+        if (runIdField.present()) {
+            if (!runIdField.node().isTextual() || !RUN_ID.matcher(runIdField.node().asText()).matches()) {
+                throw CopyException.invalidPayload(List.of(new Violation(runIdField.pointer(),
+                        "must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit")));
+            }
+            runId = runIdField.node().asText();
         }
         Reading reading = new Reading(scope(root));
         Field activity = root.get("pipeline").present() ? copyActivity(reading, root.get("pipeline"))

@@ -1,0 +1,94 @@
+package io.pgferry.trigger;
+
+import java.io.IOException;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.BlobUrlParts;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.pgferry.config.StorageConfig;
+import io.pgferry.contract.CopyException;
+import io.pgferry.contract.Violation;
+
+/**
+ * Copy payloads kept as blobs in the function's own storage account, named by a queue message or custom event
+ * ({@code payloadBlob}: {@code container/path.json} or the blob's URL) or by a {@code BlobCreated} event's URL.
+ */
+@ApplicationScoped
+class PayloadBlobs {
+    /** A payload is a few kilobytes; anything near this is not one. */
+    private static final long MAX_BYTES = 4L * 1024 * 1024;
+
+    private final StorageConfig config;
+    private final ObjectMapper mapper;
+
+    @Inject
+    PayloadBlobs(StorageConfig config, ObjectMapper mapper) {
+        this.config = config;
+        this.mapper = mapper;
+    }
+
+    /**
+     * @param pointer where the reference came from, for errors
+     * @throws CopyException 400 naming {@code pointer} when the blob is elsewhere, missing or not a JSON object
+     */
+    JsonNode read(String reference, String pointer) {
+        BlobServiceClient service = service();
+        String container;
+        String name;
+        if (reference.startsWith("https://") || reference.startsWith("http://")) {
+            BlobUrlParts parts = BlobUrlParts.parse(reference);
+            if (!parts.getAccountName().equals(service.getAccountName())) {
+                throw invalid(pointer, "names a blob in account '" + parts.getAccountName()
+                        + "'; payload blobs must be in the function's storage account");
+            }
+            container = parts.getBlobContainerName();
+            name = parts.getBlobName();
+        } else {
+            int slash = reference.indexOf('/');
+            if (slash <= 0 || slash == reference.length() - 1) {
+                throw invalid(pointer, "must be container/path of a blob, or its URL");
+            }
+            container = reference.substring(0, slash);
+            name = reference.substring(slash + 1);
+        }
+        BlobClient blob = service.getBlobContainerClient(container).getBlobClient(name);
+        try {
+            if (blob.getProperties().getBlobSize() > MAX_BYTES) {
+                throw invalid(pointer, "names a blob larger than " + MAX_BYTES + " bytes; not a copy payload");
+            }
+            JsonNode payload = mapper.readTree(blob.downloadContent().toBytes());
+            if (payload == null || !payload.isObject()) {
+                throw invalid(pointer, "names a blob that does not hold a JSON object");
+            }
+            return payload;
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404) {
+                throw invalid(pointer, "names a blob that does not exist: " + container + "/" + name);
+            }
+            throw CopyException.systemError("PayloadBlobUnavailable", "reading the payload blob " + container + "/"
+                    + name + " failed: Blob Storage answered " + e.getStatusCode(), e);
+        } catch (IOException e) {
+            throw invalid(pointer, "names a blob that is not valid JSON");
+        }
+    }
+
+    private BlobServiceClient service() {
+        String connectionString = config.connectionString().filter(s -> !s.isBlank())
+                .orElseThrow(() -> CopyException.systemError("RunStoreNotConfigured", "payload blobs are read from"
+                        + " the function's storage account: set pgferry.storage.connection-string", null));
+        return new BlobServiceClientBuilder().connectionString(connectionString).buildClient();
+    }
+
+    private static CopyException invalid(String pointer, String reason) {
+        return CopyException.invalidPayload(List.of(new Violation(pointer, reason)));
+    }
+}
