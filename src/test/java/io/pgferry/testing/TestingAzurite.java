@@ -10,6 +10,8 @@ import java.util.List;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.queue.QueueClient;
+import com.azure.storage.queue.QueueClientBuilder;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.ListBlobsOptions;
 
@@ -26,28 +28,35 @@ public final class TestingAzurite implements AutoCloseable {
     private final Process process;
     private final Path directory;
     private final int port;
+    private final int queuePort;
 
-    private TestingAzurite(Process process, Path directory, int port) {
+    private TestingAzurite(Process process, Path directory, int port, int queuePort) {
         this.process = process;
         this.directory = directory;
         this.port = port;
+        this.queuePort = queuePort;
     }
 
     public static TestingAzurite start() {
         Path project = Path.of("").toAbsolutePath();
-        Path azurite = project.resolve("node_modules/.bin/azurite-blob");
+        Path azurite = project.resolve("node_modules/.bin/azurite");
         if (!Files.isExecutable(azurite)) {
             Processes.run(List.of("npm", "ci", "--no-audit", "--no-fund"), project);
         }
         try {
             Path directory = Files.createTempDirectory("pgferry-azurite-");
             int port = Processes.freePort();
+            int queuePort = Processes.freePort();
+            int tablePort = Processes.freePort();
             Path log = directory.resolve("azurite.log");
             Process process = new ProcessBuilder(azurite.toString(), "--blobHost", "127.0.0.1", "--blobPort",
-                    Integer.toString(port), "--location", directory.toString(), "--skipApiVersionCheck", "--silent")
+                    Integer.toString(port), "--queueHost", "127.0.0.1", "--queuePort", Integer.toString(queuePort),
+                    "--tableHost", "127.0.0.1", "--tablePort", Integer.toString(tablePort), "--location",
+                    directory.toString(), "--skipApiVersionCheck", "--silent")
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Processes.awaitPort(port, Duration.ofSeconds(60), process, log);
-            return new TestingAzurite(process, directory, port);
+            Processes.awaitPort(queuePort, Duration.ofSeconds(60), process, log);
+            return new TestingAzurite(process, directory, port, queuePort);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start Azurite from " + azurite, e);
         }
@@ -60,7 +69,15 @@ public final class TestingAzurite implements AutoCloseable {
     /** The connection string with another account key, which Azurite refuses. */
     public String connectionString(String accountKey) {
         return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + accountKey
-                + ";BlobEndpoint=http://127.0.0.1:" + port + "/" + ACCOUNT + ";";
+                + ";BlobEndpoint=http://127.0.0.1:" + port + "/" + ACCOUNT + ";QueueEndpoint=http://127.0.0.1:"
+                + queuePort + "/" + ACCOUNT + ";";
+    }
+
+    public QueueClient queue(String name) {
+        QueueClient queue = new QueueClientBuilder().connectionString(connectionString()).queueName(name)
+                .buildClient();
+        queue.createIfNotExists();
+        return queue;
     }
 
     public BlobServiceClient client() {
