@@ -115,6 +115,28 @@ class TriggersIT {
     }
 
     @Test
+    void aRunAliveElsewhereIsAConflictButOneWhoseInstanceDiedIsTakenOver() throws Exception {
+        String table = table(5);
+        String container = "q-" + suffix();
+        String runId = "held-" + suffix();
+        ObjectNode payload = payload(table, container).put("runId", runId);
+        var blob = azurite.container("pgferry-runs").getBlobClient(runId + ".json");
+        String now = java.time.Instant.now().toString();
+        blob.upload(BinaryData.fromString("{\"runId\":\"" + runId + "\",\"status\":\"InProgress\",\"trigger\":"
+                + "\"queue\",\"startedAt\":\"" + now + "\",\"updatedAt\":\"" + now + "\",\"rowsCopied\":0,"
+                + "\"estimatedRows\":-1,\"httpStatus\":0}"), true);
+
+        invoke("/copyOnQueue", HostInvocations.queue(payload.toString(), UUID.randomUUID().toString(), "pr", 1))
+                .then().statusCode(409).body("errorCode", equalTo("RunInProgress"));
+        assertThat(azurite.container(container).exists()).isFalse();
+
+        String anHourAgo = java.time.Instant.now().minusSeconds(3600).toString();
+        blob.upload(BinaryData.fromString(blob.downloadContent().toString().replace(now, anHourAgo)), true);
+        invoke("/copyOnQueue", HostInvocations.queue(payload.toString(), UUID.randomUUID().toString(), "pr", 2))
+                .then().statusCode(200).body("Logs[0]", containsString("Succeeded, 5 rows"));
+    }
+
+    @Test
     void aMessageMayNameAPayloadBlobAndABadMessageNamesTheField() throws Exception {
         String table = table(20);
         String container = "q-" + suffix();
