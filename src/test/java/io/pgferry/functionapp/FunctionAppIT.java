@@ -2,6 +2,7 @@ package io.pgferry.functionapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.pgferry.testing.HostInvocations;
 import io.pgferry.testing.Payloads;
 import io.pgferry.testing.TestingAzurite;
 import io.pgferry.testing.TestingFunctionsHost;
@@ -40,7 +42,8 @@ class FunctionAppIT {
         try (Stream<Path> built = Files.list(Path.of("target"))) {
             Path app = built.filter(p -> p.getFileName().toString().endsWith("-function-app") && Files.isDirectory(p))
                     .findFirst().orElseThrow(() -> new IllegalStateException("no target/*-function-app: run package"));
-            host = TestingFunctionsHost.start(app);
+            host = TestingFunctionsHost.start(app,
+                    Map.of("AzureWebJobsStorage", TestingServers.azurite().connectionString()));
         }
     }
 
@@ -95,6 +98,76 @@ class FunctionAppIT {
         assertThat(error.path("errorCode").asText()).isEqualTo("InvalidPayload");
         assertThat(error.path("details").get(0).path("pointer").asText())
                 .isEqualTo("/activity/typeProperties/sink/formatSettings/maxRowsPerFile");
+    }
+
+    @Test
+    void theTriggerFunctionsBindAsTheHostExpects() throws Exception {
+        JsonNode queue = host.function("copyOnQueue").path("bindings").get(0);
+        assertThat(queue.path("type").asText()).isEqualTo("queueTrigger");
+        assertThat(queue.path("name").asText()).isEqualTo("message");
+        JsonNode event = host.function("copyOnEvent").path("bindings").get(0);
+        assertThat(event.path("type").asText()).isEqualTo("eventGridTrigger");
+        assertThat(event.path("name").asText()).isEqualTo("event");
+        JsonNode runs = host.function("runs").path("bindings").get(0);
+        assertThat(runs.path("methods")).containsExactlyInAnyOrder(MAPPER.valueToTree("get"),
+                MAPPER.valueToTree("post"), MAPPER.valueToTree("delete"));
+        // Event Grid and SDK clients write plain JSON messages; the default base64 would refuse them.
+        assertThat(host.hostJson().path("extensions").path("queues").path("messageEncoding").asText()).isEqualTo("none");
+    }
+
+    @Test
+    void queueAndEventInvocationsCopyAndAnswerTheHostsResponseShape() throws Exception {
+        String table = table(300);
+        String queueContainer = "fa-" + UUID.randomUUID().toString().substring(0, 8);
+        String messageId = UUID.randomUUID().toString();
+
+        HttpResponse<String> queued = host.invoke("copyOnQueue", HostInvocations.queue(
+                payload(table, queueContainer).toString(), messageId, "AgAAAAMAAAAAAAAA", 1));
+
+        assertThat(queued.statusCode()).as(queued.body()).isEqualTo(200);
+        assertThat(queued.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        JsonNode answer = MAPPER.readTree(queued.body());
+        assertThat(answer.has("Outputs")).isTrue();
+        assertThat(answer.has("ReturnValue")).isTrue();
+        assertThat(answer.path("Logs").get(0).asText()).contains(messageId).contains("Succeeded, 300 rows");
+        assertThat(azurite.container(queueContainer).listBlobs().stream().count()).isEqualTo(1);
+
+        String eventContainer = "fa-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> event = host.invoke("copyOnEvent", HostInvocations.event(HostInvocations.cloudEvent(
+                UUID.randomUUID().toString(), payload(table, eventContainer))));
+        assertThat(event.statusCode()).as(event.body()).isEqualTo(200);
+        assertThat(azurite.container(eventContainer).listBlobs().stream().count()).isEqualTo(1);
+    }
+
+    @Test
+    void theAsynchronousPatternWorksThroughTheHost() throws Exception {
+        String container = "fa-" + UUID.randomUUID().toString().substring(0, 8);
+        ObjectNode payload = payload("unused", container);
+        payload.withObject("/activity/typeProperties/source").put("query",
+                "SELECT i AS id, pg_sleep(0.3) FROM generate_series(1, 4) i");
+        String functionKey = "key-" + UUID.randomUUID();
+
+        HttpResponse<String> started = host.proxy("runs", "POST", payload.toString(), functionKey);
+
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        URI location = URI.create(started.headers().firstValue("Location").orElseThrow());
+        assertThat(location.getQuery()).isEqualTo("code=" + functionKey);
+        HttpResponse<String> polled = started;
+        for (int i = 0; i < 600 && polled.statusCode() == 202; i++) {
+            Thread.sleep(100);
+            polled = host.proxy(location, "GET", null, functionKey);
+        }
+        assertThat(polled.statusCode()).as(polled.body()).isEqualTo(200);
+        assertThat(MAPPER.readTree(polled.body()).path("rowsCopied").asLong()).isEqualTo(4);
+        assertThat(host.log()).doesNotContain(functionKey);
+    }
+
+    private String table(int rows) {
+        String table = "fa_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        postgres.execute("CREATE TABLE " + table + " AS SELECT i AS id, 'row ' || i AS name"
+                + " FROM generate_series(1, " + rows + ") i");
+        return table;
     }
 
     private ObjectNode payload(String table, String container) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,6 +33,10 @@ public final class TestingFunctionsHost implements AutoCloseable {
     private final Process handler;
     private final int port;
     private final Path log;
+    /**
+     * The host's proxy speaks HTTP/1.1 to the handler; the JDK's client offers an h2c upgrade besides, which the
+     * handler must decline (answering on HTTP/1.1) rather than fail a request with a body.
+     */
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private TestingFunctionsHost(Path appRoot, JsonNode hostJson, Process handler, int port, Path log) {
@@ -42,8 +47,13 @@ public final class TestingFunctionsHost implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts the handler of the app assembled in {@code appRoot} and waits until it answers. */
-    public static TestingFunctionsHost start(Path app) {
+    /**
+     * Starts the handler of the app assembled in {@code appRoot} and waits until it answers.
+     *
+     * @param appSettings the function app's application settings, which Azure gives the handler as environment
+     *        variables (e.g. {@code AzureWebJobsStorage})
+     */
+    public static TestingFunctionsHost start(Path app, Map<String, String> appSettings) {
         Path appRoot = app.toAbsolutePath();
         try {
             JsonNode hostJson = MAPPER.readTree(appRoot.resolve("host.json").toFile());
@@ -61,6 +71,7 @@ public final class TestingFunctionsHost implements AutoCloseable {
             builder.environment().put("FUNCTIONS_CUSTOMHANDLER_PORT", Integer.toString(port));
             builder.environment().put("FUNCTIONS_CUSTOMHANDLER_WORKER_ID", UUID.randomUUID().toString());
             builder.environment().put("FUNCTIONS_APP_ROOT_PATH", appRoot.toString());
+            builder.environment().putAll(appSettings);
             TestingFunctionsHost host = new TestingFunctionsHost(appRoot, hostJson, builder.start(), port, log);
             host.awaitReady(Duration.ofSeconds(60));
             return host;
@@ -89,6 +100,11 @@ public final class TestingFunctionsHost implements AutoCloseable {
         throw new IllegalStateException("the handler did not answer within " + timeout + "; see " + log);
     }
 
+    /** The app's {@code host.json}. */
+    public JsonNode hostJson() {
+        return hostJson;
+    }
+
     /** The function's {@code function.json}. */
     public JsonNode function(String name) throws IOException {
         return MAPPER.readTree(appRoot.resolve(name).resolve("function.json").toFile());
@@ -103,13 +119,39 @@ public final class TestingFunctionsHost implements AutoCloseable {
             throws IOException, InterruptedException {
         JsonNode trigger = function(function).path("bindings").get(0);
         String prefix = hostJson.path("extensions").path("http").path("routePrefix").asText("api");
-        String path = (prefix.isEmpty() ? "" : "/" + prefix) + "/" + trigger.path("route").asText(function);
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(method, HttpRequest.BodyPublishers.ofString(body))
+        return proxy(URI.create("http://127.0.0.1:" + port + (prefix.isEmpty() ? "" : "/" + prefix) + "/"
+                // A route's optional parameters ({runId?}) are left out, as a caller of the bare route does.
+                + trigger.path("route").asText(function).replaceAll("/\\{[^}]*\\?}", "")), method, body,
+                functionKey);
+    }
+
+    /** A proxied request to a URL the handler answered with (a run's status URL). */
+    public HttpResponse<String> proxy(URI url, String method, String body, String functionKey)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(url)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json")
                 .header("x-functions-key", functionKey)
                 .header("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
                 .header("X-Forwarded-For", "203.0.113.7")
+                .header("X-Azure-Functions-HostVersion", HOST_VERSION)
+                .header("X-Azure-Functions-InvocationId", UUID.randomUUID().toString())
+                .timeout(Duration.ofMinutes(2))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * The host's invocation of a non-HTTP function: {@code POST /<function>} (no route, no prefix) with the
+     * {@code {"Data", "Metadata"}} body and the host's headers.
+     */
+    public HttpResponse<String> invoke(String function, JsonNode invocation)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/" + function))
+                .POST(HttpRequest.BodyPublishers.ofString(invocation.toString()))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .header("User-Agent", "Azure-Functions-Host/" + HOST_VERSION)
                 .header("X-Azure-Functions-HostVersion", HOST_VERSION)
                 .header("X-Azure-Functions-InvocationId", UUID.randomUUID().toString())
                 .timeout(Duration.ofMinutes(2))
