@@ -163,6 +163,44 @@ class FunctionAppIT {
         assertThat(host.log()).doesNotContain(functionKey);
     }
 
+    @Test
+    void theServedSwaggerDescribesOnlyRoutesTheAppExposes() throws Exception {
+        HttpResponse<String> served = host.proxy("openapi", "GET", null, "");
+        assertThat(served.statusCode()).isEqualTo(200);
+        JsonNode swagger = MAPPER.readTree(served.body());
+        assertThat(swagger.path("swagger").asText()).isEqualTo("2.0");
+
+        Map<String, List<String>> exposed = new java.util.HashMap<>();
+        try (Stream<Path> folders = Files.list(host.appRoot())) {
+            for (Path folder : folders.filter(f -> Files.exists(f.resolve("function.json"))).toList()) {
+                JsonNode trigger = host.function(folder.getFileName().toString()).path("bindings").get(0);
+                if (trigger.path("type").asText().equals("httpTrigger")) {
+                    String route = "/" + trigger.path("route").asText().replace("?}", "}");
+                    trigger.path("methods").forEach(m -> exposed.computeIfAbsent(route, r -> new java.util.ArrayList<>())
+                            .add(m.asText()));
+                    // an optional trailing parameter also exposes the route without it
+                    if (trigger.path("route").asText().endsWith("?}")) {
+                        trigger.path("methods").forEach(m -> exposed.computeIfAbsent(route.replaceAll("/\\{[^}]*}$",
+                                ""), r -> new java.util.ArrayList<>()).add(m.asText()));
+                    }
+                }
+            }
+        }
+        List<String> documented = new java.util.ArrayList<>();
+        swagger.path("paths").fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(
+                method -> {
+                    if (!method.equals("parameters")) {
+                        documented.add(method + " " + path.getKey());
+                    }
+                }));
+        assertThat(documented).containsExactlyInAnyOrder("post /copy", "post /runs", "get /runs/{runId}",
+                "delete /runs/{runId}");
+        for (String operation : documented) {
+            String[] parts = operation.split(" ");
+            assertThat(exposed.getOrDefault(parts[1], List.of())).as(operation).contains(parts[0]);
+        }
+    }
+
     private String table(int rows) {
         String table = "fa_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         postgres.execute("CREATE TABLE " + table + " AS SELECT i AS id, 'row ' || i AS name"

@@ -100,6 +100,11 @@ public final class TestingFunctionsHost implements AutoCloseable {
         throw new IllegalStateException("the handler did not answer within " + timeout + "; see " + log);
     }
 
+    /** The assembled app's folder. */
+    public Path appRoot() {
+        return appRoot;
+    }
+
     /** The app's {@code host.json}. */
     public JsonNode hostJson() {
         return hostJson;

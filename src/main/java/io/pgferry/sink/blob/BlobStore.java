@@ -35,7 +35,8 @@ public class BlobStore {
         try {
             new BlobServiceClientBuilder().connectionString(connectionString);
             return Optional.empty();
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // IllegalArgumentException for missing parts; the SDK wraps a URISyntaxException for a bad account name.
             return Optional.of("is not a usable Azure Storage connection string: it needs DefaultEndpointsProtocol,"
                     + " AccountName and AccountKey (and BlobEndpoint for an emulator), or UseDevelopmentStorage=true");
         }

@@ -193,6 +193,19 @@ class PayloadReaderTest {
     }
 
     @Test
+    void aBlobConnectionStringWithAnUnusableAccountNameIsAViolationNotACrash() {
+        ObjectNode payload = valid("Server=db;Database=shop;UID=ana;Password=pw");
+        payload.withObject("/linkedServices/1/properties/typeProperties").put("connectionString",
+                "DefaultEndpointsProtocol=https;AccountName=<account>;AccountKey=a2V5;EndpointSuffix=core.windows.net");
+
+        CopyException failure = catchThrowableOfType(CopyException.class, () -> read(payload));
+
+        assertThat(failure.error().details()).extracting(Violation::pointer)
+                .containsExactly("/linkedServices/1/properties/typeProperties/connectionString");
+        assertThat(failure.error().message()).doesNotContain("a2V5");
+    }
+
+    @Test
     void aBodyThatIsNotAnObjectIsOneViolationAtTheRoot() throws Exception {
         CopyException failure = catchThrowableOfType(CopyException.class,
                 () -> read((ObjectNode) null));
