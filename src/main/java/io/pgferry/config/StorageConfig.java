@@ -1,5 +1,6 @@
 package io.pgferry.config;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -21,5 +22,5 @@ public interface StorageConfig {
 
     /** How often a running copy writes its progress into its record, which also marks it alive. */
     @WithDefault("10s")
-    java.time.Duration heartbeat();
+    Duration heartbeat();
 }

@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobRequestConditions;
@@ -27,13 +26,15 @@ import io.pgferry.contract.CopyException;
  */
 @ApplicationScoped
 public class RunStore {
-    private final StorageConfig config;
+    private final FunctionStorage storage;
+    private final String containerName;
     private final ObjectMapper mapper;
     private volatile BlobContainerClient container;
 
     @Inject
-    RunStore(StorageConfig config, ObjectMapper mapper) {
-        this.config = config;
+    RunStore(FunctionStorage storage, StorageConfig config, ObjectMapper mapper) {
+        this.storage = storage;
+        this.containerName = config.runsContainer();
         this.mapper = mapper;
     }
 
@@ -91,12 +92,7 @@ public class RunStore {
     private BlobContainerClient container() {
         BlobContainerClient current = container;
         if (current == null) {
-            String connectionString = config.connectionString().filter(s -> !s.isBlank())
-                    .orElseThrow(() -> CopyException.systemError("RunStoreNotConfigured", "run records need the"
-                            + " function's storage account: set pgferry.storage.connection-string"
-                            + " (PGFERRY_STORAGE_CONNECTION_STRING, or AzureWebJobsStorage on Azure)", null));
-            current = new BlobServiceClientBuilder().connectionString(connectionString).buildClient()
-                    .getBlobContainerClient(config.runsContainer());
+            current = storage.blobs().getBlobContainerClient(containerName);
             try {
                 current.createIfNotExists();
             } catch (BlobStorageException e) {

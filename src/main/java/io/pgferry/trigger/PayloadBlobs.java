@@ -8,15 +8,14 @@ import jakarta.inject.Inject;
 
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobServiceClient;
-import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.BlobUrlParts;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.pgferry.config.StorageConfig;
 import io.pgferry.contract.CopyException;
 import io.pgferry.contract.Violation;
+import io.pgferry.runs.FunctionStorage;
 
 /**
  * Copy payloads kept as blobs in the function's own storage account, named by a queue message or custom event
@@ -27,12 +26,12 @@ class PayloadBlobs {
     /** A payload is a few kilobytes; anything near this is not one. */
     private static final long MAX_BYTES = 4L * 1024 * 1024;
 
-    private final StorageConfig config;
+    private final FunctionStorage storage;
     private final ObjectMapper mapper;
 
     @Inject
-    PayloadBlobs(StorageConfig config, ObjectMapper mapper) {
-        this.config = config;
+    PayloadBlobs(FunctionStorage storage, ObjectMapper mapper) {
+        this.storage = storage;
         this.mapper = mapper;
     }
 
@@ -41,7 +40,7 @@ class PayloadBlobs {
      * @throws CopyException 400 naming {@code pointer} when the blob is elsewhere, missing or not a JSON object
      */
     JsonNode read(String reference, String pointer) {
-        BlobServiceClient service = service();
+        BlobServiceClient service = storage.blobs();
         String container;
         String name;
         if (reference.startsWith("https://") || reference.startsWith("http://")) {
@@ -79,13 +78,6 @@ class PayloadBlobs {
         } catch (IOException e) {
             throw invalid(pointer, "names a blob that is not valid JSON");
         }
-    }
-
-    private BlobServiceClient service() {
-        String connectionString = config.connectionString().filter(s -> !s.isBlank())
-                .orElseThrow(() -> CopyException.systemError("RunStoreNotConfigured", "payload blobs are read from"
-                        + " the function's storage account: set pgferry.storage.connection-string", null));
-        return new BlobServiceClientBuilder().connectionString(connectionString).buildClient();
     }
 
     private static CopyException invalid(String pointer, String reason) {
