@@ -4,12 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The {@code DelimitedText} dataset settings, with ADF's write defaults applied: {@code ,} between columns,
- * {@code \r\n} after rows, {@code "} quotes, {@code \} escapes, no header and NULL written as the empty string.
+ * {@code \r\n} after rows, {@code "} quotes, {@code \} escapes, no header, NULL written as the empty string, values
+ * quoted only when they must be ({@code quoteAllText} false), UTF-8.
+ *
+ * @param encoding PostgreSQL's name of the file's encoding ({@code UTF8}, {@code WIN1252}, ...)
  */
 public record DelimitedTextFormat(char columnDelimiter, String rowDelimiter, char quoteChar, char escapeChar,
-        boolean firstRowAsHeader, String nullValue) implements SinkFormat {
+        boolean firstRowAsHeader, String nullValue, boolean quoteAllText, String encoding) implements SinkFormat {
     public DelimitedTextFormat {
         requireNonNull(rowDelimiter, "rowDelimiter is null");
         requireNonNull(nullValue, "nullValue is null");
+        requireNonNull(encoding, "encoding is null");
     }
 }

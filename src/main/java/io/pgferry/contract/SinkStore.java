@@ -10,7 +10,7 @@ public sealed interface SinkStore {
     /** ADF's name for the store, as {@code executionDetails[].sink.type} reports it. */
     String type();
 
-    /** An {@code AzureBlobStorage} account reached with an account-key connection string. */
+    /** An {@code AzureBlobStorage} account, reached with a connection string (account key or SAS). */
     record BlobStorage(Secret connectionString, String container) implements SinkStore {
         public BlobStorage {
             requireNonNull(connectionString, "connectionString is null");

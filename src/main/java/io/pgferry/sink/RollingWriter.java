@@ -15,7 +15,8 @@ import io.pgferry.format.OutputFormat.FileEncoder;
 import io.pgferry.format.OutputFormat.FileEncoding;
 
 /**
- * Splits a copy's (or a slice's) rows into chunks of at most {@code maxRowsPerFile} rows, named as ADF names them,
+ * Splits a copy's (or a slice's) rows into chunks of at most {@code maxRowsPerFile} rows (and about
+ * {@code maxBytesPerFile} bytes: a chunk ends with the row that reaches it), named as ADF names them,
  * each encoded by the format and compressed as asked. Chunks are written while rows
  * arrive, {@link #finish()}ed when the rows end and committed together by {@link #commit()} once every slice of the
  * copy has finished; {@link #discard()} drops them all, so a copy that fails part-way makes no file visible.
@@ -28,6 +29,7 @@ public final class RollingWriter {
     private final FileLocation location;
     private final FileNaming naming;
     private final long maxRowsPerFile;
+    private final long maxBytesPerFile;
     private final FileEncoding encoding;
     private final String contentType;
     private final Compression compression;
@@ -48,6 +50,7 @@ public final class RollingWriter {
         this.location = location;
         this.naming = naming;
         this.maxRowsPerFile = naming.maxRowsPerFile().orElse(Long.MAX_VALUE);
+        this.maxBytesPerFile = naming.maxBytesPerFile().orElse(Long.MAX_VALUE);
         this.encoding = encoding;
         this.contentType = contentType;
         this.compression = compression;
@@ -65,7 +68,7 @@ public final class RollingWriter {
             throw new UncheckedIOException(e);
         }
         currentRows++;
-        if (currentRows == maxRowsPerFile) {
+        if (currentRows == maxRowsPerFile || current.bytes() >= maxBytesPerFile) {
             close();
         }
     }
@@ -139,7 +142,7 @@ public final class RollingWriter {
         if (slice.isPresent()) {
             file = String.format("%s_%03d_%05d%s", naming.fileNamePrefix(), slice.getAsInt(), index,
                     naming.fileExtension());
-        } else if (location.fileName().isPresent() && naming.maxRowsPerFile().isEmpty()) {
+        } else if (location.fileName().isPresent() && !naming.splits()) {
             file = location.fileName().get();
         } else {
             file = String.format("%s_%05d%s", naming.fileNamePrefix(), index, naming.fileExtension());

@@ -24,7 +24,7 @@ public class Sinks {
      */
     public ChunkStore open(FileSink sink, String runId) {
         if (sink.store() instanceof SinkStore.BlobStorage blob) {
-            return blobStore.open(blob, sink.blocks(), runId);
+            return blobStore.open(blob, sink.blocks(), runId, sink.metadata());
         }
         if (sink.store() instanceof SinkStore.FileServer fileServer) {
             return FileServerStore.open(fileServer, runId);

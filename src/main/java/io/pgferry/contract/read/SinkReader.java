@@ -32,6 +32,15 @@ final class SinkReader {
     /** Dataset types and the sink and write-settings types that go with them. */
     private static final Map<String, String> SINK_TYPES = Map.of("DelimitedText", "DelimitedTextSink", "Json",
             "JsonSink", "Parquet", "ParquetSink");
+    /** .NET encoding names ADF's encodingName takes, and PostgreSQL's names for them. */
+    private static final Map<String, String> POSTGRES_ENCODINGS = Map.ofEntries(Map.entry("ISO-8859-1", "LATIN1"),
+            Map.entry("ISO-8859-2", "LATIN2"), Map.entry("ISO-8859-5", "ISO_8859_5"),
+            Map.entry("ISO-8859-15", "LATIN9"), Map.entry("WINDOWS-1250", "WIN1250"),
+            Map.entry("WINDOWS-1251", "WIN1251"), Map.entry("WINDOWS-1252", "WIN1252"),
+            Map.entry("WINDOWS-1253", "WIN1253"), Map.entry("WINDOWS-1254", "WIN1254"), Map.entry("KOI8-R", "KOI8R"),
+            Map.entry("SHIFT_JIS", "SJIS"), Map.entry("EUC-JP", "EUC_JP"), Map.entry("EUC-KR", "EUC_KR"),
+            Map.entry("GB18030", "GB18030"), Map.entry("BIG5", "BIG5"));
+    private static final Pattern METADATA_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final Pattern CONTAINER_NAME = Pattern.compile("^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$");
 
     private final Reading reading;
@@ -74,15 +83,11 @@ final class SinkReader {
                 : reading.within(reading.scope().withLinkedService(reading.parameters(linkedService)),
                         () -> sinkStore(linkedService, locationField, settings.get("storeSettings")));
         FileLocation location = locationField == null ? null : location(locationField);
-        String encoding = Optional.ofNullable(reading.string(typeProperties.get("encodingName"), false))
-                .orElse("UTF-8");
-        if (!Set.of("UTF-8", "UTF8", "UTF-8 WITHOUT BOM").contains(encoding.toUpperCase(Locale.ROOT))) {
-            reading.violation(typeProperties.get("encodingName"), "only UTF-8 is supported yet");
-        }
+        String encoding = encoding(typeProperties.get("encodingName"), kind.equals("DelimitedText"));
         SinkFormat format = switch (kind) {
             case "Json" -> jsonFormat(settings.get("formatSettings"));
             case "Parquet" -> parquetFormat(typeProperties.get("compressionCodec"));
-            default -> delimitedTextFormat(typeProperties);
+            default -> delimitedTextFormat(typeProperties, settings.get("formatSettings"), encoding);
         };
         // Parquet compresses its pages inside the file; the text formats compress the whole file.
         Compression compression = switch (kind) {
@@ -92,11 +97,13 @@ final class SinkReader {
             default -> compression(typeProperties.get("compressionCodec"), typeProperties.get("compressionLevel"));
         };
         FileNaming naming = fileNaming(settings.get("formatSettings"), location, kind, compression);
+        Map<String, String> metadata = metadata(settings.get("storeSettings").get("metadata"),
+                store instanceof SinkStore.FileServer);
         if (!datasetKnown || store == null || location == null || format == null || compression == null
-                || naming == null) {
+                || naming == null || encoding == null || metadata == null) {
             return null;
         }
-        return new FileSink(store, location, format, compression, naming, blocks);
+        return new FileSink(store, location, format, compression, naming, blocks, metadata);
     }
 
     private JsonFormat jsonFormat(Field formatSettings) {
@@ -108,6 +115,57 @@ final class SinkReader {
             return null;
         }
         return new JsonFormat(pattern.equals("arrayOfObjects"));
+    }
+
+    /**
+     * The file's encoding as PostgreSQL names it, which then writes the text in it: UTF-8 (ADF's default), or for
+     * DelimitedText one of the single- and multi-byte encodings PostgreSQL converts to. JSON and Parquet are UTF-8.
+     */
+    private String encoding(Field field, boolean delimitedText) {
+        String name = Optional.ofNullable(reading.string(field, false)).orElse("UTF-8").toUpperCase(Locale.ROOT);
+        if (Set.of("UTF-8", "UTF8", "UTF-8 WITHOUT BOM").contains(name)) {
+            return "UTF8";
+        }
+        String postgres = delimitedText ? POSTGRES_ENCODINGS.get(name) : null;
+        if (postgres == null) {
+            reading.violation(field, delimitedText ? "'" + name + "' is not supported; supported: UTF-8, "
+                    + String.join(", ", new java.util.TreeSet<>(POSTGRES_ENCODINGS.keySet()))
+                    : "must be UTF-8 for this format");
+        }
+        return postgres;
+    }
+
+    /** {@code storeSettings.metadata}: name/value pairs set on every blob, beside pgferry's own run id. */
+    private Map<String, String> metadata(Field field, boolean fileServer) {
+        Map<String, String> metadata = new java.util.LinkedHashMap<>();
+        if (!field.present()) {
+            return metadata;
+        }
+        if (fileServer) {
+            reading.violation(field, "blob metadata applies to Blob Storage sinks only");
+            return null;
+        }
+        if (!field.node().isArray()) {
+            reading.violation(field, "must be an array of {name, value}");
+            return null;
+        }
+        int before = reading.violationCount();
+        for (int i = 0; i < field.node().size(); i++) {
+            Field entry = field.get(i);
+            String name = reading.string(entry.get("name"), true);
+            String value = reading.string(entry.get("value"), true);
+            if (name != null && (!METADATA_NAME.matcher(name).matches() || name.equalsIgnoreCase("pgferry_run_id"))) {
+                reading.violation(entry.get("name"), "must be a C# identifier (letters, digits, _), not"
+                        + " pgferry_run_id");
+            } else if (value != null && (value.startsWith("$$") || !value.chars().allMatch(c -> c >= 0x20
+                    && c < 0x7F))) {
+                reading.violation(entry.get("value"), "must be printable ASCII; ADF's $$ system variables are not"
+                        + " supported");
+            } else if (name != null && value != null) {
+                metadata.put(name, value);
+            }
+        }
+        return reading.violationCount() > before ? null : metadata;
     }
 
     private ParquetFormat parquetFormat(Field codecField) {
@@ -182,17 +240,11 @@ final class SinkReader {
     }
 
     private SinkStore.BlobStorage blobStorage(Field settings, Field location) {
-        for (String unsupported : List.of("sasUri", "serviceEndpoint", "accountKey", "sasToken")) {
-            if (settings.get(unsupported).present()) {
-                reading.violation(settings.get(unsupported),
-                        "is not supported yet; use connectionString with an account key");
-                return null;
-            }
-        }
-        Secret connectionString = reading.secret(settings.get("connectionString"), true);
+        Secret connectionString = blobConnection(settings);
         if (connectionString != null) {
             checks.blobConnectionString().apply(connectionString.reveal())
-                    .ifPresent(reason -> reading.violation(settings.get("connectionString"), reason));
+                    .ifPresent(reason -> reading.violation(firstPresent(settings, "connectionString", "sasUri",
+                            "serviceEndpoint"), reason));
         }
         String container = reading.string(location.get("container"), true);
         if (container != null && !CONTAINER_NAME.matcher(container).matches()) {
@@ -219,7 +271,7 @@ final class SinkReader {
         return new FileLocation(folderPath, fileName);
     }
 
-    private DelimitedTextFormat delimitedTextFormat(Field settings) {
+    private DelimitedTextFormat delimitedTextFormat(Field settings, Field formatSettings, String encoding) {
         int before = reading.violationCount();
         char delimiter = singleChar(settings.get("columnDelimiter"), ',');
         char quote = singleChar(settings.get("quoteChar"), '"');
@@ -238,10 +290,11 @@ final class SinkReader {
                     "must not contain a line break, the columnDelimiter or the quoteChar");
         }
         boolean header = reading.bool(settings.get("firstRowAsHeader"), false);
-        if (reading.violationCount() > before) {
+        boolean quoteAll = reading.bool(formatSettings.get("quoteAllText"), false);
+        if (reading.violationCount() > before || encoding == null) {
             return null;
         }
-        return new DelimitedTextFormat(delimiter, rowDelimiter, quote, escape, header, nullValue);
+        return new DelimitedTextFormat(delimiter, rowDelimiter, quote, escape, header, nullValue, quoteAll, encoding);
     }
 
     private char singleChar(Field field, char fallback) {
@@ -271,11 +324,9 @@ final class SinkReader {
             if (formatSettings.get("type").present()) {
                 reading.oneOf(formatSettings.get("type"), Set.of(kind + "WriteSettings"));
             }
-            if (reading.bool(formatSettings.get("quoteAllText"), false)) {
-                reading.violation(formatSettings.get("quoteAllText"), "quoting all text is not supported yet");
-            }
         }
         OptionalLong maxRows = reading.integer(formatSettings.get("maxRowsPerFile"), 1, Long.MAX_VALUE);
+        OptionalLong maxBytes = reading.integer(formatSettings.get("maxBytesPerFile"), 1024, Long.MAX_VALUE);
         Optional<String> prefix = Optional.ofNullable(reading.string(formatSettings.get("fileNamePrefix"), false));
         prefix.filter(p -> p.isEmpty() || p.contains("/"))
                 .ifPresent(p -> reading.violation(formatSettings.get("fileNamePrefix"),
@@ -300,13 +351,79 @@ final class SinkReader {
                 .orElseGet(extension::orElseThrow);
         String suffix = compression.codec().fileSuffix();
         return new FileNaming(prefix.orElse(stem), fileExtension.endsWith(suffix) ? fileExtension
-                : fileExtension + suffix, maxRows);
+                : fileExtension + suffix, maxRows, maxBytes);
+    }
+
+    /**
+     * The account's access as one connection string, whichever of ADF's forms the linked service uses: an account-key
+     * {@code connectionString}; a {@code sasUri} (account or container SAS, with its token in the URI or in
+     * {@code sasToken}); or a {@code serviceEndpoint} with an {@code accountKey} or a {@code sasToken}.
+     */
+    private Secret blobConnection(Field settings) {
+        List<String> given = List.of("connectionString", "sasUri", "serviceEndpoint").stream()
+                .filter(name -> settings.get(name).present()).toList();
+        if (given.size() != 1) {
+            reading.violation(settings, given.isEmpty() ? "needs connectionString, sasUri or serviceEndpoint"
+                    : "takes one of connectionString, sasUri and serviceEndpoint, not " + String.join(" and ", given));
+            return null;
+        }
+        if (given.get(0).equals("connectionString")) {
+            return reading.secret(settings.get("connectionString"), true);
+        }
+        Secret url = reading.secret(settings.get(given.get(0)), true);
+        Secret sasToken = reading.secret(settings.get("sasToken"), false);
+        Secret accountKey = reading.secret(settings.get("accountKey"), false);
+        if (url == null) {
+            return null;
+        }
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(url.reveal().strip());
+        } catch (IllegalArgumentException e) {
+            reading.violation(settings.get(given.get(0)), "is not a URL");
+            return null;
+        }
+        if (uri.getScheme() == null || uri.getHost() == null) {
+            reading.violation(settings.get(given.get(0)), "must be an absolute https URL of the blob service");
+            return null;
+        }
+        String sas = sasToken != null ? sasToken.reveal().replaceFirst("^\\?", "") : uri.getRawQuery();
+        String endpoint = uri.getScheme() + "://" + uri.getRawAuthority() + serviceRoot(uri);
+        if (accountKey != null) {
+            String account = uri.getHost().indexOf('.') > 0 && !uri.getHost().matches("[0-9.]+")
+                    ? uri.getHost().substring(0, uri.getHost().indexOf('.'))
+                    : serviceRoot(uri).replace("/", "");
+            return new Secret("DefaultEndpointsProtocol=" + uri.getScheme() + ";AccountName=" + account
+                    + ";AccountKey=" + accountKey.reveal() + ";BlobEndpoint=" + endpoint + ";");
+        }
+        if (sas == null || sas.isBlank()) {
+            reading.violation(settings.get(given.get(0)), "needs a SAS token (in the URL or sasToken) or an"
+                    + " accountKey; managed identity and service principals are not supported yet");
+            return null;
+        }
+        return new Secret("BlobEndpoint=" + endpoint + ";SharedAccessSignature=" + sas + ";");
+    }
+
+    /** The blob service's root path: empty on Azure, {@code /<account>} on an emulator addressed by IP. */
+    private static String serviceRoot(java.net.URI uri) {
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        if (uri.getHost().matches("[0-9.]+|localhost")) {
+            String[] segments = path.replaceFirst("^/", "").split("/");
+            return segments[0].isEmpty() ? "" : "/" + segments[0];
+        }
+        return "";
+    }
+
+    private static Field firstPresent(Field settings, String... names) {
+        for (String name : names) {
+            if (settings.get(name).present()) {
+                return settings.get(name);
+            }
+        }
+        return settings;
     }
 
     private BlockSettings blockSettings(Field storeSettings) {
-        if (storeSettings.get("metadata").node().isArray() && !storeSettings.get("metadata").node().isEmpty()) {
-            reading.violation(storeSettings.get("metadata"), "blob metadata is not supported yet");
-        }
         long blockSizeMb = reading.integer(storeSettings.get("blockSizeInMB"), 4, 100).orElse(DEFAULT_BLOCK_SIZE_MB);
         long concurrency = reading.integer(storeSettings.get("maxConcurrentConnections"), 1, 64)
                 .orElse(DEFAULT_MAX_CONCURRENT_CONNECTIONS);

@@ -15,7 +15,8 @@ import io.pgferry.source.postgres.SqlLiteral;
  * DelimitedText written by PostgreSQL itself: the dataset's delimiter, quote, escape, NULL text and header become
  * {@code COPY ... (FORMAT csv)} options, and each row's bytes pass through unparsed. Only the row terminator is
  * rewritten (PostgreSQL ends rows with {@code \n}; ADF writes {@code \r\n} by default). Line breaks inside quoted
- * values stay as they are.
+ * values stay as they are. PostgreSQL also converts the text to the file's encoding ({@code ENCODING}) and quotes
+ * every non-NULL value for {@code quoteAllText} ({@code FORCE_QUOTE *}).
  *
  * <p>
  * PostgreSQL quotes a value only when it must (it holds the delimiter, quote or a line break, or equals the NULL
@@ -42,7 +43,9 @@ public final class CsvPassThrough implements OutputFormat {
                 + ", QUOTE " + SqlLiteral.of(String.valueOf(format.quoteChar()))
                 + ", ESCAPE " + SqlLiteral.of(String.valueOf(format.escapeChar()))
                 + ", NULL " + SqlLiteral.of(format.nullValue())
-                + ", HEADER " + format.firstRowAsHeader() + ")";
+                + ", HEADER " + format.firstRowAsHeader()
+                + (format.quoteAllText() ? ", FORCE_QUOTE *" : "")
+                + ", ENCODING " + SqlLiteral.of(format.encoding()) + ")";
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.pgferry.sink.blob;
 
+import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobHttpHeaders;
@@ -13,15 +15,17 @@ import io.pgferry.sink.ChunkStore;
 /** One copy's connection to its container; its chunks are block blobs, staged by the copy's {@link BlockUploader}. */
 final class BlobChunkStore implements ChunkStore {
     private final BlobContainerClient container;
-    private final String runId;
+    private final Map<String, String> metadata;
     private final String blockIdPrefix;
     private final BlockUploader uploader;
 
-    BlobChunkStore(BlobContainerClient container, BlockSettings blocks, String runId) {
+    BlobChunkStore(BlobContainerClient container, BlockSettings blocks, String runId, Map<String, String> metadata) {
         this.container = container;
-        this.runId = runId;
-        // Unique to the copy, so two copies writing the same blob name never mix their blocks.
-        this.blockIdPrefix = runId.replace("-", "").substring(0, 16);
+        this.metadata = new HashMap<>(metadata);
+        this.metadata.put("pgferry_run_id", runId);
+        // Unique to this copy (a run id may repeat when a run is retried), so two copies writing the same blob name
+        // never mix their blocks; one length for every block of a blob, as Blob Storage requires.
+        this.blockIdPrefix = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         this.uploader = new BlockUploader(blocks.blockSizeBytes(), blocks.maxConcurrentConnections());
     }
 
@@ -29,7 +33,7 @@ final class BlobChunkStore implements ChunkStore {
     public Chunk create(String name, String contentType, String contentEncoding) {
         return new StagedBlob(container.getBlobClient(name).getBlockBlobClient(), uploader, blockIdPrefix,
                 new BlobHttpHeaders().setContentType(contentType).setContentEncoding(contentEncoding),
-                Map.of("pgferry_run_id", runId));
+                metadata);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.pgferry.sink.blob;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.azure.core.http.HttpClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 
@@ -47,7 +49,8 @@ public class BlobStore {
      *
      * @throws CopyException when the account refuses or cannot be reached
      */
-    public ChunkStore open(SinkStore.BlobStorage store, BlockSettings blocks, String runId) {
+    public ChunkStore open(SinkStore.BlobStorage store, BlockSettings blocks, String runId,
+            Map<String, String> metadata) {
         String containerName = store.container();
         try {
             BlobContainerClient container = new BlobServiceClientBuilder()
@@ -56,8 +59,16 @@ public class BlobStore {
                     .retryOptions(RETRIES)
                     .buildClient()
                     .getBlobContainerClient(containerName);
-            container.createIfNotExists();
-            return new BlobChunkStore(container, blocks, runId);
+            try {
+                container.createIfNotExists();
+            } catch (BlobStorageException e) {
+                // A container SAS may write blobs but not create containers: the container must exist already, and
+                // if it does not, or the credentials are wrong, the first upload says so.
+                if (e.getStatusCode() != 403) {
+                    throw e;
+                }
+            }
+            return new BlobChunkStore(container, blocks, runId, metadata);
         } catch (RuntimeException e) {
             throw BlobErrors.translate(e, containerName);
         }

@@ -44,7 +44,7 @@ class PayloadReaderTest {
         assertThat(job.source().connection().sslMode()).isEqualTo(SslMode.VERIFY_FULL);
         assertThat(job.source().selectSql()).isEqualTo("SELECT * FROM \"Sales\".\"Orders\"");
         assertThat(job.sink().location().folderPath()).isEqualTo("exports/orders");
-        assertThat(job.sink().format()).isEqualTo(new DelimitedTextFormat(',', "\r\n", '"', '\\', true, ""));
+        assertThat(job.sink().format()).isEqualTo(new DelimitedTextFormat(',', "\r\n", '"', '\\', true, "", false, "UTF8"));
         assertThat(job.sink().compression()).isEqualTo(Compression.NONE);
         assertThat(job.sink().naming().fileNamePrefix()).isEqualTo("orders");
         assertThat(job.sink().naming().maxRowsPerFile()).isEqualTo(OptionalLong.of(1000));
