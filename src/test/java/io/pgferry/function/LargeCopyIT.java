@@ -54,7 +54,7 @@ class LargeCopyIT {
                 "CREATE TABLE " + TABLE + " AS SELECT i::bigint AS id,"
                         + " CASE WHEN i % 9 = 0 THEN NULL WHEN i % 7 = 0 THEN '' ELSE 'name ' || i"
                         + "  || CASE WHEN i % 5 = 0 THEN E', \"q\"\\nline' ELSE ' ü' END END AS name,"
-                        + " (i * 37 % 100000) / 100.0::numeric(14, 4) AS amount,"
+                        + " ((i * 37 % 100000) / 100.0)::numeric(14, 4) AS amount,"
                         + " TIMESTAMPTZ '2020-01-01 00:00:00+00' + i * INTERVAL '7 seconds' AS ts,"
                         + " ARRAY['t' || (i % 13), CASE WHEN i % 4 = 0 THEN NULL ELSE md5(i::text) END] AS tags"
                         + " FROM generate_series(1, " + ROWS + ") i");
