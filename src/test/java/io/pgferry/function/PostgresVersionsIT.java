@@ -17,6 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.pgferry.testing.CsvReader;
+import io.pgferry.testing.JsonReader;
+import io.pgferry.testing.ParquetReader;
 import io.pgferry.testing.Payloads;
 import io.pgferry.testing.Tables;
 import io.pgferry.testing.TestingAzurite;
@@ -26,9 +28,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 /**
- * The same copies against the oldest and newest PostgreSQL the build fetches (see {@code postgres.*.version} in the
- * pom) besides the machine's own: every cell of CSV output compared with the server's text, and a parallel copy,
- * which slices the table from PostgreSQL 14 on and reads it whole before.
+ * The same copies against every PostgreSQL major the build fetches (9.6, 10, 11, 12 and 17; see
+ * {@code postgres.*.version} in the pom) besides the machine's own 15: every cell of CSV output compared with the
+ * server's text, a parallel copy (which slices the table from PostgreSQL 14 on and reads it whole before), JSON and
+ * Parquet.
  */
 @QuarkusTest
 class PostgresVersionsIT {
@@ -65,6 +68,22 @@ class PostgresVersionsIT {
             List<String> columns = List.of("id", "name", "amount", "seen", "doc", "tags");
             assertThat(CsvReader.read(azurite.download(container, "", downloads), BaseCopyFunction.DUCKDB_DEFAULTS, "id"))
                     .isEqualTo(Tables.postgresText(postgres, "versions", columns, "id"));
+
+            // JSON (row_to_json) and Parquet (binary COPY) ride the same server features on every version.
+            String json = "v-" + UUID.randomUUID().toString().substring(0, 8);
+            given().contentType(ContentType.JSON).body(BaseCopyFunction.json(payload.deepCopy(), "setOfObjects")
+                    .toString().replace(container, json)).post("/copy").then()
+                    .statusCode(200);
+            assertThat(JsonReader.count(azurite.download(json, "", downloads), "newline_delimited"))
+                    .isEqualTo(5000);
+            String parquet = "v-" + UUID.randomUUID().toString().substring(0, 8);
+            given().contentType(ContentType.JSON).body(BaseCopyFunction.parquet(payload.deepCopy(), "snappy")
+                    .toString().replace(container, parquet)).post("/copy").then().statusCode(200);
+            assertThat(ParquetReader.rows(azurite.download(parquet, "", downloads),
+                    "SELECT id, name, amount, epoch_us(seen), doc, to_json(tags)::VARCHAR FROM FILES ORDER BY id"))
+                    .isEqualTo(Tables.postgresObjects(postgres, "SELECT id, name, amount,"
+                            + " (extract(epoch FROM seen) * 1000000)::bigint, doc::text, array_to_json(tags)::text"
+                            + " FROM versions ORDER BY id"));
         }
     }
 }

@@ -86,6 +86,18 @@ public final class TestingPostgres implements AutoCloseable {
         }
     }
 
+    /** The major version of the server binaries in {@code bin}, from {@code postgres -V}. */
+    private static int majorVersion(Path bin) throws IOException {
+        Process version = new ProcessBuilder(bin.resolve("postgres").toString(), "-V").redirectErrorStream(true)
+                .start();
+        String output = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        java.util.regex.Matcher number = java.util.regex.Pattern.compile("\\) (\\d+)").matcher(output);
+        if (!number.find()) {
+            throw new IllegalStateException("cannot tell the version of " + bin + ": " + output);
+        }
+        return Integer.parseInt(number.group(1));
+    }
+
     private void initAndStart() throws IOException {
         Path passwordFile = directory.resolve("password");
         Files.writeString(passwordFile, password + "\n", StandardCharsets.UTF_8);
@@ -93,8 +105,11 @@ public final class TestingPostgres implements AutoCloseable {
             Processes.run(List.of("chown", "-R", "postgres:postgres", directory.toString()), directory);
         }
         Path data = directory.resolve("data");
+        // PostgreSQL 10 brought SCRAM and renamed initdb's --nosync.
+        boolean tenOrLater = majorVersion(bin) >= 10;
         asServerUser(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER,
-                "--pwfile=" + passwordFile, "-A", "scram-sha-256", "-E", "UTF8", "--no-locale", "--no-sync"));
+                "--pwfile=" + passwordFile, "-A", tenOrLater ? "scram-sha-256" : "md5", "-E", "UTF8", "--no-locale",
+                tenOrLater ? "--no-sync" : "--nosync"));
         if (certificates != null) {
             Files.copy(certificates.serverCertificate(), data.resolve("server.crt"));
             Files.copy(certificates.serverKey(), data.resolve("server.key"));
