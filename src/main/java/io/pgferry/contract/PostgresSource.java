@@ -17,6 +17,10 @@ import java.util.Optional;
 public record PostgresSource(PostgresConnection connection, Optional<String> query, Optional<TableName> table,
         Duration statementTimeout, String timeZone, Partitioning partitioning) {
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofHours(2);
+    /** ADF's placeholder in a query for a DynamicRange slice's condition. */
+    public static final String RANGE_CONDITION_HOOK = "?AdfDynamicRangePartitionCondition";
+    /** ADF's placeholder in a query for a PhysicalPartitionsOfTable slice's partition. */
+    public static final String PARTITION_NAME_HOOK = "?AdfTabularPartitionName";
 
     public PostgresSource {
         requireNonNull(connection, "connection is null");
@@ -30,8 +34,27 @@ public record PostgresSource(PostgresConnection connection, Optional<String> que
         }
     }
 
-    /** The SELECT that produces the rows. */
+    /**
+     * The SELECT that produces all the rows: ADF's partition placeholders in a query stand for no condition and for
+     * the dataset's table.
+     */
     public String selectSql() {
-        return query.orElseGet(() -> "SELECT * FROM " + table.orElseThrow().quoted());
+        return query.map(q -> withHooks(q, "TRUE", table.map(TableName::quoted).orElse(PARTITION_NAME_HOOK)))
+                .orElseGet(() -> "SELECT * FROM " + table.orElseThrow().quoted());
+    }
+
+    /** Whether the query places DynamicRange conditions itself ({@link #RANGE_CONDITION_HOOK}). */
+    public boolean queryPlacesRangeCondition() {
+        return query.filter(q -> q.contains(RANGE_CONDITION_HOOK)).isPresent();
+    }
+
+    /** Whether the query names each partition itself ({@link #PARTITION_NAME_HOOK}). */
+    public boolean queryNamesPartition() {
+        return query.filter(q -> q.contains(PARTITION_NAME_HOOK)).isPresent();
+    }
+
+    /** The query with ADF's placeholders replaced: a slice's condition and its partition (quoted). */
+    public static String withHooks(String query, String rangeCondition, String partition) {
+        return query.replace(RANGE_CONDITION_HOOK, "(" + rangeCondition + ")").replace(PARTITION_NAME_HOOK, partition);
     }
 }

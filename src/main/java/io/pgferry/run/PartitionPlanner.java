@@ -90,8 +90,7 @@ final class PartitionPlanner {
      */
     private static List<Partition> dynamicRange(Connection connection, PostgresSource source,
             Partitioning.DynamicRange range, int parallelCopies) throws SQLException {
-        String relation = source.query().map(query -> "(" + query + "\n) AS pgferry_source")
-                .orElseGet(() -> source.table().orElseThrow().quoted());
+        String relation = "(" + source.selectSql() + "\n) AS pgferry_source";
         String column = quote(range.column().isPresent() ? range.column().get() : primaryKey(connection, source));
         String type;
         String lower;
@@ -144,7 +143,11 @@ final class PartitionPlanner {
             String condition = from == null ? "(" + column + " < " + to + " OR " + column + " IS NULL)"
                     : to == null ? column + " >= " + from
                     : column + " >= " + from + " AND " + column + " < " + to;
-            partitions.add(new Partition(i, "SELECT * FROM " + relation + " WHERE " + condition,
+            // A query with ADF's ?AdfDynamicRangePartitionCondition takes the condition where it says.
+            String select = source.queryPlacesRangeCondition()
+                    ? PostgresSource.withHooks(source.query().orElseThrow(), condition, "")
+                    : "SELECT * FROM " + relation + " WHERE " + condition;
+            partitions.add(new Partition(i, select,
                     (i == 0 ? "" : column + " >= " + boundaries.get(i - 1))
                             + (i == 0 || i == boundaries.size() ? "" : " and ")
                             + (i == boundaries.size() ? "" : column + " < " + boundaries.get(i))));
@@ -180,9 +183,10 @@ final class PartitionPlanner {
     /** Leaf partitions (given, or all of them), dealt round-robin to at most {@code parallelCopies} slices. */
     private static List<Partition> physicalPartitions(Connection connection, PostgresSource source,
             Partitioning.PhysicalPartitions given, int parallelCopies) throws SQLException {
-        if (source.query().isPresent() || source.table().isEmpty()) {
+        if (source.table().isEmpty() || (source.query().isPresent() && !source.queryNamesPartition())) {
             throw CopyException.userError("SourcePartitionsNeedATable", "PhysicalPartitionsOfTable reads the"
-                    + " dataset's table; remove the source query", null);
+                    + " dataset's table's partitions: remove the source query, or name each partition in it with "
+                    + PostgresSource.PARTITION_NAME_HOOK, null);
         }
         List<String> names = new ArrayList<>();
         if (given.names().isEmpty()) {
@@ -209,7 +213,8 @@ final class PartitionPlanner {
                 mine.add(names.get(j));
             }
             partitions.add(new Partition(i, String.join(" UNION ALL ", mine.stream()
-                    .map(name -> "SELECT * FROM " + name).toList()), String.join(", ", mine)));
+                    .map(name -> source.query().map(q -> "(" + PostgresSource.withHooks(q, "TRUE", name) + ")")
+                            .orElse("SELECT * FROM " + name)).toList()), String.join(", ", mine)));
         }
         return partitions;
     }

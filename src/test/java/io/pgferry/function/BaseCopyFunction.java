@@ -292,6 +292,27 @@ abstract class BaseCopyFunction {
 
         source(one).put("query", "SELECT * FROM " + table);
         post(one).statusCode(400).body("errorCode", equalTo("SourcePartitionsNeedATable"));
+
+        // ADF's placeholders: the query names each slice's partition, or places each slice's range condition.
+        String hooked = uniqueContainer();
+        ObjectNode byName = payload(table, hooked);
+        byName.withObject("/activity/typeProperties").put("parallelCopies", 2);
+        source(byName).put("type", "AzurePostgreSqlSource").put("partitionOption", "PhysicalPartitionsOfTable")
+                .put("query", "SELECT * FROM ?AdfTabularPartitionName WHERE id % 2 = 0");
+        post(byName).statusCode(200).body("usedParallelCopies", equalTo(2)).body("rowsCopied", equalTo(1500));
+        String ranged = uniqueContainer();
+        ObjectNode byRange = payload(table, ranged);
+        byRange.withObject("/activity/typeProperties").put("parallelCopies", 3);
+        source(byRange).put("type", "AzurePostgreSqlSource").put("partitionOption", "DynamicRange")
+                .put("query", "SELECT id, name FROM " + table + " WHERE ?AdfDynamicRangePartitionCondition AND id >= 100")
+                .putObject("partitionSettings").put("partitionColumnName", "id");
+        post(byRange).statusCode(200).body("usedParallelCopies", equalTo(3)).body("rowsCopied", equalTo(2900));
+        assertThat(CsvReader.read(download(ranged, "exports/orders/"), DUCKDB_DEFAULTS, "id"))
+                .isEqualTo(Tables.postgresText(postgres, "(SELECT * FROM " + table + " WHERE id >= 100) AS t",
+                        List.of("id", "name"), "id"));
+        ObjectNode once = payload(table, uniqueContainer());
+        source(once).put("query", "SELECT * FROM " + table + " WHERE ?AdfDynamicRangePartitionCondition");
+        post(once).statusCode(200).body("rowsCopied", equalTo(3000));
         ObjectNode text = payload(table, uniqueContainer());
         text.withObject("/activity/typeProperties").put("parallelCopies", 2);
         source(text).put("type", "AzurePostgreSqlSource").put("partitionOption", "DynamicRange")
