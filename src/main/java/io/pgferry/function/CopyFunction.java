@@ -6,8 +6,10 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.pgferry.config.InvocationConfig;
 import io.pgferry.contract.RunStatistics;
 import io.pgferry.run.CopyRunner;
+import io.pgferry.run.RunControl;
 import io.quarkus.funqy.Funq;
 
 /**
@@ -22,8 +24,13 @@ public class CopyFunction {
     @Inject
     CopyRequests requests;
 
+    @Inject
+    InvocationConfig invocation;
+
+    /** Runs within {@code pgferry.invocation.timeout}, so the host's own timeout never has to stop it. */
     @Funq("copy")
     public RunStatistics copy(JsonNode request) {
-        return runner.run(requests.read(request, UUID.randomUUID().toString()));
+        return runner.run(requests.read(request, UUID.randomUUID().toString()),
+                RunControl.expiringAfter(invocation.timeout()));
     }
 }

@@ -15,19 +15,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.UriInfo;
 
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.pgferry.contract.CopyException;
 import io.pgferry.contract.ErrorResponse;
 import io.pgferry.contract.FailureType;
 import io.pgferry.function.CopyRequests;
@@ -108,20 +104,6 @@ public class RunResource {
             return Response.ok(record.output()).build();
         }
         return Response.status(record.httpStatus() == 0 ? 500 : record.httpStatus()).entity(record.error()).build();
-    }
-
-    /** The same ADF-style error bodies and statuses as the Funqy endpoints (see {@link ErrorResponses}). */
-    @ServerExceptionMapper
-    Response copyFailed(CopyException failure) {
-        return Response.status(failure.httpStatus()).entity(failure.error()).build();
-    }
-
-    @ServerExceptionMapper
-    Response unreadable(WebApplicationException failure) {
-        int status = failure.getResponse().getStatus();
-        return status == 400 ? Response.status(400).entity(new ErrorResponse("MalformedJson",
-                "The request body is not valid JSON.", FailureType.UserError, null, List.of())).build()
-                : failure.getResponse();
     }
 
     private static Response notFound(String runId) {

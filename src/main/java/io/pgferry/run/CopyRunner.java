@@ -67,13 +67,6 @@ public class CopyRunner {
     }
 
     /**
-     * @throws CopyException with the activity as its target when the copy fails
-     */
-    public RunStatistics run(CopyJob job) {
-        return run(job, new RunControl());
-    }
-
-    /**
      * @param control reports progress and lets another thread cancel the copy
      * @throws CopyException with the activity as its target when the copy fails ({@code RunCancelled} when cancelled)
      */
@@ -87,9 +80,7 @@ public class CopyRunner {
                     statistics.filesWritten(), statistics.usedParallelCopies(), timer.elapsedMillis());
             return statistics;
         } catch (CopyException e) {
-            CopyException failure = control.cancelled()
-                    ? CopyException.userError("RunCancelled", "the copy was cancelled; nothing was written", e)
-                    : e;
+            CopyException failure = control.cancelled() ? control.cancellation() : e;
             LOG.warnf("copy %s (%s) failed after %d ms: %s", runId, job.activityName(), timer.elapsedMillis(),
                     failure.getMessage());
             throw failure.withTarget(job.activityName());
@@ -128,7 +119,7 @@ public class CopyRunner {
                 }
             }
             if (control.cancelled()) {
-                throw CopyException.userError("RunCancelled", "the copy was cancelled", null);
+                throw control.cancellation();
             }
             return transfer(job, runId, timer, control, format, partitions, connections);
         } catch (SQLException e) {

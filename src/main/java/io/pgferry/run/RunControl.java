@@ -1,16 +1,43 @@
 package io.pgferry.run;
 
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+
+import io.pgferry.contract.CopyException;
 
 /**
  * What the outside sees of a running copy and how it stops it: rows copied so far, the row estimate for a table, and
- * cancellation (the copy's queries are cancelled on the server; staged chunks are discarded).
+ * cancellation (the copy's queries are cancelled on the server; staged chunks are discarded), on request or at a
+ * deadline.
  */
 public final class RunControl {
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "pgferry-deadlines");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final AtomicLong rowsCopied = new AtomicLong();
     private volatile long estimatedRows = -1;
-    private volatile boolean cancelled;
+    private volatile CopyException cancellation;
     private Runnable canceller;
+
+    /**
+     * A control that cancels its copy when {@code deadline} has passed, with {@code InvocationTimedOut}: a copy
+     * invoked by the Functions host must end before the host's {@code functionTimeout}, which would restart the whole
+     * handler and fail every other copy in flight.
+     */
+    public static RunControl expiringAfter(Duration deadline) {
+        RunControl control = new RunControl();
+        DEADLINES.schedule(() -> control.cancel(CopyException.systemError("InvocationTimedOut", "the copy did not"
+                + " end within " + deadline.toMinutes() + " minutes, the limit for a copy that is waited for"
+                + " (pgferry.invocation-timeout, below the function's timeout); nothing was written. Start long"
+                + " copies with POST /runs", null)), deadline.toMillis(), TimeUnit.MILLISECONDS);
+        return control;
+    }
 
     public long rowsCopied() {
         return rowsCopied.get();
@@ -22,14 +49,26 @@ public final class RunControl {
     }
 
     public boolean cancelled() {
-        return cancelled;
+        return cancellation != null;
+    }
+
+    /** Why the copy was stopped; null when it was not. */
+    public CopyException cancellation() {
+        return cancellation;
     }
 
     /** Stops the copy: it ends with {@code RunCancelled} and writes nothing. */
     public void cancel() {
+        cancel(CopyException.userError("RunCancelled", "the copy was cancelled; nothing was written", null));
+    }
+
+    private void cancel(CopyException reason) {
         Runnable current;
         synchronized (this) {
-            cancelled = true;
+            if (cancellation != null) {
+                return;
+            }
+            cancellation = reason;
             current = canceller;
         }
         if (current != null) {
@@ -50,7 +89,7 @@ public final class RunControl {
         boolean now;
         synchronized (this) {
             canceller = action;
-            now = cancelled;
+            now = cancellation != null;
         }
         if (now) {
             action.run();

@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.pgferry.config.InvocationConfig;
 import io.pgferry.config.StorageConfig;
 import io.pgferry.contract.CopyException;
 import io.pgferry.contract.CopyJob;
@@ -40,6 +41,7 @@ public class Runs {
     private final RunStore store;
     private final CopyRunner runner;
     private final Duration heartbeat;
+    private final Duration invocationTimeout;
     private final Map<String, RunControl> local = new ConcurrentHashMap<>();
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
             task -> daemon(task, "pgferry-heartbeat"));
@@ -47,10 +49,11 @@ public class Runs {
             task -> daemon(task, "pgferry-run-" + THREADS.incrementAndGet()));
 
     @Inject
-    Runs(RunStore store, CopyRunner runner, StorageConfig config) {
+    Runs(RunStore store, CopyRunner runner, StorageConfig config, InvocationConfig invocation) {
         this.store = store;
         this.runner = runner;
         this.heartbeat = config.heartbeat();
+        this.invocationTimeout = invocation.timeout();
     }
 
     /** A run this instance may execute, or the record of one that exists already. */
@@ -64,8 +67,8 @@ public class Runs {
     }
 
     /**
-     * Runs the copy here and now, unless its run id already succeeded (its record is answered, nothing is copied) or
-     * is running on a live instance.
+     * Runs the copy here and now, within the invocation timeout, unless its run id already succeeded (its record is
+     * answered, nothing is copied) or is running on a live instance.
      *
      * @throws CopyException the copy's failure (recorded first), or {@code RunInProgress} (409)
      */
@@ -78,7 +81,7 @@ public class Runs {
             }
             throw inProgress(existing.record());
         }
-        return execute(job, ((Claimed) claim).record());
+        return execute(job, ((Claimed) claim).record(), RunControl.expiringAfter(invocationTimeout));
     }
 
     /**
@@ -92,7 +95,7 @@ public class Runs {
         RunRecord record = ((Claimed) claim).record();
         background.execute(() -> {
             try {
-                execute(job, record);
+                execute(job, record, new RunControl());
             } catch (CopyException e) {
                 // recorded by execute
             } catch (RuntimeException e) {
@@ -144,9 +147,8 @@ public class Runs {
         throw inProgress(fresh);
     }
 
-    private RunRecord execute(CopyJob job, RunRecord claimed) {
+    private RunRecord execute(CopyJob job, RunRecord claimed, RunControl control) {
         String runId = job.runId();
-        RunControl control = new RunControl();
         local.put(runId, control);
         ScheduledFuture<?> beats = heartbeats.scheduleWithFixedDelay(() -> beat(runId, control),
                 heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
@@ -156,7 +158,7 @@ public class Runs {
             return update(runId, record -> record.succeeded(statistics, Instant.now())).orElse(claimed);
         } catch (CopyException e) {
             beats.cancel(false);
-            RunStatus status = control.cancelled() ? RunStatus.Cancelled : RunStatus.Failed;
+            RunStatus status = e.error().errorCode().equals("RunCancelled") ? RunStatus.Cancelled : RunStatus.Failed;
             update(runId, record -> record.failed(status, e.error(), e.httpStatus(), Instant.now()));
             throw e;
         } finally {

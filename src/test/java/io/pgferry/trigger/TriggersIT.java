@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.azure.core.util.BinaryData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.pgferry.testing.CsvReader;
@@ -28,6 +30,7 @@ import io.pgferry.testing.TestingPostgres;
 import io.pgferry.testing.TestingServers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
@@ -197,6 +200,79 @@ class TriggersIT {
         invoke("/copyOnEvent", HostInvocations.event(HostInvocations.cloudEvent(suffix(), broken))).then()
                 .statusCode(400).body("errorCode", equalTo("InvalidPayload"))
                 .body("details[0].pointer", equalTo("/activity/typeProperties/parallelCopies"));
+    }
+
+    @Test
+    void aDirectWebhookAnswersBothHandshakes() {
+        given().header("WebHook-Request-Origin", "eventgrid.azure.net").header("WebHook-Request-Rate", "120")
+                .options("/events").then().statusCode(200).header("WebHook-Allowed-Origin", "eventgrid.azure.net")
+                .header("WebHook-Allowed-Rate", "*").header("Allow", containsString("POST"));
+        given().options("/events").then().statusCode(400);
+
+        String validation = "[{\"id\": \"" + UUID.randomUUID() + "\", \"topic\": \"/subscriptions/x\","
+                + " \"subject\": \"\", \"data\": {\"validationCode\": \"512d38b6-c7b8-40c8-89fe-f46f9e9622b6\","
+                + " \"validationUrl\": \"https://rp-eastus2.eventgrid.azure.net:553/eventsubscriptions/x/validate\"},"
+                + " \"eventType\": \"Microsoft.EventGrid.SubscriptionValidationEvent\","
+                + " \"eventTime\": \"2026-11-24T10:00:00Z\", \"metadataVersion\": \"1\", \"dataVersion\": \"1\"}]";
+        given().contentType(ContentType.JSON).header("aeg-event-type", "SubscriptionValidation").body(validation)
+                .post("/events").then().statusCode(200)
+                .body("validationResponse", equalTo("512d38b6-c7b8-40c8-89fe-f46f9e9622b6"));
+        given().contentType(ContentType.JSON).header("aeg-event-type", "Something").body("[]").post("/events")
+                .then().statusCode(400);
+    }
+
+    @Test
+    void aDirectWebhookStartsEachEventsCopyAndAnswers202WithinEventGridsPatience() throws Exception {
+        String table = table(60);
+        String first = "w-" + suffix();
+        String second = "w-" + suffix();
+        ArrayNode batch = MAPPER.createArrayNode();
+        for (String container : List.of(first, second)) {
+            ObjectNode event = batch.addObject().put("id", UUID.randomUUID().toString()).put("topic", "/custom")
+                    .put("subject", "copies").put("eventType", "Pgferry.CopyRequested")
+                    .put("eventTime", "2026-11-24T10:00:00Z").put("dataVersion", "1").put("metadataVersion", "1");
+            event.set("data", payload(table, container));
+        }
+
+        Response accepted = given().contentType(ContentType.JSON).header("aeg-event-type", "Notification")
+                .header("aeg-delivery-count", "0").body(batch.toString()).post("/events");
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        List<String> runIds = accepted.jsonPath().getList("runs");
+        assertThat(runIds).containsExactly(batch.get(0).path("id").asText(), batch.get(1).path("id").asText());
+        for (String runId : runIds) {
+            awaitStatus(runId, "Succeeded");
+        }
+        assertThat(azurite.download(first, "", downloads)).hasSize(1);
+        assertThat(azurite.download(second, "", downloads)).hasSize(1);
+
+        // A CloudEvent on its own, as CloudEvents subscriptions deliver it.
+        String third = "w-" + suffix();
+        String cloudEvent = HostInvocations.cloudEvent("ce-" + suffix(), payload(table, third)).toString();
+        String runId = given().contentType("application/cloudevents+json; charset=utf-8").body(cloudEvent)
+                .post("/events").then().statusCode(202).extract().path("runs[0]");
+        awaitStatus(runId, "Succeeded");
+
+        // One event without a payload refuses the whole delivery (Event Grid dead-letters a 400) and starts nothing.
+        ArrayNode bad = MAPPER.createArrayNode();
+        bad.add(((ObjectNode) batch.get(0).deepCopy()).put("id", "fresh-" + suffix()));
+        bad.addObject().put("id", "empty-" + suffix()).put("eventType", "Pgferry.CopyRequested").put("data", "x");
+        given().contentType(ContentType.JSON).header("aeg-event-type", "Notification").body(bad.toString())
+                .post("/events").then().statusCode(400).body("details[0].pointer", equalTo("/1/data"));
+        assertThat(azurite.container("pgferry-runs").getBlobClient(bad.get(0).path("id").asText() + ".json")
+                .exists()).isFalse();
+    }
+
+    private void awaitStatus(String runId, String status) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        String seen = null;
+        while (System.nanoTime() < deadline) {
+            seen = runRecord(runId).path("status").asText();
+            if (seen.equals(status)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("run " + runId + " is " + seen + ", not " + status);
     }
 
     // ---- fixtures ---------------------------------------------------------------------------------------------

@@ -1,0 +1,34 @@
+package io.pgferry.http;
+
+import java.util.List;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import io.pgferry.contract.CopyException;
+import io.pgferry.contract.ErrorResponse;
+import io.pgferry.contract.FailureType;
+
+/**
+ * The REST endpoints' failures as the Funqy endpoints answer them (see {@link ErrorResponses}): the
+ * {@link CopyException}'s status and ADF-style body, {@code MalformedJson} for an unreadable body.
+ */
+public class RestErrors {
+
+    @ServerExceptionMapper
+    Response copyFailed(CopyException failure) {
+        return Response.status(failure.httpStatus()).type(MediaType.APPLICATION_JSON).entity(failure.error()).build();
+    }
+
+    @ServerExceptionMapper
+    Response unreadable(WebApplicationException failure) {
+        if (failure.getResponse().getStatus() != 400) {
+            return failure.getResponse();
+        }
+        return Response.status(400).type(MediaType.APPLICATION_JSON).entity(new ErrorResponse("MalformedJson",
+                "The request body is not valid JSON.", FailureType.UserError, null, List.of())).build();
+    }
+}

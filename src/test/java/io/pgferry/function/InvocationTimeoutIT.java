@@ -1,0 +1,81 @@
+package io.pgferry.function;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.pgferry.testing.Payloads;
+import io.pgferry.testing.StorageTestResource;
+import io.pgferry.testing.TestingAzurite;
+import io.pgferry.testing.TestingServers;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+
+/**
+ * A copy the caller waits for ends by pgferry's own deadline, below the host's functionTimeout, so the host never
+ * restarts the handler (and every copy in flight) over it; asynchronous runs have no such deadline.
+ */
+@QuarkusTest
+@TestProfile(InvocationTimeoutIT.ShortInvocations.class)
+@QuarkusTestResource(StorageTestResource.class)
+class InvocationTimeoutIT {
+    private final TestingAzurite azurite = TestingServers.azurite();
+
+    public static final class ShortInvocations implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("pgferry.invocation.timeout", "2s");
+        }
+    }
+
+    @Test
+    void aWaitedForCopyPastTheInvocationTimeoutIsCancelledCleanlyButARunIsNot() {
+        String container = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        ObjectNode payload = payload("SELECT i AS id, pg_sleep(0.5) FROM generate_series(1, 10) i", container);
+
+        long started = System.nanoTime();
+        given().contentType(ContentType.JSON).body(payload.toString()).post("/copy").then().statusCode(502)
+                .body("errorCode", equalTo("InvocationTimedOut")).body("failureType", equalTo("SystemError"));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+        assertThat(azurite.container(container).exists() && azurite.container(container).listBlobs().iterator()
+                .hasNext()).isFalse();
+
+        ObjectNode slow = payload("SELECT i AS id, pg_sleep(0.5) FROM generate_series(1, 6) i", container);
+        String location = given().contentType(ContentType.JSON).body(slow.toString()).post("/runs").then()
+                .statusCode(202).extract().header("Location");
+        int status = 202;
+        for (int i = 0; i < 300 && status == 202; i++) {
+            sleep(100);
+            status = given().get(location).statusCode();
+        }
+        assertThat(status).isEqualTo(200);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ObjectNode payload(String query, String container) {
+        ObjectNode payload = Payloads.load("valid/table-to-csv-chunks.json", Map.of("TABLE", "unused", "CONTAINER",
+                container, "PG_CONNECTION", TestingServers.postgres().odbcConnectionString(), "BLOB_CONNECTION",
+                azurite.connectionString()));
+        payload.withObject("/activity/typeProperties/source").put("query", query);
+        return payload;
+    }
+}
