@@ -165,10 +165,25 @@ class FunctionAppIT {
 
     @Test
     void theServedSwaggerDescribesOnlyRoutesTheAppExposes() throws Exception {
-        HttpResponse<String> served = host.proxy("openapi", "GET", null, "");
+        HttpResponse<String> served = host.proxy(host.url("/openapi/swagger.json"), "GET", null, "");
         assertThat(served.statusCode()).isEqualTo(200);
         JsonNode swagger = MAPPER.readTree(served.body());
         assertThat(swagger.path("swagger").asText()).isEqualTo("2.0");
+        assertThat(host.function("openapi").path("bindings").get(0).path("authLevel").asText()).isEqualTo("anonymous");
+
+        // OpenAPI 3, converted from the same document: the same operations, every reference resolving.
+        JsonNode openApi = MAPPER.readTree(host.proxy(host.url("/openapi/openapi.json"), "GET", null, "").body());
+        assertThat(openApi.path("openapi").asText()).isEqualTo("3.0.3");
+        assertThat(openApi.path("paths").fieldNames()).toIterable()
+                .containsExactlyInAnyOrderElementsOf(() -> swagger.path("paths").fieldNames());
+        assertThat(openApi.at("/paths/~1runs/post/requestBody/content/application~1json/schema/$ref").asText())
+                .isEqualTo("#/components/schemas/CopyPayload");
+        assertThat(openApi.at("/paths/~1runs/post/responses/202/headers/Location/schema/type").asText())
+                .isEqualTo("string");
+        List<String> references = new java.util.ArrayList<>();
+        openApi.findValues("$ref").forEach(ref -> references.add(ref.asText()));
+        assertThat(references).isNotEmpty().allSatisfy(ref -> assertThat(openApi.path("components").path("schemas")
+                .has(ref.replace("#/components/schemas/", ""))).as(ref).isTrue());
 
         Map<String, List<String>> exposed = new java.util.HashMap<>();
         try (Stream<Path> folders = Files.list(host.appRoot())) {

@@ -130,6 +130,11 @@ public final class TestingFunctionsHost implements AutoCloseable {
                 functionKey);
     }
 
+    /** The handler's URL for {@code path}, as the host's proxy reaches it. */
+    public URI url(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
     /** A proxied request to a URL the handler answered with (a run's status URL). */
     public HttpResponse<String> proxy(URI url, String method, String body, String functionKey)
             throws IOException, InterruptedException {
