@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.pgferry.testing.AsyncRuns;
 import io.pgferry.testing.Payloads;
 import io.pgferry.testing.StorageTestResource;
 import io.pgferry.testing.TestingAzurite;
@@ -54,21 +55,7 @@ class InvocationTimeoutIT {
         ObjectNode slow = payload("SELECT i AS id, pg_sleep(0.5) FROM generate_series(1, 6) i", container);
         String location = given().contentType(ContentType.JSON).body(slow.toString()).post("/runs").then()
                 .statusCode(202).extract().header("Location");
-        int status = 202;
-        for (int i = 0; i < 300 && status == 202; i++) {
-            sleep(100);
-            status = given().get(location).statusCode();
-        }
-        assertThat(status).isEqualTo(200);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        assertThat(AsyncRuns.pollUntilNot202(location).statusCode()).isEqualTo(200);
     }
 
     private ObjectNode payload(String query, String container) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.pgferry.testing.AsyncRuns;
 import io.pgferry.testing.Payloads;
 import io.pgferry.testing.StorageTestResource;
 import io.pgferry.testing.TestingAzurite;
@@ -54,7 +55,7 @@ class RunResourceIT {
         assertThat(polled.header("Location")).isEqualTo(location);
         assertThat(polled.jsonPath().getString("runId")).isEqualTo(started.jsonPath().getString("runId"));
 
-        Response done = pollUntilNot202(location);
+        Response done = AsyncRuns.pollUntilNot202(location);
         assertThat(done.statusCode()).isEqualTo(200);
         assertThat(done.jsonPath().getInt("rowsCopied")).isEqualTo(5);
         assertThat(done.jsonPath().getString("runId")).isEqualTo(started.jsonPath().getString("runId"));
@@ -71,7 +72,7 @@ class RunResourceIT {
         given().delete(location).then().statusCode(202).body("status", equalTo("Canceling"));
 
         long started = System.nanoTime();
-        Response ended = pollUntilNot202(location);
+        Response ended = AsyncRuns.pollUntilNot202(location);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
         assertThat(ended.statusCode()).isEqualTo(400);
         assertThat(ended.jsonPath().getString("errorCode")).isEqualTo("RunCancelled");
@@ -94,7 +95,7 @@ class RunResourceIT {
         record.put("status", "Canceling");
         blob.upload(com.azure.core.util.BinaryData.fromString(record.toString()), true);
 
-        Response ended = pollUntilNot202(started.header("Location"));
+        Response ended = AsyncRuns.pollUntilNot202(started.header("Location"));
         assertThat(ended.statusCode()).isEqualTo(400);
         assertThat(ended.jsonPath().getString("errorCode")).isEqualTo("RunCancelled");
         assertThat(MAPPER.readTree(blob.downloadContent().toBytes()).path("status").asText()).isEqualTo("Cancelled");
@@ -117,31 +118,10 @@ class RunResourceIT {
         String location = given().contentType(ContentType.JSON)
                 .body(payload("SELECT * FROM no_such_table_" + suffix(), "r-" + suffix()).toString()).post("/runs")
                 .then().statusCode(202).extract().header("Location");
-        Response ended = pollUntilNot202(location);
+        Response ended = AsyncRuns.pollUntilNot202(location);
         assertThat(ended.statusCode()).isEqualTo(400);
         assertThat(ended.jsonPath().getString("errorCode")).isEqualTo("SourceObjectNotFound");
         assertThat(ended.jsonPath().getString("failureType")).isEqualTo("UserError");
-    }
-
-    private static Response pollUntilNot202(String location) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            Response response = given().get(location);
-            if (response.statusCode() != 202) {
-                return response;
-            }
-            sleep(100);
-        }
-        throw new AssertionError("still 202 after 60 s: " + location);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private ObjectNode payload(String query, String container) {
