@@ -176,7 +176,7 @@ class TypeFidelityIT {
         String container = "tf-" + UUID.randomUUID().toString().substring(0, 8);
         ObjectNode payload = BaseCopyFunction.parquet(payload(container), "snappy");
         given().contentType(ContentType.JSON).body(payload.toString()).post("/copy").then().statusCode(400)
-                .body("errorCode", equalTo("ParquetValueNotRepresentable"))
+                .body("errorCode", equalTo("ValueNotRepresentable"))
                 .body("message", org.hamcrest.Matchers.containsString("'arr2'"));
         payload.withObject("/activity/typeProperties/source").put("query", "SELECT id, ts FROM " + TABLE
                 + " WHERE id = 2");

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -19,11 +18,13 @@ import org.apache.parquet.schema.MessageType;
 import io.pgferry.contract.CopyException;
 import io.pgferry.contract.ParquetFormat;
 import io.pgferry.format.OutputFormat;
+import io.pgferry.format.binary.BinaryColumn;
 import io.pgferry.source.postgres.CopyOutReader;
 import io.pgferry.source.postgres.SourceColumn;
 
 /**
- * Parquet from a binary COPY: each column gets the Parquet type of its PostgreSQL type (see {@link ParquetColumn}),
+ * Parquet from a binary COPY: each column gets the Parquet type of its PostgreSQL type (see {@link BinaryColumn} and
+ * {@link ParquetColumn}),
  * values are decoded from PostgreSQL's binary encoding straight into parquet-java's column writers, and row groups of
  * at most {@value #ROW_GROUP_BYTES} bytes are flushed to the file as they fill, so memory stays bounded whatever the
  * table size.
@@ -33,6 +34,7 @@ public final class ParquetOutput implements OutputFormat {
     private static final int PAGE_BYTES = 1024 * 1024;
 
     private final CompressionCodecName codec;
+    private final List<BinaryColumn> binaryColumns;
     private final List<ParquetColumn> columns;
     private final MessageType schema;
 
@@ -60,20 +62,18 @@ public final class ParquetOutput implements OutputFormat {
                     + String.join(", ", duplicates) + "; Parquet column names must be unique (alias them in the query)",
                     null);
         }
-        List<ParquetColumn> planned = new ArrayList<>(sourceColumns.size());
+        List<BinaryColumn> planned = new ArrayList<>(sourceColumns.size());
         for (int i = 0; i < sourceColumns.size(); i++) {
-            planned.add(ParquetColumn.of(i, sourceColumns.get(i)));
+            planned.add(BinaryColumn.of(i, sourceColumns.get(i)));
         }
-        this.columns = List.copyOf(planned);
+        this.binaryColumns = List.copyOf(planned);
+        this.columns = planned.stream().map(ParquetColumn::new).toList();
         this.schema = new MessageType("schema", columns.stream().map(ParquetColumn::type).toList());
     }
 
     @Override
     public String copySql(String selectSql) {
-        return "COPY (SELECT " + columns.stream().map(ParquetColumn::projection).collect(Collectors.joining(", "))
-                + " FROM (" + selectSql + "\n) AS pgferry_row("
-                + columns.stream().map(ParquetColumn::alias).collect(Collectors.joining(", "))
-                + ")) TO STDOUT WITH (FORMAT binary)";
+        return BinaryColumn.copySql(binaryColumns, selectSql);
     }
 
     @Override

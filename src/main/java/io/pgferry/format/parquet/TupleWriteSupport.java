@@ -11,6 +11,8 @@ import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 
+import io.pgferry.format.binary.BinaryCodec;
+
 /**
  * Writes binary COPY tuples (a field count, then each field's length, -1 for NULL, and bytes) as Parquet records. Only
  * the {@link ParquetConfiguration} path is used; Hadoop's is refused, so Hadoop never needs to be present.

@@ -1,9 +1,9 @@
-package io.pgferry.format.parquet;
+package io.pgferry.format.binary;
 
 import java.math.BigInteger;
 
 /** Values in PostgreSQL's binary COPY encoding: big-endian integers and {@code numeric}'s base-10000 digits. */
-final class BinaryCodec {
+public final class BinaryCodec {
     private static final long[] POWERS_OF_TEN = { 1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L,
             10_000_000L, 100_000_000L, 1_000_000_000L, 10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L,
             10_000_000_000_000L, 100_000_000_000_000L, 1_000_000_000_000_000L, 10_000_000_000_000_000L,
@@ -12,21 +12,21 @@ final class BinaryCodec {
     private BinaryCodec() {
     }
 
-    static short int16(byte[] bytes, int offset) {
+    public static short int16(byte[] bytes, int offset) {
         return (short) ((bytes[offset] << 8) | (bytes[offset + 1] & 0xFF));
     }
 
-    static int int32(byte[] bytes, int offset) {
+    public static int int32(byte[] bytes, int offset) {
         return (bytes[offset] << 24) | ((bytes[offset + 1] & 0xFF) << 16) | ((bytes[offset + 2] & 0xFF) << 8)
                 | (bytes[offset + 3] & 0xFF);
     }
 
-    static long int64(byte[] bytes, int offset) {
+    public static long int64(byte[] bytes, int offset) {
         return ((long) int32(bytes, offset) << 32) | (int32(bytes, offset + 4) & 0xFFFF_FFFFL);
     }
 
     /** A {@code numeric}: digit count, weight of the first digit, sign (or NaN/infinity), display scale, digits. */
-    static Numeric numeric(byte[] bytes, int offset) {
+    public static Numeric numeric(byte[] bytes, int offset) {
         int count = int16(bytes, offset);
         int weight = int16(bytes, offset + 2);
         int sign = int16(bytes, offset + 4) & 0xFFFF;
@@ -36,14 +36,14 @@ final class BinaryCodec {
     /**
      * @param offset where the base-10000 digits start
      */
-    record Numeric(byte[] bytes, int offset, int count, int weight, int sign) {
+    public record Numeric(byte[] bytes, int offset, int count, int weight, int sign) {
         private static final int NEGATIVE = 0x4000;
         private static final int NAN = 0xC000;
         private static final int POSITIVE_INFINITY = 0xD000;
         private static final int NEGATIVE_INFINITY = 0xF000;
 
         /** "NaN", "Infinity" or "-Infinity", or null for a number. */
-        String special() {
+        public String special() {
             return switch (sign) {
                 case NAN -> "NaN";
                 case POSITIVE_INFINITY -> "Infinity";
@@ -53,7 +53,7 @@ final class BinaryCodec {
         }
 
         /** The value times 10^scale; exact, since a column's values never have more decimals than its scale. */
-        BigInteger unscaled(int scale) {
+        public BigInteger unscaled(int scale) {
             BigInteger digits = BigInteger.ZERO;
             BigInteger base = BigInteger.valueOf(10_000);
             for (int i = 0; i < count; i++) {
@@ -66,7 +66,7 @@ final class BinaryCodec {
         }
 
         /** {@link #unscaled}, for values of at most 18 digits: without BigInteger when the digits allow. */
-        long unscaledLong(int scale) {
+        public long unscaledLong(int scale) {
             int exponent = 4 * (weight - count + 1) + scale;
             if (count > 4 || exponent > 18 || exponent < -18) {
                 return unscaled(scale).longValueExact();
