@@ -1,5 +1,5 @@
 package io.pgferry.contract;
 
 /** The file format of a sink dataset. */
-public sealed interface SinkFormat permits DelimitedTextFormat, JsonFormat, ParquetFormat {
+public sealed interface SinkFormat permits DelimitedTextFormat, JsonFormat, ParquetFormat, AvroFormat {
 }

@@ -5,10 +5,12 @@ import java.io.OutputStream;
 import java.sql.SQLException;
 import java.util.List;
 
+import io.pgferry.contract.AvroFormat;
 import io.pgferry.contract.DelimitedTextFormat;
 import io.pgferry.contract.JsonFormat;
 import io.pgferry.contract.ParquetFormat;
 import io.pgferry.contract.SinkFormat;
+import io.pgferry.format.avro.AvroOutput;
 import io.pgferry.format.csv.CsvPassThrough;
 import io.pgferry.format.json.JsonPassThrough;
 import io.pgferry.format.parquet.ParquetOutput;
@@ -17,7 +19,7 @@ import io.pgferry.source.postgres.SourceColumn;
 
 /**
  * A sink format: the {@code COPY ... TO STDOUT} that feeds it and how its files are written from that COPY's rows.
- * Text formats are rendered by PostgreSQL and pass through; Parquet decodes a binary COPY.
+ * Text formats are rendered by PostgreSQL and pass through; Parquet and Avro decode a binary COPY.
  */
 public interface OutputFormat {
 
@@ -31,6 +33,9 @@ public interface OutputFormat {
         }
         if (format instanceof JsonFormat json) {
             return new JsonPassThrough(json);
+        }
+        if (format instanceof AvroFormat avro) {
+            return new AvroOutput(avro, columns);
         }
         return new ParquetOutput((ParquetFormat) format, columns);
     }

@@ -9,6 +9,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.pgferry.contract.AvroFormat;
 import io.pgferry.contract.BlockSettings;
 import io.pgferry.contract.Compression;
 import io.pgferry.contract.DelimitedTextFormat;
@@ -22,7 +23,7 @@ import io.pgferry.contract.SinkFormat;
 import io.pgferry.contract.SinkStore;
 
 /**
- * The sink half of a copy request: the file dataset (DelimitedText, Json or Parquet), its location and store (Blob
+ * The sink half of a copy request: the file dataset (DelimitedText, Json, Parquet or Avro), its location and store (Blob
  * Storage or a file server), compression, chunk naming and block settings.
  */
 final class SinkReader {
@@ -31,7 +32,7 @@ final class SinkReader {
     private static final String DEFAULT_FILE_NAME_PREFIX = "data";
     /** Dataset types and the sink and write-settings types that go with them. */
     private static final Map<String, String> SINK_TYPES = Map.of("DelimitedText", "DelimitedTextSink", "Json",
-            "JsonSink", "Parquet", "ParquetSink");
+            "JsonSink", "Parquet", "ParquetSink", "Avro", "AvroSink");
     /** .NET encoding names ADF's encodingName takes, and PostgreSQL's names for them. */
     private static final Map<String, String> POSTGRES_ENCODINGS = Map.ofEntries(Map.entry("ISO-8859-1", "LATIN1"),
             Map.entry("ISO-8859-2", "LATIN2"), Map.entry("ISO-8859-5", "ISO_8859_5"),
@@ -87,13 +88,15 @@ final class SinkReader {
         SinkFormat format = switch (kind) {
             case "Json" -> jsonFormat(settings.get("formatSettings"));
             case "Parquet" -> parquetFormat(typeProperties.get("compressionCodec"));
+            case "Avro" -> avroFormat(typeProperties.get("avroCompressionCodec"),
+                    typeProperties.get("avroCompressionLevel"));
             default -> delimitedTextFormat(typeProperties, settings.get("formatSettings"), encoding);
         };
-        // Parquet compresses its pages inside the file; the text formats compress the whole file.
+        // Parquet and Avro compress inside the file; the text formats compress the whole file.
         Compression compression = switch (kind) {
             case "Json" -> compression(typeProperties.get("compression").get("type"),
                     typeProperties.get("compression").get("level"));
-            case "Parquet" -> Compression.NONE;
+            case "Parquet", "Avro" -> Compression.NONE;
             default -> compression(typeProperties.get("compressionCodec"), typeProperties.get("compressionLevel"));
         };
         FileNaming naming = fileNaming(settings.get("formatSettings"), location, kind, compression);
@@ -180,6 +183,20 @@ final class SinkReader {
             default -> {
                 reading.violation(codecField, "'" + codec + "' is not supported (ADF's copy cannot write lzo either);"
                         + " supported: none, snappy, gzip, zstd, lz4");
+                yield null;
+            }
+        };
+    }
+
+    private AvroFormat avroFormat(Field codecField, Field levelField) {
+        String codec = Optional.ofNullable(reading.string(codecField, false)).orElse("none").toLowerCase(Locale.ROOT);
+        int level = (int) reading.integer(levelField, 1, 9).orElse(6);
+        return switch (codec) {
+            case "none", "" -> new AvroFormat(AvroFormat.Codec.NONE, 0);
+            case "deflate" -> new AvroFormat(AvroFormat.Codec.DEFLATE, level);
+            case "snappy" -> new AvroFormat(AvroFormat.Codec.SNAPPY, 0);
+            default -> {
+                reading.violation(codecField, "'" + codec + "' is not supported; supported: none, deflate, snappy");
                 yield null;
             }
         };
@@ -335,6 +352,7 @@ final class SinkReader {
                 .or(() -> switch (kind) {
                     case "Json" -> Optional.of(".json");
                     case "Parquet" -> Optional.of(".parquet");
+                    case "Avro" -> Optional.of(".avro");
                     default -> Optional.empty();
                 });
         Optional<String> fileName = location == null ? Optional.empty() : location.fileName();
