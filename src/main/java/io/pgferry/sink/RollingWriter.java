@@ -112,10 +112,14 @@ public final class RollingWriter {
     }
 
     private void open() {
-        current = store.create(name(chunks.size()), contentType, compression.codec().contentEncoding());
+        String name = name(chunks.size());
+        current = store.create(name, compression.codec().contentType() != null ? compression.codec().contentType()
+                : contentType, compression.codec().contentEncoding());
         currentRows = 0;
         try {
-            out = Compressors.wrap(compression, new ChunkOutputStream(current));
+            String file = name.substring(name.lastIndexOf('/') + 1);
+            out = Compressors.wrap(compression, new ChunkOutputStream(current),
+                    file.substring(0, file.length() - compression.codec().fileSuffix().length()));
             encoder = encoding.open(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

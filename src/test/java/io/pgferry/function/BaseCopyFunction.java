@@ -24,6 +24,9 @@ import java.util.UUID;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
+import java.util.zip.ZipInputStream;
+
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -192,7 +195,7 @@ abstract class BaseCopyFunction {
     }
 
     @Test
-    void compressesCsvWithGzipAndRawDeflate() throws Exception {
+    void compressesCsvWithGzipRawDeflateBzip2AndZip() throws Exception {
         String table = mixedTable(700);
         String plain = uniqueContainer();
         post(payload(table, plain)).statusCode(200);
@@ -214,6 +217,27 @@ abstract class BaseCopyFunction {
         try (InputStream in = new InflaterInputStream(Files.newInputStream(download(deflate, "exports/orders/")
                 .get(0)), new Inflater(true))) {
             assertThat(in.readAllBytes()).isEqualTo(expected);
+        }
+    
+        String bzip2 = uniqueContainer();
+        ObjectNode bzip2Payload = payload(table, bzip2);
+        csvDataset(bzip2Payload).put("compressionCodec", "bzip2");
+        post(bzip2Payload).statusCode(200).body("files[0].path", equalTo(bzip2 + "/exports/orders/orders_00000.csv.bz2"));
+        try (InputStream in = new BZip2CompressorInputStream(Files.newInputStream(download(bzip2, "exports/orders/")
+                .get(0)))) {
+            assertThat(in.readAllBytes()).isEqualTo(expected);
+        }
+
+        String zip = uniqueContainer();
+        ObjectNode zipPayload = payload(table, zip);
+        csvDataset(zipPayload).put("compressionCodec", "ZipDeflate");
+        post(zipPayload).statusCode(200).body("files[0].path", equalTo(zip + "/exports/orders/orders_00000.csv.zip"));
+        assertThat(azurite.container(zip).getBlobClient("exports/orders/orders_00000.csv.zip").getProperties()
+                .getContentType()).isEqualTo("application/zip");
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(download(zip, "exports/orders/").get(0)))) {
+            assertThat(in.getNextEntry().getName()).isEqualTo("orders_00000.csv");
+            assertThat(in.readAllBytes()).isEqualTo(expected);
+            assertThat(in.getNextEntry()).isNull();
         }
     }
 

@@ -85,10 +85,35 @@ class SinkOptionsIT {
                 .body("message", containsString("WIN1252"));
         assertThat(azurite.container(refused).exists() && azurite.container(refused).listBlobs().iterator()
                 .hasNext()).isFalse();
-        ObjectNode utf16 = payload(table, container());
-        utf16.withObject("/datasets/1/properties/typeProperties").put("encodingName", "UTF-16");
-        post(utf16).statusCode(400).body("details[0].pointer",
+        ObjectNode utf32 = payload(table, container());
+        utf32.withObject("/datasets/1/properties/typeProperties").put("encodingName", "UTF-32");
+        post(utf32).statusCode(400).body("details[0].pointer",
                 equalTo("/datasets/1/properties/typeProperties/encodingName"));
+    }
+
+    @Test
+    void utf16IsWrittenWithItsByteOrderMarkAndReadsAsTheUtf8Copy() throws Exception {
+        String table = table(40);
+        postgres.execute("INSERT INTO " + table + " VALUES (100, 'tick ✓ 😀', '')");
+        String utf8 = container();
+        ObjectNode plain = payload(table, utf8);
+        formatSettings(plain).remove("maxRowsPerFile");
+        post(plain).statusCode(200);
+        String expected = Files.readString(azurite.download(utf8, "", downloads).get(0), StandardCharsets.UTF_8);
+
+        for (String encoding : List.of("UTF-16", "UTF-16BE")) {
+            String container = container();
+            ObjectNode payload = payload(table, container);
+            payload.withObject("/datasets/1/properties/typeProperties").put("encodingName", encoding);
+            formatSettings(payload).remove("maxRowsPerFile");
+            post(payload).statusCode(200);
+            byte[] bytes = Files.readAllBytes(azurite.download(container, "", downloads).get(0));
+            boolean little = encoding.equals("UTF-16");
+            assertThat(bytes).startsWith(little ? new byte[] { (byte) 0xFF, (byte) 0xFE }
+                    : new byte[] { (byte) 0xFE, (byte) 0xFF });
+            assertThat(new String(bytes, 2, bytes.length - 2, little ? StandardCharsets.UTF_16LE
+                    : StandardCharsets.UTF_16BE)).as(encoding).isEqualTo(expected);
+        }
     }
 
     @Test

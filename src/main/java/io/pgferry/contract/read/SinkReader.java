@@ -40,7 +40,9 @@ final class SinkReader {
             Map.entry("WINDOWS-1251", "WIN1251"), Map.entry("WINDOWS-1252", "WIN1252"),
             Map.entry("WINDOWS-1253", "WIN1253"), Map.entry("WINDOWS-1254", "WIN1254"), Map.entry("KOI8-R", "KOI8R"),
             Map.entry("SHIFT_JIS", "SJIS"), Map.entry("EUC-JP", "EUC_JP"), Map.entry("EUC-KR", "EUC_KR"),
-            Map.entry("GB18030", "GB18030"), Map.entry("BIG5", "BIG5"));
+            Map.entry("GB18030", "GB18030"), Map.entry("BIG5", "BIG5"),
+            Map.entry("UTF-16", DelimitedTextFormat.UTF16_LE), Map.entry("UTF-16LE", DelimitedTextFormat.UTF16_LE),
+            Map.entry("UTF-16BE", DelimitedTextFormat.UTF16_BE));
     private static final Pattern METADATA_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final Pattern CONTAINER_NAME = Pattern.compile("^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$");
 
@@ -214,8 +216,12 @@ final class SinkReader {
             case "none", "" -> Compression.NONE;
             case "gzip" -> new Compression(Compression.Codec.GZIP, zlibLevel);
             case "deflate" -> new Compression(Compression.Codec.DEFLATE, zlibLevel);
+            case "bzip2" -> new Compression(Compression.Codec.BZIP2, zlibLevel);
+            case "zipdeflate" -> new Compression(Compression.Codec.ZIP_DEFLATE, zlibLevel);
             default -> {
-                reading.violation(codecField, "'" + codec + "' is not supported yet; supported: none, gzip, deflate");
+                reading.violation(codecField, "'" + codec + "' is not supported yet; supported: none, gzip, deflate,"
+                        + " bzip2, ZipDeflate (Tar and TarGzip need each file's size before its bytes, which a"
+                        + " streamed copy does not know)");
                 yield null;
             }
         };

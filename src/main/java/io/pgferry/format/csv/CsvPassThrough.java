@@ -3,6 +3,7 @@ package io.pgferry.format.csv;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 
@@ -26,14 +27,22 @@ import io.pgferry.source.postgres.SqlLiteral;
 public final class CsvPassThrough implements OutputFormat {
 
     private final DelimitedTextFormat format;
+    /** UTF-16, which PostgreSQL cannot write: rows come as UTF-8 and are re-encoded here; null otherwise. */
+    private final Charset transcoding;
     private final byte[] rowDelimiter;
-    /** PostgreSQL's own terminator, \n, is the one asked for: rows pass whole. */
+    /** PostgreSQL's own terminator, \n, is the one asked for and nothing is re-encoded: rows pass whole. */
     private final boolean rowsPassWhole;
 
     public CsvPassThrough(DelimitedTextFormat format) {
         this.format = requireNonNull(format, "format is null");
-        this.rowDelimiter = format.rowDelimiter().getBytes(StandardCharsets.US_ASCII);
-        this.rowsPassWhole = format.rowDelimiter().equals("\n");
+        this.transcoding = switch (format.encoding()) {
+            case DelimitedTextFormat.UTF16_LE -> StandardCharsets.UTF_16LE;
+            case DelimitedTextFormat.UTF16_BE -> StandardCharsets.UTF_16BE;
+            default -> null;
+        };
+        this.rowDelimiter = format.rowDelimiter().getBytes(transcoding == null ? StandardCharsets.US_ASCII
+                : transcoding);
+        this.rowsPassWhole = format.rowDelimiter().equals("\n") && transcoding == null;
     }
 
     @Override
@@ -45,7 +54,7 @@ public final class CsvPassThrough implements OutputFormat {
                 + ", NULL " + SqlLiteral.of(format.nullValue())
                 + ", HEADER " + format.firstRowAsHeader()
                 + (format.quoteAllText() ? ", FORCE_QUOTE *" : "")
-                + ", ENCODING " + SqlLiteral.of(format.encoding()) + ")";
+                + ", ENCODING " + SqlLiteral.of(transcoding == null ? format.encoding() : "UTF8") + ")";
     }
 
     @Override
@@ -59,25 +68,22 @@ public final class CsvPassThrough implements OutputFormat {
      */
     @Override
     public FileEncoding begin(CopyOutReader rows) throws SQLException {
-        byte[] header;
-        if (format.firstRowAsHeader()) {
-            byte[] line = rows.next();
-            header = new byte[line.length - 1 + rowDelimiter.length];
-            System.arraycopy(line, 0, header, 0, line.length - 1);
-            System.arraycopy(rowDelimiter, 0, header, line.length - 1, rowDelimiter.length);
-        } else {
-            header = new byte[0];
-        }
+        // UTF-16 files start with a byte order mark, as .NET (and so ADF) writes them.
+        byte[] bom = transcoding == null ? new byte[0] : "\uFEFF".getBytes(transcoding);
+        byte[] header = format.firstRowAsHeader() ? line(rows.next()) : new byte[0];
         return out -> {
+            out.write(bom);
             out.write(header);
             return new FileEncoder() {
                 @Override
                 public void row(byte[] row) throws IOException {
                     if (rowsPassWhole) {
                         out.write(row);
-                    } else {
+                    } else if (transcoding == null) {
                         out.write(row, 0, row.length - 1);
                         out.write(rowDelimiter);
+                    } else {
+                        out.write(line(row));
                     }
                 }
 
@@ -87,6 +93,17 @@ public final class CsvPassThrough implements OutputFormat {
                 }
             };
         };
+    }
+
+    /** A row from PostgreSQL (ending with \n) with this format's terminator, in the file's encoding. */
+    private byte[] line(byte[] row) {
+        byte[] text = transcoding == null ? row
+                : new String(row, 0, row.length - 1, StandardCharsets.UTF_8).concat("\n").getBytes(transcoding);
+        int unit = transcoding == null ? 1 : 2;
+        byte[] line = new byte[text.length - unit + rowDelimiter.length];
+        System.arraycopy(text, 0, line, 0, text.length - unit);
+        System.arraycopy(rowDelimiter, 0, line, text.length - unit, rowDelimiter.length);
+        return line;
     }
 
     @Override
