@@ -105,8 +105,21 @@ public class Runs {
         return record;
     }
 
+    /**
+     * The run's record; a run whose instance stopped heartbeating is answered as failed ({@code RunAbandoned},
+     * retryable), so pollers do not wait for it forever.
+     */
     public Optional<RunRecord> find(String runId) {
-        return store.find(runId).map(Stored::record);
+        return store.find(runId).map(Stored::record).map(record -> record.status().finished() || alive(record)
+                ? record
+                : record.failed(RunStatus.Failed, CopyException.systemError("RunAbandoned", "the instance running"
+                        + " run " + runId + " stopped (last heard of at " + record.updatedAt() + "); start it again",
+                        null).error(), 502, Instant.now()));
+    }
+
+    /** Whether a running record's instance still heartbeats. */
+    private boolean alive(RunRecord record) {
+        return record.updatedAt().isAfter(Instant.now().minus(heartbeat.multipliedBy(3).plusSeconds(30)));
     }
 
     /**
@@ -134,9 +147,7 @@ public class Runs {
                 continue;
             }
             RunRecord existing = found.get().record();
-            boolean alive = !existing.status().finished() && existing.updatedAt()
-                    .isAfter(Instant.now().minus(heartbeat.multipliedBy(3).plusSeconds(30)));
-            if (existing.status() == RunStatus.Succeeded || alive) {
+            if (existing.status() == RunStatus.Succeeded || (!existing.status().finished() && alive(existing))) {
                 return new Existing(existing);
             }
             // Failed or cancelled runs are retried; a run whose instance died is taken over.

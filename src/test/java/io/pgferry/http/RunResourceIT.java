@@ -102,6 +102,20 @@ class RunResourceIT {
     }
 
     @Test
+    void aRunWhoseInstanceStoppedHeartbeatingIsAnsweredAsAbandonedNotPolledForever() {
+        String runId = "orphan-" + suffix();
+        String anHourAgo = java.time.Instant.now().minusSeconds(3600).toString();
+        azurite.container("pgferry-runs").createIfNotExists();
+        azurite.container("pgferry-runs").getBlobClient(runId + ".json").upload(com.azure.core.util.BinaryData
+                .fromString("{\"runId\":\"" + runId + "\",\"status\":\"InProgress\",\"trigger\":\"http\","
+                        + "\"startedAt\":\"" + anHourAgo + "\",\"updatedAt\":\"" + anHourAgo + "\","
+                        + "\"rowsCopied\":10,\"estimatedRows\":-1,\"httpStatus\":0}"), true);
+
+        given().get("/runs/" + runId).then().statusCode(502).body("errorCode", equalTo("RunAbandoned"))
+                .body("failureType", equalTo("SystemError"));
+    }
+
+    @Test
     void anInvalidPayloadIsRefusedAtOnceAndAnUnknownRunIs404() {
         ObjectNode payload = payload("SELECT 1", "r-" + suffix());
         payload.withObject("/activity/typeProperties").put("parallelCopies", 0);

@@ -123,6 +123,7 @@ class TriggersIT {
         String container = "q-" + suffix();
         String runId = "held-" + suffix();
         ObjectNode payload = payload(table, container).put("runId", runId);
+        azurite.container("pgferry-runs").createIfNotExists();
         var blob = azurite.container("pgferry-runs").getBlobClient(runId + ".json");
         String now = java.time.Instant.now().toString();
         blob.upload(BinaryData.fromString("{\"runId\":\"" + runId + "\",\"status\":\"InProgress\",\"trigger\":"

@@ -1,12 +1,15 @@
 package io.pgferry.contract.read;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import io.pgferry.contract.AvroFormat;
@@ -134,7 +137,7 @@ final class SinkReader {
         String postgres = delimitedText ? POSTGRES_ENCODINGS.get(name) : null;
         if (postgres == null) {
             reading.violation(field, delimitedText ? "'" + name + "' is not supported; supported: UTF-8, "
-                    + String.join(", ", new java.util.TreeSet<>(POSTGRES_ENCODINGS.keySet()))
+                    + String.join(", ", new TreeSet<>(POSTGRES_ENCODINGS.keySet()))
                     : "must be UTF-8 for this format");
         }
         return postgres;
@@ -142,7 +145,7 @@ final class SinkReader {
 
     /** {@code storeSettings.metadata}: name/value pairs set on every blob, beside pgferry's own run id. */
     private Map<String, String> metadata(Field field, boolean fileServer) {
-        Map<String, String> metadata = new java.util.LinkedHashMap<>();
+        Map<String, String> metadata = new LinkedHashMap<>();
         if (!field.present()) {
             return metadata;
         }
@@ -400,9 +403,9 @@ final class SinkReader {
         if (url == null) {
             return null;
         }
-        java.net.URI uri;
+        URI uri;
         try {
-            uri = java.net.URI.create(url.reveal().strip());
+            uri = URI.create(url.reveal().strip());
         } catch (IllegalArgumentException e) {
             reading.violation(settings.get(given.get(0)), "is not a URL");
             return null;
@@ -429,7 +432,7 @@ final class SinkReader {
     }
 
     /** The blob service's root path: empty on Azure, {@code /<account>} on an emulator addressed by IP. */
-    private static String serviceRoot(java.net.URI uri) {
+    private static String serviceRoot(URI uri) {
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
         if (uri.getHost().matches("[0-9.]+|localhost")) {
             String[] segments = path.replaceFirst("^/", "").split("/");
