@@ -62,7 +62,8 @@ public final class RunControl {
         cancel(CopyException.userError("RunCancelled", "the copy was cancelled; nothing was written", null));
     }
 
-    private void cancel(CopyException reason) {
+    /** Stops the copy with {@code reason} as its failure. */
+    public void cancel(CopyException reason) {
         Runnable current;
         synchronized (this) {
             if (cancellation != null) {

@@ -219,9 +219,11 @@ public class Runs {
         return thread;
     }
 
+    /** The instance is going away: its copies stop as retryable failures, to be run again (not as cancelled). */
     @PreDestroy
     void stop() {
-        local.values().forEach(RunControl::cancel);
+        local.values().forEach(control -> control.cancel(CopyException.systemError("InstanceStopping", "the"
+                + " instance running the copy is shutting down; nothing was written, start it again", null)));
         background.shutdown();
         heartbeats.shutdownNow();
     }
