@@ -430,7 +430,7 @@ abstract class BaseCopyFunction {
                         "/activity/typeProperties/source/query", "/datasets/1/properties/type",
                         "/activity/typeProperties/sink/formatSettings/maxRowsPerFile")))
                 .body("details[0].reason", containsString("'Missing'"))
-                .body("details[2].reason", containsString("supported: DelimitedText"));
+                .body("details[2].reason", containsString("supported: Avro, DelimitedText, Json, Parquet"));
         assertNothingWritten(container);
     }
 
