@@ -16,6 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.apache.avro.Schema;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -169,6 +173,54 @@ class TypeFidelityIT {
                         .map(column -> "CASE WHEN " + column + " IS NOT NULL THEN format('%s', " + column + ") END")
                         .toList()) + " FROM " + TABLE
                         + " WHERE id IN (1, 4) ORDER BY id"));
+    }
+
+    @Test
+    void avroTypesEachFamilyAsParquetDoesAndKeepsTheRestAsPostgresqlText() throws Exception {
+        String container = "tf-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> columns = new ArrayList<>(columns());
+        columns.remove("arr2");
+        ObjectNode payload = payload(container);
+        payload.withObject("/datasets/1/properties").put("type", "Avro").withObject("/typeProperties")
+                .retain("location");
+        payload.withObject("/activity/typeProperties/sink").put("type", "AvroSink");
+        payload.withObject("/activity/typeProperties/sink/formatSettings").put("type", "AvroWriteSettings")
+                .remove("fileExtension");
+        payload.withObject("/activity/typeProperties/source").put("query", "SELECT " + String.join(", ", columns)
+                + " FROM " + TABLE + " WHERE id IN (1, 4) ORDER BY id");
+        given().contentType(ContentType.JSON).body(payload.toString()).post("/copy").then().statusCode(200)
+                .body("rowsCopied", equalTo(2));
+
+        Path file = azurite.download(container, "", downloads).get(0);
+        try (DataFileReader<GenericRecord> reader = new DataFileReader<>(file.toFile(), new GenericDatumReader<>())) {
+            Schema schema = reader.getSchema();
+            Map<String, String> typed = Map.ofEntries(Map.entry("id", "int"), Map.entry("i2", "int"),
+                    Map.entry("i4", "int"), Map.entry("i8", "long"), Map.entry("r4", "float"),
+                    Map.entry("r8", "double"), Map.entry("flag", "boolean"), Map.entry("bin", "bytes"),
+                    Map.entry("u", "string/uuid"), Map.entry("d", "int/date"), Map.entry("tm", "long/time-micros"),
+                    Map.entry("ts", "long/local-timestamp-micros"), Map.entry("tstz", "long/timestamp-micros"),
+                    Map.entry("arr", "array"), Map.entry("o", "long"), Map.entry("dom", "int"));
+            for (String column : columns) {
+                Schema type = schema.getField(column).schema().getTypes().get(1);
+                String name = type.getType().getName() + (type.getLogicalType() == null ? ""
+                        : "/" + type.getLogicalType().getName());
+                assertThat(name).as(column).isEqualTo(typed.getOrDefault(column, "string"));
+            }
+            List<String> text = columns.stream().filter(column -> !typed.containsKey(column)).toList();
+            List<List<Object>> read = new ArrayList<>();
+            for (GenericRecord record : reader) {
+                List<Object> row = new ArrayList<>();
+                row.add(record.get("i8"));
+                row.add(record.get("tstz"));
+                row.add(record.get("arr") == null ? null : record.get("arr").toString().replace(" ", ""));
+                text.forEach(column -> row.add(record.get(column) == null ? null : record.get(column).toString()));
+                read.add(row);
+            }
+            assertThat(read).isEqualTo(Tables.postgresObjects(postgres, "SELECT i8,"
+                    + " (extract(epoch FROM tstz) * 1000000)::bigint, array_to_json(arr)::text, " + String.join(", ",
+                    text.stream().map(column -> "CASE WHEN " + column + " IS NOT NULL THEN format('%s', " + column
+                            + ") END").toList()) + " FROM " + TABLE + " WHERE id IN (1, 4) ORDER BY id"));
+        }
     }
 
     @Test
