@@ -43,7 +43,9 @@ start_pgferry() {
   local port=$1
   shift
   [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
-  java "$@" -Dquarkus.http.port="$port" -jar target/quarkus-app/quarkus-run.jar > "$work/pgferry.log" 2>&1 &
+  # As function-app/pgferry-handler starts it on Azure: few malloc arenas.
+  MALLOC_ARENA_MAX=2 java "$@" -Dquarkus.http.port="$port" -jar target/quarkus-app/quarkus-run.jar \
+    > "$work/pgferry.log" 2>&1 &
   pgferry_pid=$!
   server_pids+=($pgferry_pid)
   wait_port "$port" "$work/pgferry.log"
