@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -16,9 +15,8 @@ import org.apache.avro.file.DataFileWriter;
 
 import io.pgferry.contract.AvroFormat;
 import io.pgferry.contract.CopyException;
-import io.pgferry.format.OutputFormat;
 import io.pgferry.format.binary.BinaryColumn;
-import io.pgferry.source.postgres.CopyOutReader;
+import io.pgferry.format.binary.BinaryOutput;
 import io.pgferry.source.postgres.SourceColumn;
 
 /**
@@ -26,19 +24,30 @@ import io.pgferry.source.postgres.SourceColumn;
  * type (see {@link #fieldType}), values written from PostgreSQL's binary encoding straight into Avro's encoder by
  * {@link TupleDatumWriter}. Blocks are flushed as they fill, so memory stays bounded.
  */
-public final class AvroOutput implements OutputFormat {
+public final class AvroOutput extends BinaryOutput {
     /** Avro names: letters, digits and underscores, not starting with a digit. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final AvroFormat format;
-    private final List<BinaryColumn> columns;
     private final Schema schema;
 
     /**
      * @throws CopyException when the columns cannot make an Avro schema (none, a name Avro refuses, a duplicate)
      */
     public AvroOutput(AvroFormat format, List<SourceColumn> sourceColumns) {
+        super(checked(sourceColumns));
         this.format = requireNonNull(format, "format is null");
+        SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record("pgferry_row").namespace("io.pgferry")
+                .fields();
+        for (BinaryColumn column : columns()) {
+            Schema type = column.list() ? Schema.createArray(nullable(fieldType(column))) : fieldType(column);
+            fields = fields.name(column.name()).type(nullable(type)).withDefault(null);
+        }
+        this.schema = fields.endRecord();
+    }
+
+    /** @throws CopyException when the columns cannot make an Avro schema (none, a name Avro refuses, a duplicate) */
+    private static List<SourceColumn> checked(List<SourceColumn> sourceColumns) {
         List<String> refused = sourceColumns.stream().map(SourceColumn::name)
                 .filter(name -> !NAME.matcher(name).matches()).toList();
         if (sourceColumns.isEmpty() || !refused.isEmpty()
@@ -48,18 +57,7 @@ public final class AvroOutput implements OutputFormat {
                     + (refused.isEmpty() ? "" : "; refused: " + String.join(", ", refused))
                     + "; alias the columns in the query", null);
         }
-        List<BinaryColumn> planned = new ArrayList<>(sourceColumns.size());
-        for (int i = 0; i < sourceColumns.size(); i++) {
-            planned.add(BinaryColumn.of(i, sourceColumns.get(i)));
-        }
-        this.columns = List.copyOf(planned);
-        SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record("pgferry_row").namespace("io.pgferry")
-                .fields();
-        for (BinaryColumn column : columns) {
-            Schema type = column.list() ? Schema.createArray(nullable(fieldType(column))) : fieldType(column);
-            fields = fields.name(column.name()).type(nullable(type)).withDefault(null);
-        }
-        this.schema = fields.endRecord();
+        return sourceColumns;
     }
 
     /**
@@ -91,22 +89,8 @@ public final class AvroOutput implements OutputFormat {
     }
 
     @Override
-    public String copySql(String selectSql) {
-        return BinaryColumn.copySql(columns, selectSql);
-    }
-
-    @Override
-    public boolean binaryCopy() {
-        return true;
-    }
-
-    @Override
-    public FileEncoding begin(CopyOutReader rows) {
-        return this::open;
-    }
-
-    private FileEncoder open(OutputStream out) throws IOException {
-        DataFileWriter<byte[]> writer = new DataFileWriter<>(new TupleDatumWriter(columns));
+    protected FileEncoder open(OutputStream out) throws IOException {
+        DataFileWriter<byte[]> writer = new DataFileWriter<>(new TupleDatumWriter(columns()));
         writer.setCodec(switch (format.codec()) {
             case NONE -> CodecFactory.nullCodec();
             case DEFLATE -> CodecFactory.deflateCodec(format.level());

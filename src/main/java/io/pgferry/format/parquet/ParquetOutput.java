@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,9 +16,7 @@ import org.apache.parquet.schema.MessageType;
 
 import io.pgferry.contract.CopyException;
 import io.pgferry.contract.ParquetFormat;
-import io.pgferry.format.OutputFormat;
-import io.pgferry.format.binary.BinaryColumn;
-import io.pgferry.source.postgres.CopyOutReader;
+import io.pgferry.format.binary.BinaryOutput;
 import io.pgferry.source.postgres.SourceColumn;
 
 /**
@@ -29,19 +26,19 @@ import io.pgferry.source.postgres.SourceColumn;
  * at most {@value #ROW_GROUP_BYTES} bytes are flushed to the file as they fill, so memory stays bounded whatever the
  * table size.
  */
-public final class ParquetOutput implements OutputFormat {
+public final class ParquetOutput extends BinaryOutput {
     static final long ROW_GROUP_BYTES = 32L * 1024 * 1024;
     private static final int PAGE_BYTES = 1024 * 1024;
 
     private final CompressionCodecName codec;
-    private final List<BinaryColumn> binaryColumns;
-    private final List<ParquetColumn> columns;
+    private final List<ParquetColumn> parquetColumns;
     private final MessageType schema;
 
     /**
      * @throws CopyException when the columns cannot make a Parquet schema (none, or two with the same name)
      */
     public ParquetOutput(ParquetFormat format, List<SourceColumn> sourceColumns) {
+        super(checked(sourceColumns));
         requireNonNull(format, "format is null");
         this.codec = switch (format.codec()) {
             case NONE -> CompressionCodecName.UNCOMPRESSED;
@@ -50,6 +47,12 @@ public final class ParquetOutput implements OutputFormat {
             case ZSTD -> CompressionCodecName.ZSTD;
             case LZ4 -> CompressionCodecName.LZ4_RAW;
         };
+        this.parquetColumns = columns().stream().map(ParquetColumn::new).toList();
+        this.schema = new MessageType("schema", parquetColumns.stream().map(ParquetColumn::type).toList());
+    }
+
+    /** @throws CopyException when the columns cannot make a Parquet schema (none, or two with the same name) */
+    private static List<SourceColumn> checked(List<SourceColumn> sourceColumns) {
         if (sourceColumns.isEmpty()) {
             throw CopyException.userError("ParquetSchemaInvalid", "the source has no columns; a Parquet file needs one",
                     null);
@@ -62,32 +65,12 @@ public final class ParquetOutput implements OutputFormat {
                     + String.join(", ", duplicates) + "; Parquet column names must be unique (alias them in the query)",
                     null);
         }
-        List<BinaryColumn> planned = new ArrayList<>(sourceColumns.size());
-        for (int i = 0; i < sourceColumns.size(); i++) {
-            planned.add(BinaryColumn.of(i, sourceColumns.get(i)));
-        }
-        this.binaryColumns = List.copyOf(planned);
-        this.columns = planned.stream().map(ParquetColumn::new).toList();
-        this.schema = new MessageType("schema", columns.stream().map(ParquetColumn::type).toList());
+        return sourceColumns;
     }
 
     @Override
-    public String copySql(String selectSql) {
-        return BinaryColumn.copySql(binaryColumns, selectSql);
-    }
-
-    @Override
-    public boolean binaryCopy() {
-        return true;
-    }
-
-    @Override
-    public FileEncoding begin(CopyOutReader rows) {
-        return this::open;
-    }
-
-    private FileEncoder open(OutputStream out) throws IOException {
-        ParquetWriter<byte[]> writer = new TupleWriteSupport.Builder(new StreamOutputFile(out), schema, columns)
+    protected FileEncoder open(OutputStream out) throws IOException {
+        ParquetWriter<byte[]> writer = new TupleWriteSupport.Builder(new StreamOutputFile(out), schema, parquetColumns)
                 .withConf(new PlainParquetConfiguration())
                 .withCodecFactory(new PageCompressors())
                 .withCompressionCodec(codec)
