@@ -125,7 +125,7 @@ public class CopyRunner {
         } catch (SQLException e) {
             throw PostgresErrors.translate(e, source);
         } finally {
-            control.onCancel(() -> { });
+            control.ended();
             release(connections);
         }
     }

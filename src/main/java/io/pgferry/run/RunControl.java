@@ -3,6 +3,7 @@ package io.pgferry.run;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,6 +25,7 @@ public final class RunControl {
     private volatile long estimatedRows = -1;
     private volatile CopyException cancellation;
     private Runnable canceller;
+    private ScheduledFuture<?> deadline;
 
     /**
      * A control that cancels its copy when {@code deadline} has passed, with {@code InvocationTimedOut}: a copy
@@ -32,10 +34,11 @@ public final class RunControl {
      */
     public static RunControl expiringAfter(Duration deadline) {
         RunControl control = new RunControl();
-        DEADLINES.schedule(() -> control.cancel(CopyException.systemError("InvocationTimedOut", "the copy did not"
-                + " end within " + deadline.toMinutes() + " minutes, the limit for a copy that is waited for"
-                + " (pgferry.invocation-timeout, below the function's timeout); nothing was written. Start long"
-                + " copies with POST /runs", null)), deadline.toMillis(), TimeUnit.MILLISECONDS);
+        CopyException timedOut = CopyException.systemError("InvocationTimedOut", "the copy did not end within "
+                + deadline.toMinutes() + " minutes, the limit for a copy that is waited for (pgferry.invocation.timeout,"
+                + " below the function's timeout); nothing was written. Start long copies with POST /runs", null);
+        control.deadline = DEADLINES.schedule(() -> control.cancel(timedOut), deadline.toMillis(),
+                TimeUnit.MILLISECONDS);
         return control;
     }
 
@@ -83,6 +86,18 @@ public final class RunControl {
 
     void estimate(long rows) {
         estimatedRows = rows;
+    }
+
+    /** The copy has ended: nothing is left to cancel, and its deadline no longer matters. */
+    void ended() {
+        ScheduledFuture<?> pending;
+        synchronized (this) {
+            canceller = null;
+            pending = deadline;
+        }
+        if (pending != null) {
+            pending.cancel(false);
+        }
     }
 
     /** What {@link #cancel()} runs; runs it at once when the copy was cancelled before it got this far. */

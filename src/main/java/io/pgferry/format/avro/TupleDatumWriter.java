@@ -48,9 +48,8 @@ final class TupleDatumWriter implements DatumWriter<byte[]> {
     }
 
     private static void writeArray(BinaryColumn column, byte[] tuple, int offset, Encoder out) throws IOException {
-        int dimensions = BinaryCodec.int32(tuple, offset);
         out.writeArrayStart();
-        out.setItemCount(dimensions == 0 ? 0 : BinaryCodec.int32(tuple, offset + 12));
+        out.setItemCount(column.elementCount(tuple, offset));
         IOException[] failure = { null };
         column.forEachElement(tuple, offset, (row, position, length) -> {
             try {

@@ -93,17 +93,19 @@ public record BinaryColumn(int index, String name, Kind kind, boolean list, bool
         return cast ? alias() + "::text" + (list ? "[]" : "") : alias();
     }
 
-    /** Visits the elements of a one-dimensional array value; more dimensions are refused. */
-    public void forEachElement(byte[] row, int offset, ElementVisitor visitor) {
+    /** The number of elements of a one-dimensional array value; more dimensions are refused. */
+    public int elementCount(byte[] row, int offset) {
         int dimensions = BinaryCodec.int32(row, offset);
         if (dimensions > 1) {
             throw notRepresentable("a " + dimensions + "-dimensional array, which a list cannot hold");
         }
-        if (dimensions == 0) {
-            return;
-        }
         // ndim, has-nulls flag, element type, then the one dimension's length and lower bound
-        int count = BinaryCodec.int32(row, offset + 12);
+        return dimensions == 0 ? 0 : BinaryCodec.int32(row, offset + 12);
+    }
+
+    /** Visits the elements of a one-dimensional array value; more dimensions are refused. */
+    public void forEachElement(byte[] row, int offset, ElementVisitor visitor) {
+        int count = elementCount(row, offset);
         int position = offset + 20;
         for (int i = 0; i < count; i++) {
             int length = BinaryCodec.int32(row, position);

@@ -84,21 +84,18 @@ record ParquetColumn(BinaryColumn column) {
             return;
         }
         consumer.startGroup();
-        boolean[] opened = { false };
-        column.forEachElement(row, offset, (bytes, position, elementLength) -> {
-            if (!opened[0]) {
-                consumer.startField("list", 0);
-                opened[0] = true;
-            }
-            consumer.startGroup();
-            if (elementLength >= 0) {
-                consumer.startField("element", 0);
-                writeValue(consumer, bytes, position, elementLength);
-                consumer.endField("element", 0);
-            }
-            consumer.endGroup();
-        });
-        if (opened[0]) {
+        // An empty list is a group without its repeated field.
+        if (column.elementCount(row, offset) > 0) {
+            consumer.startField("list", 0);
+            column.forEachElement(row, offset, (bytes, position, elementLength) -> {
+                consumer.startGroup();
+                if (elementLength >= 0) {
+                    consumer.startField("element", 0);
+                    writeValue(consumer, bytes, position, elementLength);
+                    consumer.endField("element", 0);
+                }
+                consumer.endGroup();
+            });
             consumer.endField("list", 0);
         }
         consumer.endGroup();
