@@ -11,10 +11,31 @@ import io.smallrye.config.WithDefault;
 public interface StorageConfig {
 
     /**
-     * Connection string of the account (on Azure Functions, the app's {@code AzureWebJobsStorage}). Unset, the
-     * queue, event and asynchronous endpoints refuse to run: they need durable run records.
+     * Connection string of the account (on Azure Functions, the app's {@code AzureWebJobsStorage}). With neither it
+     * nor an identity-based setting below, the queue, event and asynchronous endpoints refuse to run: they need
+     * durable run records.
      */
     Optional<String> connectionString();
+
+    /**
+     * Without a connection string, the account's blob endpoint (on Azure Functions {@code
+     * AzureWebJobsStorage__blobServiceUri}), reached with the function's managed identity.
+     */
+    Optional<String> blobServiceUri();
+
+    /**
+     * Without a connection string or blob service URI, the account's name (on Azure Functions {@code
+     * AzureWebJobsStorage__accountName}): its blob endpoint in Azure's public cloud, reached with the function's
+     * managed identity.
+     */
+    Optional<String> accountName();
+
+    /**
+     * The client id of the user-assigned identity that reaches the account (on Azure Functions {@code
+     * AzureWebJobsStorage__clientId}); without it, the function's own identity as {@code DefaultAzureCredential}
+     * finds it.
+     */
+    Optional<String> clientId();
 
     /** The container holding one run record per run id. */
     @WithDefault("pgferry-runs")

@@ -10,10 +10,10 @@ public sealed interface SinkStore {
     /** ADF's name for the store, as {@code executionDetails[].sink.type} reports it. */
     String type();
 
-    /** An {@code AzureBlobStorage} account, reached with a connection string (account key or SAS). */
-    record BlobStorage(Secret connectionString, String container) implements SinkStore {
+    /** A container of an {@code AzureBlobStorage} account. */
+    record BlobStorage(BlobAccount account, String container) implements SinkStore {
         public BlobStorage {
-            requireNonNull(connectionString, "connectionString is null");
+            requireNonNull(account, "account is null");
             requireNonNull(container, "container is null");
         }
 

@@ -1,12 +1,15 @@
 package io.pgferry.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
@@ -14,6 +17,9 @@ import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueClientBuilder;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.ListBlobsOptions;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 
 /**
  * A throwaway Azurite blob service (the version pinned in {@code package.json}, installed with {@code npm ci} when
@@ -27,17 +33,44 @@ public final class TestingAzurite implements AutoCloseable {
 
     private final Process process;
     private final Path directory;
+    private final String origin;
     private final int port;
     private final int queuePort;
+    private final HttpClient httpClient;
 
-    private TestingAzurite(Process process, Path directory, int port, int queuePort) {
+    private TestingAzurite(Process process, Path directory, String origin, int port, int queuePort,
+            HttpClient httpClient) {
         this.process = process;
         this.directory = directory;
+        this.origin = origin;
         this.port = port;
         this.queuePort = queuePort;
+        this.httpClient = httpClient;
     }
 
     public static TestingAzurite start() {
+        return start(List.of(), "http://127.0.0.1", HttpClient.createDefault());
+    }
+
+    /**
+     * Azurite over HTTPS at {@code localhost} with the certificate {@code certificates} sign, accepting OAuth bearer
+     * tokens as well as keys ({@code --oauth basic}: it checks a token's issuer, audience and lifetime, not its
+     * signature). This instance's clients trust the certificates' authority.
+     */
+    public static TestingAzurite startWithOAuth(TestingCertificates certificates) {
+        try {
+            SslContext trusting = SslContextBuilder.forClient().trustManager(certificates.authority().toFile())
+                    .build();
+            return start(List.of("--oauth", "basic", "--cert", certificates.serverCertificate().toString(), "--key",
+                    certificates.serverKey().toString()), "https://localhost", new NettyAsyncHttpClientBuilder(
+                            reactor.netty.http.client.HttpClient.create().secure(tls -> tls.sslContext(trusting)))
+                            .build());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static TestingAzurite start(List<String> options, String origin, HttpClient httpClient) {
         Path project = Path.of("").toAbsolutePath();
         Path azurite = project.resolve("node_modules/.bin/azurite");
         if (!Files.isExecutable(azurite)) {
@@ -49,14 +82,17 @@ public final class TestingAzurite implements AutoCloseable {
             int queuePort = Processes.freePort();
             int tablePort = Processes.freePort();
             Path log = directory.resolve("azurite.log");
-            Process process = new ProcessBuilder(azurite.toString(), "--blobHost", "127.0.0.1", "--blobPort",
-                    Integer.toString(port), "--queueHost", "127.0.0.1", "--queuePort", Integer.toString(queuePort),
-                    "--tableHost", "127.0.0.1", "--tablePort", Integer.toString(tablePort), "--location",
-                    directory.toString(), "--skipApiVersionCheck", "--silent")
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            List<String> command = new ArrayList<>(List.of(azurite.toString(), "--blobHost", "127.0.0.1",
+                    "--blobPort", Integer.toString(port), "--queueHost", "127.0.0.1", "--queuePort",
+                    Integer.toString(queuePort), "--tableHost", "127.0.0.1", "--tablePort",
+                    Integer.toString(tablePort), "--location", directory.toString(), "--skipApiVersionCheck",
+                    "--silent"));
+            command.addAll(options);
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .start();
             Processes.awaitPort(port, Duration.ofSeconds(60), process, log);
             Processes.awaitPort(queuePort, Duration.ofSeconds(60), process, log);
-            return new TestingAzurite(process, directory, port, queuePort);
+            return new TestingAzurite(process, directory, origin, port, queuePort, httpClient);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start Azurite from " + azurite, e);
         }
@@ -68,9 +104,14 @@ public final class TestingAzurite implements AutoCloseable {
 
     /** The connection string with another account key, which Azurite refuses. */
     public String connectionString(String accountKey) {
-        return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + accountKey
-                + ";BlobEndpoint=http://127.0.0.1:" + port + "/" + ACCOUNT + ";QueueEndpoint=http://127.0.0.1:"
+        return "DefaultEndpointsProtocol=" + origin.substring(0, origin.indexOf(':')) + ";AccountName=" + ACCOUNT
+                + ";AccountKey=" + accountKey + ";BlobEndpoint=" + blobEndpoint() + ";QueueEndpoint=" + origin + ":"
                 + queuePort + "/" + ACCOUNT + ";";
+    }
+
+    /** The blob service's URL, as a linked service's {@code serviceEndpoint} gives it. */
+    public String blobEndpoint() {
+        return origin + ":" + port + "/" + ACCOUNT;
     }
 
     public QueueClient queue(String name) {
@@ -81,7 +122,8 @@ public final class TestingAzurite implements AutoCloseable {
     }
 
     public BlobServiceClient client() {
-        return new BlobServiceClientBuilder().connectionString(connectionString()).buildClient();
+        return new BlobServiceClientBuilder().connectionString(connectionString()).httpClient(httpClient)
+                .buildClient();
     }
 
     public BlobContainerClient container(String name) {

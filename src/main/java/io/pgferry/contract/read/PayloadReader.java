@@ -78,6 +78,9 @@ public final class PayloadReader {
                 : reading.object(root.get("activity"));
         Map<String, Field> datasets = reading.index(root.get("datasets"));
         Map<String, Field> linkedServices = reading.index(root.get("linkedServices"));
+        // The factory's credentials (user-assigned managed identities), which only some linked services name.
+        Map<String, Field> credentials = root.get("credentials").present() ? reading.index(root.get("credentials"))
+                : Map.of();
         if (activity == null) {
             throw CopyException.invalidPayload(reading.violations());
         }
@@ -98,7 +101,7 @@ public final class PayloadReader {
                 source = new SourceReader(reading).source(inputDataset, sourceSettings, linkedServices);
             }
             if (sinkSettings != null) {
-                sink = new SinkReader(reading, checks).sink(outputDataset, sinkSettings, linkedServices);
+                sink = new SinkReader(reading, checks, credentials).sink(outputDataset, sinkSettings, linkedServices);
             }
         }
         if (!reading.violations().isEmpty()) {

@@ -96,6 +96,11 @@ final class Reading {
                 : resolve(reference, "LinkedServiceReference", linkedServices, "/linkedServices");
     }
 
+    Field credential(Field reference, Map<String, Field> credentials) {
+        return object(reference) == null ? null
+                : resolve(reference, "CredentialReference", credentials, "/credentials");
+    }
+
     private Field resolve(Field reference, String referenceType, Map<String, Field> pool, String poolPointer) {
         if (reference.get("type").present()) {
             oneOf(reference.get("type"), Set.of(referenceType));

@@ -7,6 +7,7 @@ import java.util.UUID;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 
+import io.pgferry.contract.BlobAccount;
 import io.pgferry.contract.BlockSettings;
 import io.pgferry.contract.CopyException;
 import io.pgferry.sink.Chunk;
@@ -15,12 +16,15 @@ import io.pgferry.sink.ChunkStore;
 /** One copy's connection to its container; its chunks are block blobs, staged by the copy's {@link BlockUploader}. */
 final class BlobChunkStore implements ChunkStore {
     private final BlobContainerClient container;
+    private final BlobAccount account;
     private final Map<String, String> metadata;
     private final String blockIdPrefix;
     private final BlockUploader uploader;
 
-    BlobChunkStore(BlobContainerClient container, BlockSettings blocks, String runId, Map<String, String> metadata) {
+    BlobChunkStore(BlobContainerClient container, BlobAccount account, BlockSettings blocks, String runId,
+            Map<String, String> metadata) {
         this.container = container;
+        this.account = account;
         this.metadata = new HashMap<>(metadata);
         this.metadata.put("pgferry_run_id", runId);
         // Unique to this copy (a run id may repeat when a run is retried), so two copies writing the same blob name
@@ -38,7 +42,7 @@ final class BlobChunkStore implements ChunkStore {
 
     @Override
     public CopyException translate(RuntimeException failure) {
-        return BlobErrors.translate(failure, container.getBlobContainerName());
+        return BlobErrors.translate(failure, account, container.getBlobContainerName());
     }
 
     @Override

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
-import com.azure.core.http.HttpClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobStorageException;
@@ -19,8 +19,7 @@ import io.pgferry.contract.SinkStore;
 import io.pgferry.sink.ChunkStore;
 
 /**
- * Opens Blob Storage sinks. One HTTP client (and its connection pool) serves every copy of a warm instance; each
- * copy gets its own {@link BlobChunkStore} with its own upload threads.
+ * Opens Blob Storage sinks. Each copy gets its own {@link BlobChunkStore} with its own upload threads.
  */
 @ApplicationScoped
 public class BlobStore {
@@ -28,7 +27,12 @@ public class BlobStore {
     private static final RequestRetryOptions RETRIES = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 3,
             Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofSeconds(5), null);
 
-    private final HttpClient httpClient = HttpClient.createDefault();
+    private final BlobServices services;
+
+    @Inject
+    BlobStore(BlobServices services) {
+        this.services = services;
+    }
 
     /**
      * Why the connection string cannot be used, without quoting it; empty when it parses. Nothing is contacted.
@@ -53,11 +57,7 @@ public class BlobStore {
             Map<String, String> metadata) {
         String containerName = store.container();
         try {
-            BlobContainerClient container = new BlobServiceClientBuilder()
-                    .connectionString(store.connectionString().reveal())
-                    .httpClient(httpClient)
-                    .retryOptions(RETRIES)
-                    .buildClient()
+            BlobContainerClient container = services.client(store.account(), RETRIES)
                     .getBlobContainerClient(containerName);
             try {
                 container.createIfNotExists();
@@ -68,9 +68,9 @@ public class BlobStore {
                     throw e;
                 }
             }
-            return new BlobChunkStore(container, blocks, runId, metadata);
+            return new BlobChunkStore(container, store.account(), blocks, runId, metadata);
         } catch (RuntimeException e) {
-            throw BlobErrors.translate(e, containerName);
+            throw BlobErrors.translate(e, store.account(), containerName);
         }
     }
 }
