@@ -3,6 +3,7 @@ package io.pgferry.contract.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,11 +18,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.pgferry.contract.BlobAccount;
 import io.pgferry.contract.Compression;
 import io.pgferry.contract.CopyException;
 import io.pgferry.contract.CopyJob;
 import io.pgferry.contract.DelimitedTextFormat;
 import io.pgferry.contract.JsonFormat;
+import io.pgferry.contract.Secret;
+import io.pgferry.contract.SinkStore;
 import io.pgferry.contract.SslMode;
 import io.pgferry.contract.Violation;
 import io.pgferry.sink.blob.BlobStore;
@@ -203,6 +207,73 @@ class PayloadReaderTest {
         assertThat(failure.error().details()).extracting(Violation::pointer)
                 .containsExactly("/linkedServices/1/properties/typeProperties/connectionString");
         assertThat(failure.error().message()).doesNotContain("a2V5");
+    }
+
+    @Test
+    void aServiceEndpointAloneIsTheFunctionsOwnIdentityAndACredentialPicksAUserAssignedOne() {
+        ObjectNode payload = valid("Server=db;Database=shop;UID=ana;Password=pw");
+        ObjectNode blob = payload.withObject("/linkedServices/1/properties/typeProperties");
+        blob.removeAll().put("serviceEndpoint", "https://acme.blob.core.windows.net/").put("authenticationType", "Msi");
+        assertThat(((SinkStore.BlobStorage) read(payload).sink().store()).account()).isEqualTo(
+                new BlobAccount.ManagedIdentity(URI.create("https://acme.blob.core.windows.net"), Optional.empty()));
+
+        String resourceId = "/subscriptions/s/resourceGroups/g/providers/Microsoft.ManagedIdentity"
+                + "/userAssignedIdentities/writer";
+        blob.putObject("credential").put("referenceName", "writer").put("type", "CredentialReference");
+        payload.putArray("credentials").addObject().put("name", "writer").putObject("properties")
+                .put("type", "ManagedIdentity").putObject("typeProperties").put("resourceId", resourceId);
+        assertThat(((SinkStore.BlobStorage) read(payload).sink().store()).account()).isEqualTo(
+                new BlobAccount.ManagedIdentity(URI.create("https://acme.blob.core.windows.net"),
+                        Optional.of(new BlobAccount.UserAssigned(true, resourceId))));
+    }
+
+    @Test
+    void aServicePrincipalTakesEitherKeyFormAndItsCloud() {
+        ObjectNode payload = valid("Server=db;Database=shop;UID=ana;Password=pw");
+        ObjectNode blob = payload.withObject("/linkedServices/1/properties/typeProperties");
+        blob.removeAll().put("serviceEndpoint", "https://acme.blob.core.chinacloudapi.cn").put("tenant", "t")
+                .put("servicePrincipalId", "app").put("azureCloudType", "AzureChina")
+                .put("servicePrincipalCredentialType", "ServicePrincipalKey").putObject("servicePrincipalCredential")
+                .put("type", "SecureString").put("value", "s3cret");
+
+        CopyJob job = read(payload);
+
+        assertThat(((SinkStore.BlobStorage) job.sink().store()).account()).isEqualTo(new BlobAccount.ServicePrincipal(
+                URI.create("https://acme.blob.core.chinacloudapi.cn"), "t", "app", new Secret("s3cret"),
+                BlobAccount.AzureCloud.AzureChina));
+        assertThat(job.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void identityFormsThatCannotWorkAreNamed() {
+        ObjectNode payload = valid("Server=db;Database=shop;UID=ana;Password=pw");
+        ObjectNode blob = payload.withObject("/linkedServices/1/properties/typeProperties");
+        blob.removeAll().put("serviceEndpoint", "http://acme.blob.core.windows.net");
+        assertThat(violations(payload)).containsExactly("/linkedServices/1/properties/typeProperties/serviceEndpoint");
+
+        blob.put("serviceEndpoint", "https://acme.blob.core.windows.net").put("servicePrincipalId", "app")
+                .put("servicePrincipalCredentialType", "ServicePrincipalCert");
+        assertThat(violations(payload)).containsExactly("/linkedServices/1/properties/typeProperties/tenant",
+                "/linkedServices/1/properties/typeProperties/servicePrincipalCredentialType");
+
+        blob.removeAll().put("serviceEndpoint", "https://acme.blob.core.windows.net").put("authenticationType",
+                "AccountKey");
+        assertThat(violations(payload)).containsExactly(
+                "/linkedServices/1/properties/typeProperties/authenticationType");
+
+        blob.removeAll().put("serviceEndpoint", "https://acme.blob.core.windows.net").putObject("credential")
+                .put("referenceName", "missing").put("type", "CredentialReference");
+        assertThat(violations(payload)).containsExactly(
+                "/linkedServices/1/properties/typeProperties/credential/referenceName");
+
+        payload.putArray("credentials").addObject().put("name", "missing").putObject("properties")
+                .put("type", "ManagedIdentity").putObject("typeProperties").put("resourceId", "writer");
+        assertThat(violations(payload)).containsExactly("/credentials/0/properties/typeProperties/resourceId");
+    }
+
+    private static List<String> violations(ObjectNode payload) {
+        return catchThrowableOfType(CopyException.class, () -> read(payload)).error().details().stream()
+                .map(Violation::pointer).toList();
     }
 
     @Test
