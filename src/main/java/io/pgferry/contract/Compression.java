@@ -15,7 +15,11 @@ public record Compression(Codec codec, int level) {
         DEFLATE(".deflate", "deflate", null),
         BZIP2(".bz2", null, "application/x-bzip2"),
         /** A zip archive holding the one file, named as the chunk without {@code .zip}. */
-        ZIP_DEFLATE(".zip", null, "application/zip");
+        ZIP_DEFLATE(".zip", null, "application/zip"),
+        /** A tar archive holding the one file, named as the chunk without {@code .tar}. */
+        TAR(".tar", null, "application/x-tar"),
+        /** A gzipped tar archive holding the one file, named as the chunk without {@code .tar.gz}. */
+        TAR_GZIP(".tar.gz", null, "application/gzip");
 
         private final String fileSuffix;
         private final String contentEncoding;

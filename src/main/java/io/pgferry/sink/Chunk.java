@@ -6,10 +6,17 @@ package io.pgferry.sink;
  *
  * <p>
  * Used by one thread: {@link #write} until the chunk is full, {@link #finish()}, then {@link #commit()} or
- * {@link #discard()}.
+ * {@link #discard()}. A file whose first bytes depend on the rest (a tar header holds the size of what follows)
+ * {@link #reserve}s them before the first write and fills them in before {@link #finish()}.
  */
 public interface Chunk {
     void write(byte[] bytes, int offset, int length);
+
+    /** Leaves the first {@code length} bytes of the file to {@link #fillReserved}; call before any write, once. */
+    void reserve(int length);
+
+    /** Writes the reserved first bytes, exactly as many as were reserved; call before {@link #finish()}. */
+    void fillReserved(byte[] head);
 
     /** Makes every byte written durable in the store, still invisible. */
     void finish();

@@ -21,11 +21,14 @@ final class Compressors {
     }
 
     /**
-     * @param out receives the compressed bytes; it is closed with the returned stream
+     * @param chunk receives the compressed bytes; closing the returned stream ends the compressed file, not the chunk
      * @param fileName the file's name, for an archive's one entry
      */
-    static OutputStream wrap(Compression compression, OutputStream out, String fileName) throws IOException {
+    static OutputStream wrap(Compression compression, Chunk chunk, String fileName) throws IOException {
+        OutputStream out = new ChunkOutputStream(chunk);
         return switch (compression.codec()) {
+            case TAR -> new TarArchive(chunk, fileName, -1);
+            case TAR_GZIP -> new TarArchive(chunk, fileName, compression.level());
             case NONE -> out;
             case BZIP2 -> new BZip2CompressorOutputStream(out, compression.level() == 1 ? 1 : 9);
             case ZIP_DEFLATE -> {

@@ -118,7 +118,7 @@ public final class RollingWriter {
         currentRows = 0;
         try {
             String file = name.substring(name.lastIndexOf('/') + 1);
-            out = Compressors.wrap(compression, new ChunkOutputStream(current),
+            out = Compressors.wrap(compression, current,
                     file.substring(0, file.length() - compression.codec().fileSuffix().length()));
             encoder = encoding.open(out);
         } catch (IOException e) {
@@ -152,24 +152,5 @@ public final class RollingWriter {
             file = String.format("%s_%05d%s", naming.fileNamePrefix(), index, naming.fileExtension());
         }
         return location.folderPath().isEmpty() ? file : location.folderPath() + "/" + file;
-    }
-
-    /** A chunk as the end of an output stream chain; closing the chain does not finish the chunk. */
-    private static final class ChunkOutputStream extends OutputStream {
-        private final Chunk chunk;
-
-        ChunkOutputStream(Chunk chunk) {
-            this.chunk = chunk;
-        }
-
-        @Override
-        public void write(int b) {
-            chunk.write(new byte[] { (byte) b }, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
-            chunk.write(bytes, offset, length);
-        }
     }
 }

@@ -39,6 +39,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.pgferry.testing.CsvReader;
+import io.pgferry.testing.GnuTar;
 import io.pgferry.testing.JsonReader;
 import io.pgferry.testing.ParquetReader;
 import io.pgferry.testing.Payloads;
@@ -238,6 +239,45 @@ abstract class BaseCopyFunction {
             assertThat(in.getNextEntry().getName()).isEqualTo("orders_00000.csv");
             assertThat(in.readAllBytes()).isEqualTo(expected);
             assertThat(in.getNextEntry()).isNull();
+        }
+    }
+
+    @Test
+    void archivesEachCsvChunkAsTarAndTarGzipThatGnuTarExtracts() throws Exception {
+        String table = mixedTable(2500);
+        String plain = uniqueContainer();
+        post(payload(table, plain)).statusCode(200);
+        List<Path> expected = download(plain, "exports/orders/");
+
+        String tar = uniqueContainer();
+        ObjectNode tarPayload = payload(table, tar);
+        csvDataset(tarPayload).put("compressionCodec", "Tar");
+        post(tarPayload).statusCode(200).body("filesWritten", equalTo(3))
+                .body("files[2].path", equalTo(tar + "/exports/orders/orders_00002.csv.tar"));
+        assertThat(azurite.container(tar).getBlobClient("exports/orders/orders_00000.csv.tar").getProperties()
+                .getContentType()).isEqualTo("application/x-tar");
+        List<Path> tars = download(tar, "exports/orders/");
+        for (int i = 0; i < 3; i++) {
+            byte[] csv = Files.readAllBytes(expected.get(i));
+            assertThat(GnuTar.extract(tars.get(i), false)).containsOnlyKeys("orders_0000" + i + ".csv")
+                    .hasEntrySatisfying("orders_0000" + i + ".csv", bytes -> assertThat(bytes).isEqualTo(csv));
+            // One header record, the file padded to whole records, two zero records at the end.
+            assertThat(Files.size(tars.get(i))).isEqualTo(512 + (csv.length + 511) / 512 * 512 + 1024);
+        }
+
+        // A name beyond ustar's 100 bytes travels in a PAX record.
+        String prefix = "orders_" + "x".repeat(100) + "_ünï";
+        String tarGzip = uniqueContainer();
+        ObjectNode tarGzipPayload = payload(table, tarGzip);
+        csvDataset(tarGzipPayload).put("compressionCodec", "TarGzip").put("compressionLevel", "Fastest");
+        formatSettings(tarGzipPayload).put("fileNamePrefix", prefix);
+        post(tarGzipPayload).statusCode(200)
+                .body("files[0].path", equalTo(tarGzip + "/exports/orders/" + prefix + "_00000.csv.tar.gz"));
+        List<Path> tarGzips = download(tarGzip, "exports/orders/");
+        for (int i = 0; i < 3; i++) {
+            byte[] csv = Files.readAllBytes(expected.get(i));
+            assertThat(GnuTar.extract(tarGzips.get(i), true)).containsOnlyKeys(prefix + "_0000" + i + ".csv")
+                    .hasEntrySatisfying(prefix + "_0000" + i + ".csv", bytes -> assertThat(bytes).isEqualTo(csv));
         }
     }
 

@@ -7,7 +7,9 @@ import static org.hamcrest.Matchers.equalTo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.pgferry.testing.CsvReader;
+import io.pgferry.testing.GnuTar;
 import io.pgferry.testing.Tables;
 import io.pgferry.testing.TestingCertificates;
 import io.pgferry.testing.TestingPostgres;
@@ -44,6 +47,29 @@ class CopyFunctionIT extends BaseCopyFunction {
         assertThat(files).extracting(f -> f.getFileName().toString())
                 .containsExactly("orders_00000.csv", "orders_00001.csv", "orders_00002.csv");
         assertThat(CsvReader.read(files, DUCKDB_DEFAULTS, "id"))
+                .isEqualTo(Tables.postgresText(postgres, table, MIXED_COLUMNS, "id"));
+    }
+
+    @Test
+    void archivesToAFileServerFolderWithTheTarHeaderWrittenInPlace() throws Exception {
+        String table = mixedTable(1500);
+        Path root = downloads.resolve("share-tar");
+        Files.createDirectories(root);
+        ObjectNode payload = toFileServer(payload(table, "unused"), root);
+        csvDataset(payload).put("compressionCodec", "TarGzip");
+
+        post(payload).statusCode(200).body("files.path", equalTo(List.of(
+                root + "/exports/orders/orders_00000.csv.tar.gz", root + "/exports/orders/orders_00001.csv.tar.gz")));
+
+        List<Path> extracted = new ArrayList<>();
+        for (Path archive : listFiles(root.resolve("exports/orders"))) {
+            for (Map.Entry<String, byte[]> member : GnuTar.extract(archive, true).entrySet()) {
+                extracted.add(Files.write(downloads.resolve(member.getKey()), member.getValue()));
+            }
+        }
+        assertThat(extracted).extracting(f -> f.getFileName().toString())
+                .containsExactly("orders_00000.csv", "orders_00001.csv");
+        assertThat(CsvReader.read(extracted, DUCKDB_DEFAULTS, "id"))
                 .isEqualTo(Tables.postgresText(postgres, table, MIXED_COLUMNS, "id"));
     }
 

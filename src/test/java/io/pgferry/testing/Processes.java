@@ -31,8 +31,8 @@ final class Processes {
         }
     }
 
-    /** Runs a command to completion; fails with its output when it exits non-zero. */
-    static void run(List<String> command, Path directory) {
+    /** Runs a command to completion and answers its output; fails with it when it exits non-zero. */
+    static String run(List<String> command, Path directory) {
         try {
             Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
                     .start();
@@ -40,6 +40,7 @@ final class Processes {
             if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
                 throw new IllegalStateException("command failed: " + String.join(" ", command) + "\n" + output);
             }
+            return output;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + command.get(0), e);
         } catch (InterruptedException e) {

@@ -52,6 +52,7 @@ final class SinkReader {
     private static final Pattern METADATA_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final Pattern CONTAINER_NAME = Pattern.compile("^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$");
 
+    private static final String CODECS = "none, gzip, deflate, bzip2, ZipDeflate, Tar, TarGzip";
     private static final Pattern USER_ASSIGNED_IDENTITY = Pattern.compile(
             "(?i)/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.ManagedIdentity"
             + "/userAssignedIdentities/[^/]+");
@@ -231,10 +232,15 @@ final class SinkReader {
             case "deflate" -> new Compression(Compression.Codec.DEFLATE, zlibLevel);
             case "bzip2" -> new Compression(Compression.Codec.BZIP2, zlibLevel);
             case "zipdeflate" -> new Compression(Compression.Codec.ZIP_DEFLATE, zlibLevel);
+            case "tar" -> new Compression(Compression.Codec.TAR, 0);
+            case "targzip" -> new Compression(Compression.Codec.TAR_GZIP, zlibLevel);
+            case "snappy", "lz4" -> {
+                reading.violation(codecField, "'" + codec + "' is not supported: ADF's Copy activity writes"
+                        + " neither snappy nor lz4 files; supported: " + CODECS);
+                yield null;
+            }
             default -> {
-                reading.violation(codecField, "'" + codec + "' is not supported yet; supported: none, gzip, deflate,"
-                        + " bzip2, ZipDeflate (Tar and TarGzip need each file's size before its bytes, which a"
-                        + " streamed copy does not know)");
+                reading.violation(codecField, "'" + codec + "' is not supported; supported: " + CODECS);
                 yield null;
             }
         };

@@ -31,6 +31,7 @@ final class StagedBlob implements Chunk {
     private byte[] current;
     private int position;
     private long bytes;
+    private int reserved;
 
     /** @param blockIdPrefix the same length for every blob of a copy, unique to the copy */
     StagedBlob(BlockBlobClient client, BlockUploader uploader, String blockIdPrefix, BlobHttpHeaders headers,
@@ -70,6 +71,24 @@ final class StagedBlob implements Chunk {
         return client.getContainerName() + "/" + client.getBlobName();
     }
 
+    /** Keeps the first block id for the reserved bytes, which are staged as a block of their own. */
+    @Override
+    public void reserve(int length) {
+        blockIds.add(blockId());
+        reserved = length;
+        bytes += length;
+    }
+
+    @Override
+    public void fillReserved(byte[] head) {
+        if (head.length != reserved) {
+            throw new IllegalArgumentException(head.length + " bytes for " + reserved + " reserved");
+        }
+        byte[] buffer = uploader.buffer();
+        System.arraycopy(head, 0, buffer, 0, head.length);
+        pending.add(uploader.stage(client, blockIds.get(0), buffer, head.length));
+    }
+
     /** Stages what is buffered and waits until every block of this blob is on the server. */
     @Override
     public void finish() {
@@ -104,12 +123,16 @@ final class StagedBlob implements Chunk {
         }
         // Surface a failed upload now rather than after the whole chunk has been read.
         pending.removeIf(upload -> upload.isDone() && await(upload));
-        String blockId = Base64.getEncoder().encodeToString(
-                String.format("%s-%06d", blockIdPrefix, blockIds.size()).getBytes(StandardCharsets.US_ASCII));
+        String blockId = blockId();
         blockIds.add(blockId);
         pending.add(uploader.stage(client, blockId, current, position));
         current = null;
         position = 0;
+    }
+
+    private String blockId() {
+        return Base64.getEncoder().encodeToString(
+                String.format("%s-%06d", blockIdPrefix, blockIds.size()).getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Waits for an upload and rethrows its failure as it was thrown; true once it has succeeded. */

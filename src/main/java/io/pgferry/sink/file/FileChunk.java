@@ -4,6 +4,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ final class FileChunk implements Chunk {
     private final FileChannel channel;
     private final OutputStream out;
     private long bytes;
+    private int reserved;
 
     FileChunk(Path target, Path temporary) throws IOException {
         this.target = target;
@@ -38,6 +40,29 @@ final class FileChunk implements Chunk {
         try {
             out.write(source, offset, length);
             bytes += length;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes zeros in place of the reserved bytes, which {@link #fillReserved} overwrites. */
+    @Override
+    public void reserve(int length) {
+        write(new byte[length], 0, length);
+        reserved = length;
+    }
+
+    @Override
+    public void fillReserved(byte[] head) {
+        if (head.length != reserved) {
+            throw new IllegalArgumentException(head.length + " bytes for " + reserved + " reserved");
+        }
+        try {
+            out.flush();
+            ByteBuffer buffer = ByteBuffer.wrap(head);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer, buffer.position());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
