@@ -4,10 +4,12 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -29,6 +31,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.pgferry.testing.GnuTar;
 import io.pgferry.testing.Payloads;
 import io.pgferry.testing.Tables;
 import io.pgferry.testing.TestingAzurite;
@@ -71,7 +74,8 @@ class LargeCopyIT {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({ "DelimitedText, none", "DelimitedText, gzip", "Json, none", "Json, gzip", "Parquet, none",
+    @CsvSource({ "DelimitedText, none", "DelimitedText, gzip", "DelimitedText, TarGzip", "Json, none", "Json, gzip",
+            "Json, Tar", "Parquet, none",
             "Parquet, snappy", "Parquet, gzip", "Parquet, zstd", "Parquet, lz4", "Avro, deflate", "Avro, snappy" })
     void aMillionRowsArriveExactly(String format, String codec) throws Exception {
         String container = "l-" + UUID.randomUUID().toString().substring(0, 8);
@@ -82,6 +86,9 @@ class LargeCopyIT {
 
         List<Path> files = azurite.download(container, "", downloads);
         assertThat(files).hasSize(3);
+        if (codec.startsWith("Tar")) {
+            files = extracted(files, codec.equals("TarGzip"));
+        }
         String postgresRow = format.equals("DelimitedText")
                 ? "concat_ws('|', id, coalesce(name, '<null>'), amount, format('%s', ts), tags)"
                 : "concat_ws('|', id, coalesce(name, '<null>'), amount, (extract(epoch FROM ts) * 1000000)::bigint,"
@@ -134,6 +141,19 @@ class LargeCopyIT {
             }
         }
         return List.of(rows, sum.toString());
+    }
+
+    /** The one file of each archive, as GNU tar extracts it. */
+    private List<Path> extracted(List<Path> archives, boolean gzip) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (Path archive : archives) {
+            Map<String, byte[]> members = GnuTar.extract(archive, gzip);
+            assertThat(members).hasSize(1);
+            for (Map.Entry<String, byte[]> member : members.entrySet()) {
+                files.add(Files.write(downloads.resolve(member.getKey()), member.getValue()));
+            }
+        }
+        return files;
     }
 
     private static String list(List<Path> files) {
