@@ -12,14 +12,14 @@ import io.pgferry.contract.ParquetFormat;
 import io.pgferry.contract.SinkFormat;
 import io.pgferry.format.avro.AvroOutput;
 import io.pgferry.format.csv.CsvPassThrough;
-import io.pgferry.format.json.JsonPassThrough;
+import io.pgferry.format.json.JsonOutput;
 import io.pgferry.format.parquet.ParquetOutput;
 import io.pgferry.source.postgres.CopyOutReader;
 import io.pgferry.source.postgres.SourceColumn;
 
 /**
  * A sink format: the {@code COPY ... TO STDOUT} that feeds it and how its files are written from that COPY's rows.
- * Text formats are rendered by PostgreSQL and pass through; Parquet and Avro decode a binary COPY.
+ * CSV is rendered by PostgreSQL and passes through; JSON, Parquet and Avro decode a binary COPY.
  */
 public interface OutputFormat {
 
@@ -32,7 +32,7 @@ public interface OutputFormat {
             return new CsvPassThrough(delimitedText);
         }
         if (format instanceof JsonFormat json) {
-            return new JsonPassThrough(json);
+            return new JsonOutput(json, columns);
         }
         if (format instanceof AvroFormat avro) {
             return new AvroOutput(avro, columns);

@@ -22,6 +22,8 @@ import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -260,6 +262,34 @@ class TypeFidelityIT {
                 "DECIMAL(18,6)").containsEntry("d38", "DECIMAL(38,10)").containsEntry("d0", "DECIMAL(20,0)");
         assertThat(ParquetReader.rows(files, "SELECT id, d5, d18, d38, d0 FROM FILES ORDER BY id"))
                 .isEqualTo(Tables.postgresObjects(postgres, "SELECT * FROM fidelity_decimals ORDER BY id"));
+    }
+
+    /** Every family, and numerics of every shape, byte for byte as the server's own row_to_json writes them. */
+    @ParameterizedTest
+    @ValueSource(strings = { "SELECT * FROM " + TABLE,
+            "SELECT n, n::numeric(45, 10) AS scaled, -n AS negated, trunc(n) AS whole, n::float8 AS real"
+                    + " FROM (VALUES (0::numeric), (0.00001), (-0.5), (123456789.123456789), (1e-20), (10000),"
+                    + " (1e30), (-99999999.99990), (0.000), (12345678901234567890.5), (9999.9999)) v(n)" })
+    void jsonIsByteForByteWhatRowToJsonWrites(String query) throws Exception {
+        String container = "tf-" + UUID.randomUUID().toString().substring(0, 8);
+        ObjectNode payload = BaseCopyFunction.json(payload(container), "setOfObjects");
+        payload.withObject("/activity/typeProperties/source").put("query", query);
+        given().contentType(ContentType.JSON).body(payload.toString()).post("/copy").then().statusCode(200);
+
+        List<String> written = new ArrayList<>();
+        for (Path file : azurite.download(container, "", downloads)) {
+            written.addAll(Files.readAllLines(file));
+        }
+        List<String> expected = new ArrayList<>();
+        try (Connection connection = postgres.connect(); Statement statement = connection.createStatement()) {
+            statement.execute("SET TimeZone = 'UTC'");
+            try (ResultSet rows = statement.executeQuery("SELECT row_to_json(r)::text FROM (" + query + ") r")) {
+                while (rows.next()) {
+                    expected.add(rows.getString(1));
+                }
+            }
+        }
+        assertThat(written).hasSizeGreaterThan(3).containsExactlyInAnyOrderElementsOf(expected);
     }
 
     private ObjectNode payload(String container) {

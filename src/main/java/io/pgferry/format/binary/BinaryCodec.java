@@ -52,6 +52,20 @@ public final class BinaryCodec {
             };
         }
 
+        public boolean negative() {
+            return sign == NEGATIVE;
+        }
+
+        /** The number of decimal digits after the point that {@code numeric_out} writes. */
+        public int displayScale() {
+            return int16(bytes, offset - 2);
+        }
+
+        /** The base-10000 digit at {@code index} from the first (of weight {@link #weight()}); 0 outside them. */
+        public int digit(int index) {
+            return index >= 0 && index < count ? int16(bytes, offset + 2 * index) : 0;
+        }
+
         /** The value times 10^scale; exact, since a column's values never have more decimals than its scale. */
         public BigInteger unscaled(int scale) {
             BigInteger digits = BigInteger.ZERO;

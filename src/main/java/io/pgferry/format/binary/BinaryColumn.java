@@ -6,7 +6,7 @@ import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import io.pgferry.contract.CopyException;
 import io.pgferry.source.postgres.SourceColumn;
@@ -75,22 +75,24 @@ public record BinaryColumn(int index, String name, Kind kind, boolean list, bool
         return NATIVE_TYPES.getOrDefault(type, Kind.STRING);
     }
 
-    /** The binary COPY of {@code selectSql} that feeds {@code columns}, each renamed to its alias. */
-    public static String copySql(List<BinaryColumn> columns, String selectSql) {
-        return "COPY (SELECT " + columns.stream().map(BinaryColumn::projection).collect(Collectors.joining(", "))
-                + " FROM (" + selectSql + "\n) AS pgferry_row("
-                + columns.stream().map(BinaryColumn::alias).collect(Collectors.joining(", "))
-                + ")) TO STDOUT WITH (FORMAT binary)";
+    /**
+     * The binary COPY of {@code projections} over the rows of {@code selectSql}, whose columns are renamed to their
+     * {@link #alias}es: the columns' own names may be anything, even duplicates.
+     */
+    public static String copySql(List<String> projections, String selectSql) {
+        List<String> aliases = IntStream.range(0, projections.size()).mapToObj(BinaryColumn::alias).toList();
+        return "COPY (SELECT " + String.join(", ", projections) + " FROM (" + selectSql + "\n) AS pgferry_row"
+                + (aliases.isEmpty() ? "" : "(" + String.join(", ", aliases) + ")") + ") TO STDOUT WITH (FORMAT binary)";
     }
 
-    /** The name the COPY's SELECT gives the column: the column's own name may be anything, even a duplicate. */
-    String alias() {
+    /** The name the COPY's SELECT gives the column at {@code index}. */
+    public static String alias(int index) {
         return "pgferry_" + (index + 1);
     }
 
-    /** The column in the COPY's SELECT, over the source rows with their columns renamed to {@link #alias()}. */
+    /** The column in the COPY's SELECT: itself, or cast to text. */
     String projection() {
-        return cast ? alias() + "::text" + (list ? "[]" : "") : alias();
+        return cast ? alias(index) + "::text" + (list ? "[]" : "") : alias(index);
     }
 
     /** The number of elements of a one-dimensional array value; more dimensions are refused. */
