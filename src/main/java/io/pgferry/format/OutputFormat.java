@@ -25,9 +25,10 @@ public interface OutputFormat {
 
     /**
      * @param columns the source's columns, as the server describes them
+     * @param sliceBytes what each slice may buffer for its files
      * @throws io.pgferry.contract.CopyException when the columns cannot be written in this format
      */
-    static OutputFormat of(SinkFormat format, List<SourceColumn> columns) {
+    static OutputFormat of(SinkFormat format, List<SourceColumn> columns, long sliceBytes) {
         if (format instanceof DelimitedTextFormat delimitedText) {
             return new CsvPassThrough(delimitedText);
         }
@@ -37,7 +38,7 @@ public interface OutputFormat {
         if (format instanceof AvroFormat avro) {
             return new AvroOutput(avro, columns);
         }
-        return new ParquetOutput((ParquetFormat) format, columns);
+        return new ParquetOutput((ParquetFormat) format, columns, sliceBytes);
     }
 
     /** The COPY that renders {@code selectSql} for this format. */

@@ -97,9 +97,9 @@ public class CopyRunner {
             if (job.source().query().isEmpty()) {
                 control.estimate(estimateRows(leader, job.source().table().orElseThrow().quoted()));
             }
-            OutputFormat format = OutputFormat.of(job.sink().format(),
-                    SourceColumn.describe(leader, job.source().selectSql()));
+            List<SourceColumn> columns = SourceColumn.describe(leader, job.source().selectSql());
             List<Partition> partitions = PartitionPlanner.plan(leader, job.source(), job.parallelCopies());
+            OutputFormat format = OutputFormat.of(job.sink().format(), columns, sliceBytes(partitions.size()));
             if (partitions.size() > 1) {
                 String snapshot = exportSnapshot(leader);
                 for (int i = 1; i < partitions.size(); i++) {
@@ -159,6 +159,15 @@ public class CopyRunner {
         return connection;
     }
 
+    /**
+     * What each slice may buffer for its file format (a Parquet row group), and as much again for its uploads: a
+     * quarter of the heap each, shared by the slices, so a copy's memory is bounded by the heap whatever the table
+     * size and parallelCopies.
+     */
+    static long sliceBytes(int slices) {
+        return Runtime.getRuntime().maxMemory() / 4 / slices;
+    }
+
     private static String exportSnapshot(Connection leader) throws SQLException {
         try (Statement statement = leader.createStatement();
                 ResultSet row = statement.executeQuery("SELECT pg_export_snapshot()")) {
@@ -185,7 +194,7 @@ public class CopyRunner {
             OutputFormat format, List<Partition> partitions, List<Connection> connections) {
         FileSink sink = job.sink();
         List<PartitionResult> results = partitions.size() == 1
-                ? List.of(copyPartition(job, runId, control, format, partitions.get(0), connections.get(0), false))
+                ? List.of(copyPartition(job, runId, control, format, partitions.get(0), connections.get(0), 1))
                 : copyInParallel(job, runId, control, format, partitions, connections);
         timer.readDone();
         try {
@@ -222,13 +231,18 @@ public class CopyRunner {
             for (Partition partition : partitions) {
                 Connection connection = connections.get(partition.index());
                 futures.add(completion.submit(
-                        () -> copyPartition(job, runId, control, format, partition, connection, true)));
+                        () -> copyPartition(job, runId, control, format, partition, connection,
+                                partitions.size())));
             }
             CopyException failure = null;
             for (int i = 0; i < partitions.size(); i++) {
                 try {
                     completion.take().get();
                 } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof CopyException)) {
+                        // A bug: the caller gets InternalError, the log the cause.
+                        LOG.errorf(e.getCause(), "a slice of copy %s failed", runId);
+                    }
                     if (failure == null) {
                         failure = e.getCause() instanceof CopyException copyException ? copyException
                                 : CopyException.systemError("InternalError", "a slice of the copy failed",
@@ -280,15 +294,15 @@ public class CopyRunner {
      * @throws CopyException naming the source or the sink
      */
     private PartitionResult copyPartition(CopyJob job, String runId, RunControl control, OutputFormat format,
-            Partition partition, Connection connection, boolean numbered) {
+            Partition partition, Connection connection, int slices) {
         FileSink sink = job.sink();
-        ChunkStore store = sinks.open(sink, runId);
+        ChunkStore store = sinks.open(sink, runId, sliceBytes(slices));
         RollingWriter output = null;
         try (CopyOutReader reader = CopyOutReader.start(connection, format.copySql(partition.selectSql()),
                 format.binaryCopy())) {
             output = new RollingWriter(store, sink.location(), sink.naming(), format.begin(reader),
                     format.contentType(), sink.compression(),
-                    numbered ? OptionalInt.of(partition.index()) : OptionalInt.empty());
+                    slices > 1 ? OptionalInt.of(partition.index()) : OptionalInt.empty());
             long rows = 0;
             long firstRowNanos = -1;
             byte[] row = reader.next();
@@ -305,11 +319,16 @@ public class CopyRunner {
             }
             output.finish();
             return new PartitionResult(partition, store, output, rows, reader.bytesRead(), firstRowNanos);
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | OutOfMemoryError e) {
             if (output != null) {
                 output.discard();
             }
             store.close();
+            if (e instanceof OutOfMemoryError) {
+                throw CopyException.systemError("OutOfMemory", "the copy needed more memory than the function has;"
+                        + " lower parallelCopies, blockSizeInMB or maxConcurrentConnections, or give the function a"
+                        + " larger heap", e);
+            }
             if (e instanceof SQLException sqlFailure) {
                 throw PostgresErrors.translate(sqlFailure, job.source().connection());
             }

@@ -20,11 +20,12 @@ public class Sinks {
     }
 
     /**
+     * @param sliceBytes what the slice may buffer for its uploads
      * @throws CopyException when the store refuses or cannot be reached
      */
-    public ChunkStore open(FileSink sink, String runId) {
+    public ChunkStore open(FileSink sink, String runId, long sliceBytes) {
         if (sink.store() instanceof SinkStore.BlobStorage blob) {
-            return blobStore.open(blob, sink.blocks(), runId, sink.metadata());
+            return blobStore.open(blob, sink.blocks().within(sliceBytes), runId, sink.metadata());
         }
         if (sink.store() instanceof SinkStore.FileServer fileServer) {
             return FileServerStore.open(fileServer, runId);

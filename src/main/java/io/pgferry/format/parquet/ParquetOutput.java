@@ -22,23 +22,32 @@ import io.pgferry.source.postgres.SourceColumn;
 /**
  * Parquet from a binary COPY: each column gets the Parquet type of its PostgreSQL type (see {@link BinaryColumn} and
  * {@link ParquetColumn}),
- * values are decoded from PostgreSQL's binary encoding straight into parquet-java's column writers, and row groups of
- * at most {@value #ROW_GROUP_BYTES} bytes are flushed to the file as they fill, so memory stays bounded whatever the
- * table size.
+ * values are decoded from PostgreSQL's binary encoding straight into parquet-java's column writers, and row groups
+ * are flushed to the file as they fill, so memory stays bounded whatever the table size. A row group is buffered
+ * whole: {@value #ROW_GROUP_BYTES} bytes at most, less when a slice may buffer less (never under
+ * {@value #MIN_ROW_GROUP_BYTES}); pages and dictionaries (1 MiB at most) shrink likewise.
  */
 public final class ParquetOutput extends BinaryOutput {
     static final long ROW_GROUP_BYTES = 32L * 1024 * 1024;
+    static final long MIN_ROW_GROUP_BYTES = 4L * 1024 * 1024;
     private static final int PAGE_BYTES = 1024 * 1024;
+    private static final int MIN_PAGE_BYTES = 64 * 1024;
 
     private final CompressionCodecName codec;
     private final List<ParquetColumn> parquetColumns;
     private final MessageType schema;
+    private final long rowGroupBytes;
+    private final int pageBytes;
 
     /**
+     * @param sliceBytes what each slice may buffer: a row group is held whole until it is written
      * @throws CopyException when the columns cannot make a Parquet schema (none, or two with the same name)
      */
-    public ParquetOutput(ParquetFormat format, List<SourceColumn> sourceColumns) {
+    public ParquetOutput(ParquetFormat format, List<SourceColumn> sourceColumns, long sliceBytes) {
         super(checked(sourceColumns));
+        this.rowGroupBytes = Math.max(MIN_ROW_GROUP_BYTES, Math.min(ROW_GROUP_BYTES, sliceBytes));
+        // Besides the row group, each column holds a page and a dictionary being built.
+        this.pageBytes = (int) Math.max(MIN_PAGE_BYTES, Math.min(PAGE_BYTES, sliceBytes / (2L * sourceColumns.size())));
         requireNonNull(format, "format is null");
         this.codec = switch (format.codec()) {
             case NONE -> CompressionCodecName.UNCOMPRESSED;
@@ -74,9 +83,9 @@ public final class ParquetOutput extends BinaryOutput {
                 .withConf(new PlainParquetConfiguration())
                 .withCodecFactory(new PageCompressors())
                 .withCompressionCodec(codec)
-                .withRowGroupSize(ROW_GROUP_BYTES)
-                .withPageSize(PAGE_BYTES)
-                .withDictionaryPageSize(PAGE_BYTES)
+                .withRowGroupSize(rowGroupBytes)
+                .withPageSize(pageBytes)
+                .withDictionaryPageSize(pageBytes)
                 .withPageWriteChecksumEnabled(false)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .build();

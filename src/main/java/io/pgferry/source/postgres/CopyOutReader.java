@@ -18,13 +18,15 @@ public final class CopyOutReader implements AutoCloseable {
     private static final byte[] BINARY_SIGNATURE = { 'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0 };
     private static final int BINARY_HEADER_LENGTH = BINARY_SIGNATURE.length + 8;
 
+    private final Connection pooled;
     private final PGConnection connection;
     private final CopyOut copyOut;
     private final boolean binary;
     private boolean headerRead;
     private long bytesRead;
 
-    private CopyOutReader(PGConnection connection, CopyOut copyOut, boolean binary) {
+    private CopyOutReader(Connection pooled, PGConnection connection, CopyOut copyOut, boolean binary) {
+        this.pooled = pooled;
         this.connection = connection;
         this.copyOut = copyOut;
         this.binary = binary;
@@ -38,7 +40,7 @@ public final class CopyOutReader implements AutoCloseable {
      */
     public static CopyOutReader start(Connection connection, String copySql, boolean binary) throws SQLException {
         PGConnection pgConnection = connection.unwrap(PGConnection.class);
-        return new CopyOutReader(pgConnection, pgConnection.getCopyAPI().copyOut(copySql), binary);
+        return new CopyOutReader(connection, pgConnection, pgConnection.getCopyAPI().copyOut(copySql), binary);
     }
 
     /** The next row (a text row with its line terminator, or a binary tuple), or null at the end. */
@@ -81,13 +83,18 @@ public final class CopyOutReader implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         if (copyOut.isActive()) {
-            connection.cancelQuery();
             try {
+                connection.cancelQuery();
                 while (copyOut.readFromCopy() != null) {
                     // discard what was sent before the cancel took effect
                 }
             } catch (SQLException expected) {
                 // query_canceled: the COPY has ended
+            } catch (RuntimeException | Error e) {
+                // The COPY may still own the connection (an OutOfMemoryError while draining), and a rollback would
+                // wait for it forever: the connection is dropped from the pool instead.
+                pooled.abort(Runnable::run);
+                throw e;
             }
         }
     }
