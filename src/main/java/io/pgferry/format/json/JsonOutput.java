@@ -58,7 +58,7 @@ public final class JsonOutput implements OutputFormat {
     }
 
     private final JsonFormat format;
-    private final List<Value> values = new ArrayList<>();
+    private final Value[] values;
     private final List<String> projections = new ArrayList<>();
     /** Each column's {@code "name":}, with a leading comma for all but the first. */
     private final byte[][] keys;
@@ -66,10 +66,11 @@ public final class JsonOutput implements OutputFormat {
     public JsonOutput(JsonFormat format, List<SourceColumn> columns) {
         this.format = requireNonNull(format, "format is null");
         this.keys = new byte[columns.size()][];
+        this.values = new Value[columns.size()];
         for (int i = 0; i < columns.size(); i++) {
             Value value = DECODED.getOrDefault(columns.get(i).typeName(), Value.RENDERED);
             String alias = BinaryColumn.alias(i);
-            values.add(value);
+            values[i] = value;
             projections.add(value == Value.RENDERED ? "to_json(" + alias + ")" : alias);
             Buffer key = new Buffer();
             if (i > 0) {
@@ -137,7 +138,7 @@ public final class JsonOutput implements OutputFormat {
                 out.append(NULL, 0, NULL.length);
                 continue;
             }
-            value(values.get(i), tuple, position, length, out);
+            value(values[i], tuple, position, length, out);
             position += length;
         }
         out.append((byte) '}');
@@ -271,20 +272,18 @@ public final class JsonOutput implements OutputFormat {
          * control characters; everything else as it is.
          */
         void string(byte[] source, int offset, int count) {
-            ensure(count + 2);
-            bytes[length++] = '"';
+            append((byte) '"');
             int end = offset + count;
+            int run = offset;
             for (int i = offset; i < end; i++) {
                 byte b = source[i];
                 if (b >= 0 && (b < 0x20 || b == '"' || b == '\\')) {
+                    append(source, run, i - run);
                     escape(b);
-                } else {
-                    if (length == bytes.length) {
-                        ensure(1 + end - i);
-                    }
-                    bytes[length++] = b;
+                    run = i + 1;
                 }
             }
+            append(source, run, end - run);
             append((byte) '"');
         }
 
