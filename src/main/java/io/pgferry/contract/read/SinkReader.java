@@ -261,7 +261,8 @@ final class SinkReader {
             reading.oneOf(storeSettings.get("type"), Set.of(fileServer ? "FileServerWriteSettings"
                     : "AzureBlobStorageWriteSettings"));
         }
-        return fileServer ? fileServer(settings) : blobStorage(settings, location);
+        return fileServer ? fileServer(settings)
+                : blobStorage(settings, location, properties.get("type").node().asText().equals("AzureStorage"));
     }
 
     private SinkStore.FileServer fileServer(Field settings) {
@@ -281,8 +282,9 @@ final class SinkReader {
         return problem.isPresent() ? null : new SinkStore.FileServer(Path.of(host).normalize());
     }
 
-    private SinkStore.BlobStorage blobStorage(Field settings, Field location) {
-        BlobAccount account = blobAccount(settings);
+    /** @param legacy an {@code AzureStorage} linked service, which takes keys and SAS only */
+    private SinkStore.BlobStorage blobStorage(Field settings, Field location, boolean legacy) {
+        BlobAccount account = blobAccount(settings, legacy);
         String container = reading.string(location.get("container"), true);
         if (container != null && !CONTAINER_NAME.matcher(container).matches()) {
             reading.violation(location.get("container"),
@@ -398,7 +400,7 @@ final class SinkReader {
      * principal, a user-assigned identity ({@code credential}) or, with none of these, the function's own identity.
      * {@code authenticationType}, when given, must agree with the properties.
      */
-    private BlobAccount blobAccount(Field settings) {
+    private BlobAccount blobAccount(Field settings, boolean legacy) {
         List<String> given = List.of("connectionString", "sasUri", "serviceEndpoint").stream()
                 .filter(name -> settings.get(name).present()).toList();
         if (given.size() != 1) {
@@ -438,6 +440,11 @@ final class SinkReader {
                 reading.violation(urlField, "needs a SAS token, in the URL or in sasToken");
                 return null;
             } else {
+                if (legacy) {
+                    reading.violation(urlField, "needs an accountKey or a SAS token: an AzureStorage linked service"
+                            + " cannot sign in with an identity (use AzureBlobStorage)");
+                    return null;
+                }
                 if (!endpoint.getScheme().equals("https")) {
                     reading.violation(urlField, "must be an https URL to sign in with a service principal or a"
                             + " managed identity: a token is only sent over HTTPS");

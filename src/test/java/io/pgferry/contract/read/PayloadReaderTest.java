@@ -269,6 +269,11 @@ class PayloadReaderTest {
         payload.putArray("credentials").addObject().put("name", "missing").putObject("properties")
                 .put("type", "ManagedIdentity").putObject("typeProperties").put("resourceId", "writer");
         assertThat(violations(payload)).containsExactly("/credentials/0/properties/typeProperties/resourceId");
+
+        // The legacy AzureStorage linked service takes keys and SAS only.
+        blob.removeAll().put("serviceEndpoint", "https://acme.blob.core.windows.net");
+        payload.withObject("/linkedServices/1/properties").put("type", "AzureStorage");
+        assertThat(violations(payload)).containsExactly("/linkedServices/1/properties/typeProperties/serviceEndpoint");
     }
 
     private static List<String> violations(ObjectNode payload) {
