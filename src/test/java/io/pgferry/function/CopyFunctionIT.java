@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -124,6 +125,26 @@ class CopyFunctionIT extends BaseCopyFunction {
         post(toTls(payload("t", uniqueContainer()), tls, "127.0.0.1", 0, 15)).statusCode(400)
                 .body("errorCode", equalTo("SourceAuthenticationFailed"))
                 .body("message", containsString("no encryption"));
+    }
+
+    @Test
+    void aCopyFailingMidStreamOnATlsOnlyServerIsCancelledThereAndItsConnectionServesTheNextCopy() {
+        TestingPostgres tls = TestingServers.postgresWithTls();
+        String container = uniqueContainer();
+        // Row 1000 holds a value Parquet refuses; the rows after it would take 20 s to stream if the COPY were
+        // drained rather than cancelled (the cancel request must itself speak TLS to this server).
+        ObjectNode failing = parquet(toTls(payload("t", container), tls, "localhost", 5, 19), "snappy");
+        source(failing).put("query", "SELECT i, CASE WHEN i = 1000 THEN 'infinity'::timestamp"
+                + " ELSE TIMESTAMP '2024-01-01' END AS ts, (SELECT 1 FROM pg_sleep(CASE WHEN i > 1000 THEN 0.01"
+                + " ELSE 0 END)) AS s FROM generate_series(1, 3000) i");
+        failing.withObject("/activity/typeProperties").put("parallelCopies", 1);
+
+        long started = System.nanoTime();
+        post(failing).statusCode(400).body("errorCode", equalTo("ValueNotRepresentable"));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+
+        // Same linked service settings, so the same pool: the connection must be back in step with the server.
+        post(toTls(payload("t", container), tls, "localhost", 5, 19)).statusCode(200).body("rowsCopied", equalTo(1));
     }
 
     /** A PostgreSqlV2 linked service to the TLS-only server, reading one row. */
