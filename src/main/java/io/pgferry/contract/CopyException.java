@@ -36,10 +36,23 @@ public final class CopyException extends RuntimeException {
                 cause);
     }
 
+    /** As {@link #userError}, naming the request's field at fault. */
+    public static CopyException userErrorAt(String errorCode, String message, Violation field) {
+        return new CopyException(400, new ErrorResponse(errorCode, message, FailureType.UserError, null,
+                List.of(field)), null);
+    }
+
     /** The source or sink failed or could not be reached; the same request may succeed later (HTTP 502). */
     public static CopyException systemError(String errorCode, String message, Throwable cause) {
         return new CopyException(502, new ErrorResponse(errorCode, message, FailureType.SystemError, null, List.of()),
                 cause);
+    }
+
+    /** A fault of pgferry's own (a bug): HTTP 500, saying no more than that; the log has the cause. */
+    public static CopyException internalError(Throwable cause) {
+        return new CopyException(500, new ErrorResponse("InternalError",
+                "pgferry failed unexpectedly; the function log has the details.", FailureType.SystemError, null,
+                List.of()), cause);
     }
 
     /** The request clashes with a run in progress; the same request may pass later (HTTP 409). */

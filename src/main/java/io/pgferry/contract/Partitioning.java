@@ -36,11 +36,14 @@ public sealed interface Partitioning {
     /**
      * ADF's {@code PhysicalPartitionsOfTable}: the leaf partitions of a partitioned table, shared among the slices.
      *
-     * @param names {@code partitionNames}; by default every leaf partition
+     * @param names {@code partitionNames}, each checked against the table's leaf partitions in the catalog before
+     *        it is read; by default every leaf partition
+     * @param namesPointer the JSON pointer of {@code partitionNames}, for errors that name one of them
      */
-    record PhysicalPartitions(List<String> names) implements Partitioning {
+    record PhysicalPartitions(List<TableName> names, String namesPointer) implements Partitioning {
         public PhysicalPartitions {
             names = List.copyOf(names);
+            requireNonNull(namesPointer, "namesPointer is null");
         }
     }
 }

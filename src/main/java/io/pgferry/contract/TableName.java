@@ -24,6 +24,9 @@ public record TableName(Optional<String> schema, String table) {
      * @throws IllegalArgumentException with a reason fit for the caller when the text is not such a name
      */
     public static TableName parse(String text) {
+        if (text.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("contains a NUL character, which no PostgreSQL name can hold");
+        }
         List<String> parts = new ArrayList<>();
         StringBuilder part = new StringBuilder();
         boolean quoted = false;

@@ -41,6 +41,9 @@ public class ErrorResponses {
         CopyException copyFailure = find(failure);
         if (copyFailure != null) {
             respond(context, copyFailure.httpStatus(), copyFailure.error());
+        } else if (failure == null && context.statusCode() == 413) {
+            respond(context, 413, new ErrorResponse("PayloadTooLarge", RequestLimits.tooLarge(),
+                    FailureType.UserError, null, List.of()));
         } else if (failure == null && context.statusCode() == 400) {
             respond(context, 400, new ErrorResponse("MalformedJson",
                     "The request body is not valid JSON.", FailureType.UserError, null, List.of()));
@@ -48,9 +51,7 @@ public class ErrorResponses {
             context.next();
         } else {
             LOG.error("unexpected failure", failure);
-            respond(context, 500, new ErrorResponse("InternalError",
-                    "pgferry failed unexpectedly; the function log has the details.", FailureType.SystemError, null,
-                    List.of()));
+            respond(context, 500, CopyException.internalError(failure).error());
         }
     }
 

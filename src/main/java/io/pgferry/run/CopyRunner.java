@@ -56,6 +56,8 @@ public class CopyRunner {
     private static final AtomicInteger THREADS = new AtomicInteger();
     /** Rows between progress reports. */
     private static final int PROGRESS_ROWS = 4096;
+    /** How long ending a transaction and resetting its session may take before the connection is dropped. */
+    private static final int RELEASE_TIMEOUT_MILLIS = 10_000;
 
     private final PostgresPools pools;
     private final Sinks sinks;
@@ -99,6 +101,7 @@ public class CopyRunner {
             }
             List<SourceColumn> columns = SourceColumn.describe(leader, job.source().selectSql());
             List<Partition> partitions = PartitionPlanner.plan(leader, job.source(), job.parallelCopies());
+            describeSlices(leader, job.source().selectSql(), columns, partitions);
             OutputFormat format = OutputFormat.of(job.sink().format(), columns, sliceBytes(partitions.size()));
             if (partitions.size() > 1) {
                 String snapshot = exportSnapshot(leader);
@@ -180,13 +183,53 @@ public class CopyRunner {
         }
     }
 
+    /**
+     * Has the server parse every slice's SELECT on its own before any COPY runs, as {@link SourceColumn#describe} did
+     * for the whole: ADF's placeholders put partition names and range conditions into the user's query text, and
+     * whatever they produce must still be one statement returning the same columns.
+     */
+    private static void describeSlices(Connection leader, String selectSql, List<SourceColumn> columns,
+            List<Partition> partitions) throws SQLException {
+        for (Partition partition : partitions) {
+            if (!partition.selectSql().equals(selectSql)
+                    && !SourceColumn.describe(leader, partition.selectSql()).equals(columns)) {
+                throw CopyException.userError("SourceQueryFailed", "the source query gives other columns for the"
+                        + " slice " + partition.range() + " than for the whole copy", null);
+            }
+        }
+    }
+
+    /**
+     * Ends each connection's transaction, then resets its session ({@code DISCARD ALL}: advisory locks, settings,
+     * temporary tables, prepared statements, LISTEN) so nothing a query did reaches the next copy. A connection that
+     * cannot be reset, or whose COPY broke off (it was aborted), never goes back to the pool.
+     */
     private static void release(List<Connection> connections) {
         for (Connection connection : connections) {
-            try (connection) {
+            try {
+                if (connection.isClosed()) {
+                    continue;
+                }
+                connection.setNetworkTimeout(Runnable::run, RELEASE_TIMEOUT_MILLIS);
                 connection.rollback();
-            } catch (SQLException e) {
-                LOG.debugf("closing a source connection failed: %s", e.getMessage());
+                connection.setAutoCommit(true);
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("DISCARD ALL");
+                }
+                connection.setNetworkTimeout(Runnable::run, 0);
+                connection.close();
+            } catch (SQLException | RuntimeException e) {
+                LOG.debugf("resetting a source connection failed, dropping it: %s", e.getMessage());
+                abort(connection);
             }
+        }
+    }
+
+    private static void abort(Connection connection) {
+        try {
+            connection.abort(Runnable::run);
+        } catch (SQLException | RuntimeException e) {
+            LOG.debugf("dropping a source connection failed: %s", e.getMessage());
         }
     }
 
@@ -245,8 +288,7 @@ public class CopyRunner {
                     }
                     if (failure == null) {
                         failure = e.getCause() instanceof CopyException copyException ? copyException
-                                : CopyException.systemError("InternalError", "a slice of the copy failed",
-                                        e.getCause());
+                                : CopyException.internalError(e.getCause());
                         cancelQueries(connections);
                     }
                 } catch (InterruptedException e) {

@@ -12,6 +12,7 @@ import io.pgferry.contract.CopyException;
 import io.pgferry.contract.Partitioning;
 import io.pgferry.contract.PostgresSource;
 import io.pgferry.contract.TableName;
+import io.pgferry.contract.Violation;
 import io.pgferry.source.postgres.SqlLiteral;
 
 /**
@@ -180,7 +181,11 @@ final class PartitionPlanner {
         }
     }
 
-    /** Leaf partitions (given, or all of them), dealt round-robin to at most {@code parallelCopies} slices. */
+    /**
+     * Leaf partitions (given, or all of them), dealt round-robin to at most {@code parallelCopies} slices. Names come
+     * from the catalog, quoted by the server: a given name only selects among the table's leaf partitions, so no text
+     * of the request reaches the SQL.
+     */
     private static List<Partition> physicalPartitions(Connection connection, PostgresSource source,
             Partitioning.PhysicalPartitions given, int parallelCopies) throws SQLException {
         if (source.table().isEmpty() || (source.query().isPresent() && !source.queryNamesPartition())) {
@@ -188,19 +193,26 @@ final class PartitionPlanner {
                     + " dataset's table's partitions: remove the source query, or name each partition in it with "
                     + PostgresSource.PARTITION_NAME_HOOK, null);
         }
-        List<String> names = new ArrayList<>();
-        if (given.names().isEmpty()) {
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT relid::regclass::text FROM pg_partition_tree(?::regclass) WHERE isleaf ORDER BY 1")) {
-                statement.setString(1, source.table().get().quoted());
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        names.add(rows.getString(1));
-                    }
+        List<LeafPartition> leaves = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT n.nspname, c.relname,"
+                + " format('%I.%I', n.nspname, c.relname) FROM pg_partition_tree(?::regclass) t"
+                + " JOIN pg_class c ON c.oid = t.relid JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE t.isleaf AND t.relid <> ?::regclass ORDER BY 3")) {
+            statement.setString(1, source.table().get().quoted());
+            statement.setString(2, source.table().get().quoted());
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    leaves.add(new LeafPartition(rows.getString(1), rows.getString(2), rows.getString(3)));
                 }
             }
+        }
+        List<String> names = new ArrayList<>();
+        if (given.names().isEmpty()) {
+            leaves.forEach(leaf -> names.add(leaf.quoted()));
         } else {
-            given.names().forEach(name -> names.add(TableName.parse(name).quoted()));
+            for (int i = 0; i < given.names().size(); i++) {
+                names.add(leaf(leaves, given.names().get(i), source.table().get(), given.namesPointer() + "/" + i));
+            }
         }
         if (names.isEmpty()) {
             return whole(source);
@@ -217,6 +229,28 @@ final class PartitionPlanner {
                             .orElse("SELECT * FROM " + name)).toList()), String.join(", ", mine)));
         }
         return partitions;
+    }
+
+    /** A leaf partition as the catalog names it. */
+    private record LeafPartition(String schema, String table, String quoted) {
+    }
+
+    /**
+     * The leaf partition a {@code partitionNames} entry names: {@code schema.table} exactly, or a table name found in
+     * exactly one schema.
+     *
+     * @throws CopyException naming the entry when it is not one of the table's leaf partitions
+     */
+    private static String leaf(List<LeafPartition> leaves, TableName name, TableName table, String pointer) {
+        List<LeafPartition> matches = leaves.stream().filter(leaf -> leaf.table().equals(name.table())
+                && name.schema().map(leaf.schema()::equals).orElse(true)).toList();
+        if (matches.size() == 1) {
+            return matches.get(0).quoted();
+        }
+        String reason = matches.isEmpty() ? "is not a leaf partition of " + table.quoted()
+                : "names partitions in " + matches.size() + " schemas; qualify it with its schema";
+        throw CopyException.userErrorAt("SourcePartitionNotFound", "partitionNames: " + name.quoted() + " " + reason,
+                new Violation(pointer, reason));
     }
 
     private static String quote(String identifier) {

@@ -97,9 +97,9 @@ public class Runs {
             try {
                 execute(job, record, new RunControl());
             } catch (CopyException e) {
-                // recorded by execute
+                // recorded (and an unexpected failure logged) by execute
             } catch (RuntimeException e) {
-                LOG.errorf(e, "run %s failed unexpectedly", job.runId());
+                LOG.errorf(e, "run %s: its record could not be written", job.runId());
             }
         });
         return record;
@@ -172,6 +172,14 @@ public class Runs {
             RunStatus status = e.error().errorCode().equals("RunCancelled") ? RunStatus.Cancelled : RunStatus.Failed;
             update(runId, record -> record.failed(status, e.error(), e.httpStatus(), Instant.now()));
             throw e;
+        } catch (RuntimeException | Error e) {
+            // A bug: the run still ends, as InternalError, so pollers never wait for it forever.
+            beats.cancel(false);
+            LOG.errorf(e, "run %s failed unexpectedly", runId);
+            CopyException internal = CopyException.internalError(e);
+            update(runId, record -> record.failed(RunStatus.Failed, internal.error(), internal.httpStatus(),
+                    Instant.now()));
+            throw internal;
         } finally {
             beats.cancel(false);
             local.remove(runId);

@@ -28,7 +28,7 @@ public class Sinks {
             return blobStore.open(blob, sink.blocks().within(sliceBytes), runId, sink.metadata());
         }
         if (sink.store() instanceof SinkStore.FileServer fileServer) {
-            return FileServerStore.open(fileServer, runId);
+            return FileServerStore.open(fileServer, runId, sink.location().folderPathPointer());
         }
         throw new IllegalStateException("no store for " + sink.store().type());
     }

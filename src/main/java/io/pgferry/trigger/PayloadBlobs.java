@@ -1,7 +1,9 @@
 package io.pgferry.trigger;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,6 +15,7 @@ import com.azure.storage.blob.models.BlobStorageException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.pgferry.config.StorageConfig;
 import io.pgferry.contract.CopyException;
 import io.pgferry.contract.Violation;
 import io.pgferry.runs.FunctionStorage;
@@ -25,14 +28,17 @@ import io.pgferry.runs.FunctionStorage;
 class PayloadBlobs {
     /** A payload is a few kilobytes; anything near this is not one. */
     private static final long MAX_BYTES = 4L * 1024 * 1024;
+    private static final Pattern CONTAINER = Pattern.compile("[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}");
 
     private final FunctionStorage storage;
     private final ObjectMapper mapper;
+    private final String runsContainer;
 
     @Inject
-    PayloadBlobs(FunctionStorage storage, ObjectMapper mapper) {
+    PayloadBlobs(FunctionStorage storage, ObjectMapper mapper, StorageConfig config) {
         this.storage = storage;
         this.mapper = mapper;
+        this.runsContainer = config.runsContainer();
     }
 
     /**
@@ -44,7 +50,12 @@ class PayloadBlobs {
         String container;
         String name;
         if (reference.startsWith("https://") || reference.startsWith("http://")) {
-            BlobUrlParts parts = BlobUrlParts.parse(reference);
+            BlobUrlParts parts;
+            try {
+                parts = BlobUrlParts.parse(reference);
+            } catch (IllegalArgumentException e) {
+                throw invalid(pointer, "is not a blob URL");
+            }
             if (!parts.getAccountName().equals(service.getAccountName())) {
                 throw invalid(pointer, "names a blob in account '" + parts.getAccountName()
                         + "'; payload blobs must be in the function's storage account");
@@ -58,6 +69,17 @@ class PayloadBlobs {
             }
             container = reference.substring(0, slash);
             name = reference.substring(slash + 1);
+        }
+        if (container == null || name == null || !CONTAINER.matcher(container).matches()
+                || container.startsWith("azure-webjobs-") || container.equals(runsContainer)) {
+            throw invalid(pointer, "must name a blob in a container of payloads (not the function's own"
+                    + " azure-webjobs-* or " + runsContainer + " containers)");
+        }
+        if (name.indexOf('\\') >= 0 || name.chars().anyMatch(Character::isISOControl)
+                || Arrays.stream(name.split("/", -1)).anyMatch(part -> part.isEmpty() || part.equals(".")
+                        || part.equals(".."))) {
+            throw invalid(pointer, "must name a blob plainly: no '.', '..' or empty segments, backslashes or"
+                    + " control characters");
         }
         BlobClient blob = service.getBlobContainerClient(container).getBlobClient(name);
         try {

@@ -1,5 +1,6 @@
 package io.pgferry.contract.read;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -43,6 +44,9 @@ final class Expressions {
     }
 
     /** Why an expression cannot be evaluated; the message quotes the expression's names, not values. */
+    /** How deeply expressions may nest (function calls, member access, indexes): ADF's own payloads use a few. */
+    static final int MAX_DEPTH = 32;
+
     static final class ExpressionException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -60,6 +64,15 @@ final class Expressions {
      * value (any JSON type); text with {@code @{expr}} inside is a string.
      */
     static JsonNode evaluate(String text, Scope scope) {
+        try {
+            return interpolate(text, scope);
+        } catch (ArithmeticException | DateTimeException | NumberFormatException e) {
+            throw new ExpressionException("computes a number or date out of range");
+        }
+    }
+
+    /** One pass over the text: each {@code @{...}} ends at the first '}' outside a string literal. */
+    private static JsonNode interpolate(String text, Scope scope) {
         if (text.startsWith("@@")) {
             return TextNode.valueOf(text.substring(1));
         }
@@ -74,10 +87,7 @@ final class Expressions {
                 out.append(text, i, text.length());
                 break;
             }
-            int end = text.indexOf('}', start);
-            while (end > 0 && !balanced(text.substring(start + 2, end))) {
-                end = text.indexOf('}', end + 1);
-            }
+            int end = closingBrace(text, start + 2);
             if (end < 0) {
                 throw new ExpressionException("has an unclosed @{");
             }
@@ -87,14 +97,18 @@ final class Expressions {
         return TextNode.valueOf(out.toString());
     }
 
-    private static boolean balanced(String expression) {
-        int quotes = 0;
-        for (char c : expression.toCharArray()) {
+    /** The index of the first '}' at or after {@code from} that is not inside a string literal, or -1. */
+    private static int closingBrace(String text, int from) {
+        boolean inString = false;
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
             if (c == '\'') {
-                quotes++;
+                inString = !inString;
+            } else if (c == '}' && !inString) {
+                return i;
             }
         }
-        return quotes % 2 == 0;
+        return -1;
     }
 
     static String asText(JsonNode value) {
@@ -106,6 +120,7 @@ final class Expressions {
         private final String text;
         private final Scope scope;
         private int at;
+        private int depth;
 
         Parser(String text, Scope scope) {
             this.text = text;
@@ -122,6 +137,9 @@ final class Expressions {
         }
 
         private JsonNode expression() {
+            if (++depth > MAX_DEPTH) {
+                throw new ExpressionException("nests deeper than " + MAX_DEPTH + " levels");
+            }
             skipSpaces();
             JsonNode value = primary();
             while (true) {
@@ -142,6 +160,7 @@ final class Expressions {
                     expect("]");
                     value = value.path(name);
                 } else {
+                    depth--;
                     return value;
                 }
             }
@@ -198,8 +217,8 @@ final class Expressions {
                 case "adddays":
                 case "addhours": {
                     long amount = arguments.size() > 1 ? arguments.get(1).asLong() : 0;
-                    Instant moved = instant(arguments, 0).plusSeconds(amount
-                            * (name.equalsIgnoreCase("addDays") ? 86_400 : 3_600));
+                    Instant moved = instant(arguments, 0).plusSeconds(Math.multiplyExact(amount,
+                            name.equalsIgnoreCase("addDays") ? 86_400L : 3_600L));
                     return TextNode.valueOf(format(moved, arguments.size() > 2 ? text(arguments, 2) : "o"));
                 }
                 case "tolower":

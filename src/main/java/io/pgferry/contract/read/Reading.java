@@ -28,7 +28,11 @@ import io.pgferry.contract.Violation;
  */
 final class Reading {
     static final String UTC = "UTC";
-    private static final Pattern TIMESPAN = Pattern.compile("(?:(\\d+)\\.)?(\\d\\d):(60|[0-5]\\d):(60|[0-5]\\d)");
+    /** The longest string a request may give a field (a query, an expression). */
+    static final int MAX_STRING = 1024 * 1024;
+    private static final Pattern TIMESPAN = Pattern.compile("(?:(\\d{1,9})\\.)?(\\d\\d):(60|[0-5]\\d):(60|[0-5]\\d)");
+    /** PostgreSQL's statement_timeout is a 32-bit count of milliseconds: a little under 25 days. */
+    static final Duration LONGEST_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
 
     private final List<Violation> violations = new ArrayList<>();
     private final Map<Field, ObjectNode> referenceParameters = new HashMap<>();
@@ -165,6 +169,10 @@ final class Reading {
             violation(field, "must be a string, not " + (value.isArray() ? "an array" : "an object"));
             return null;
         }
+        if (value.isTextual() && value.textValue().length() > MAX_STRING) {
+            violation(field, "is longer than " + MAX_STRING + " characters");
+            return null;
+        }
         return value.asText();
     }
 
@@ -265,8 +273,13 @@ final class Reading {
             return Optional.empty();
         }
         long days = matcher.group(1) == null ? 0 : Long.parseLong(matcher.group(1));
-        return Optional.of(Duration.ofDays(days).plusHours(Long.parseLong(matcher.group(2)))
-                .plusMinutes(Long.parseLong(matcher.group(3))).plusSeconds(Long.parseLong(matcher.group(4))));
+        Duration timespan = Duration.ofDays(days).plusHours(Long.parseLong(matcher.group(2)))
+                .plusMinutes(Long.parseLong(matcher.group(3))).plusSeconds(Long.parseLong(matcher.group(4)));
+        if (timespan.compareTo(LONGEST_TIMEOUT) > 0) {
+            violation(field, "must be at most 24.20:31:23 (PostgreSQL's longest statement timeout)");
+            return Optional.empty();
+        }
+        return Optional.of(timespan);
     }
 
     boolean bool(Field field, boolean fallback) {

@@ -298,15 +298,22 @@ final class SinkReader {
     private FileLocation location(Field location) {
         String folderPath = Optional.ofNullable(reading.string(location.get("folderPath"), false))
                 .map(p -> p.replaceAll("^/+|/+$", "")).orElse("");
-        if (List.of(folderPath.split("/")).contains("..")) {
-            reading.violation(location.get("folderPath"), "must not contain '..'");
+        PathNames.folderProblem(folderPath).ifPresent(reason -> reading.violation(location.get("folderPath"),
+                reason));
+        if (folderPath.length() + PathNames.GENERATED_PART > PathNames.MAX_NAME) {
+            reading.violation(location.get("folderPath"), "is too long: a blob name holds at most "
+                    + PathNames.MAX_NAME + " characters");
         }
         Optional<String> fileName = Optional.ofNullable(reading.string(location.get("fileName"), false))
                 .filter(n -> !n.isEmpty());
-        fileName.filter(n -> n.contains("/") || n.equals(".."))
-                .ifPresent(n -> reading.violation(location.get("fileName"),
-                        "must be a plain name; put folders in folderPath"));
-        return new FileLocation(folderPath, fileName);
+        fileName.flatMap(PathNames::segmentProblem)
+                .ifPresent(reason -> reading.violation(location.get("fileName"), reason));
+        if (fileName.isPresent() && folderPath.length() + fileName.get().length() + PathNames.GENERATED_PART
+                > PathNames.MAX_NAME) {
+            reading.violation(location.get("fileName"), "with folderPath is too long: a blob name holds at most "
+                    + PathNames.MAX_NAME + " characters");
+        }
+        return new FileLocation(folderPath, fileName, location.get("folderPath").pointer());
     }
 
     private DelimitedTextFormat delimitedTextFormat(Field settings, Field formatSettings, String encoding) {
@@ -322,10 +329,10 @@ final class SinkReader {
             reading.violation(settings.get("quoteChar"), "must differ from columnDelimiter");
         }
         String nullValue = Optional.ofNullable(reading.string(settings.get("nullValue"), false)).orElse("");
-        if (nullValue.indexOf('\r') >= 0 || nullValue.indexOf('\n') >= 0 || nullValue.indexOf(delimiter) >= 0
+        if (nullValue.chars().anyMatch(Character::isISOControl) || nullValue.indexOf(delimiter) >= 0
                 || nullValue.indexOf(quote) >= 0) {
             reading.violation(settings.get("nullValue"),
-                    "must not contain a line break, the columnDelimiter or the quoteChar");
+                    "must not contain a line break or another control character, the columnDelimiter or the quoteChar");
         }
         boolean header = reading.bool(settings.get("firstRowAsHeader"), false);
         boolean quoteAll = reading.bool(formatSettings.get("quoteAllText"), false);
@@ -340,9 +347,9 @@ final class SinkReader {
         if (text == null) {
             return fallback;
         }
-        if (text.length() != 1 || text.charAt(0) > 127 || text.charAt(0) == '\r' || text.charAt(0) == '\n') {
+        if (text.length() != 1 || text.charAt(0) > 126 || (text.charAt(0) < ' ' && text.charAt(0) != '\t')) {
             reading.violation(field, text.isEmpty() ? "empty is not supported yet; give one character"
-                    : "must be exactly one ASCII character other than a line break");
+                    : "must be exactly one printable ASCII character or a tab");
             return fallback;
         }
         return text.charAt(0);
@@ -366,9 +373,8 @@ final class SinkReader {
         OptionalLong maxRows = reading.integer(formatSettings.get("maxRowsPerFile"), 1, Long.MAX_VALUE);
         OptionalLong maxBytes = reading.integer(formatSettings.get("maxBytesPerFile"), 1024, Long.MAX_VALUE);
         Optional<String> prefix = Optional.ofNullable(reading.string(formatSettings.get("fileNamePrefix"), false));
-        prefix.filter(p -> p.isEmpty() || p.contains("/"))
-                .ifPresent(p -> reading.violation(formatSettings.get("fileNamePrefix"),
-                        "must be non-empty without '/'"));
+        prefix.flatMap(PathNames::segmentProblem)
+                .ifPresent(reason -> reading.violation(formatSettings.get("fileNamePrefix"), reason));
         Optional<String> extension = Optional.ofNullable(reading.string(formatSettings.get("fileExtension"), false))
                 .or(() -> switch (kind) {
                     case "Json" -> Optional.of(".json");
@@ -376,6 +382,13 @@ final class SinkReader {
                     case "Avro" -> Optional.of(".avro");
                     default -> Optional.empty();
                 });
+        extension.filter(e -> !e.isEmpty()).flatMap(PathNames::segmentProblem)
+                .ifPresent(reason -> reading.violation(formatSettings.get("fileExtension"), reason));
+        if (prefix.orElse("").length() + extension.orElse("").length() + PathNames.GENERATED_PART
+                > PathNames.MAX_SEGMENT) {
+            reading.violation(formatSettings.get("fileNamePrefix"), "with fileExtension is too long: a blob"
+                    + " name's segment holds at most " + PathNames.MAX_SEGMENT + " characters");
+        }
         Optional<String> fileName = location == null ? Optional.empty() : location.fileName();
         if (fileName.isEmpty() && extension.isEmpty()) {
             reading.violation(formatSettings.get("fileExtension"),

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.pgferry.contract.Partitioning;
@@ -23,7 +24,12 @@ import io.pgferry.contract.TableName;
  * query and timeout.
  */
 final class SourceReader {
-    private static final Pattern HOST_AND_PORT = Pattern.compile("[^:\\[\\]]+:\\d{1,5}");
+    private static final Pattern HOST_AND_PORT = Pattern.compile("([^:\\[\\]]+|\\[[0-9A-Fa-f:.]+\\]):(\\d{1,5})");
+    /** An RFC 1123 host name (labels of letters, digits and inner hyphens), or an IPv4 literal. */
+    private static final Pattern HOST_NAME = Pattern.compile(
+            "(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
+    /** A bracketed IPv6 literal, as in a URL. */
+    private static final Pattern IPV6_LITERAL = Pattern.compile("\\[[0-9A-Fa-f:.]{2,45}\\]");
     private static final Set<String> ODBC_KEYS = Set.of("server", "host", "port", "database", "uid", "user id",
             "user", "username", "password", "pwd", "encryptionmethod", "em", "validateservercertificate", "vsc");
 
@@ -67,12 +73,17 @@ final class SourceReader {
                         Optional.ofNullable(reading.string(partitionSettings.get("partitionLowerBound"), false)),
                         Optional.ofNullable(reading.string(partitionSettings.get("partitionUpperBound"), false)));
             case "PhysicalPartitionsOfTable": {
-                List<String> names = new ArrayList<>();
+                List<TableName> names = new ArrayList<>();
                 Field given = partitionSettings.get("partitionNames");
-                for (int i = 0; i < given.node().size(); i++) {
-                    Optional.ofNullable(reading.string(given.get(i), true)).ifPresent(names::add);
+                if (given.present() && !given.node().isArray()) {
+                    reading.violation(given, "must be an array of partition names");
                 }
-                return new Partitioning.PhysicalPartitions(names);
+                for (int i = 0; i < given.node().size() && given.node().isArray(); i++) {
+                    Field name = given.get(i);
+                    Optional.ofNullable(reading.string(name, true)).flatMap(text -> tableName(name, text))
+                            .ifPresent(names::add);
+                }
+                return new Partitioning.PhysicalPartitions(names, given.pointer());
             }
             default:
                 reading.violation(option, "'" + kind + "' is not supported; supported: None, DynamicRange,"
@@ -115,6 +126,11 @@ final class SourceReader {
                     .filter(name -> !name.isEmpty());
             if (table.isEmpty()) {
                 reading.violation(settings.get("table"), "must not be empty");
+                return Optional.empty();
+            }
+            if (table.indexOf('\0') >= 0 || schema.filter(name -> name.indexOf('\0') >= 0).isPresent()) {
+                reading.violation(settings.get(table.indexOf('\0') >= 0 ? "table" : "schema"),
+                        "contains a NUL character, which no PostgreSQL name can hold");
                 return Optional.empty();
             }
             return Optional.of(new TableName(schema, table));
@@ -189,6 +205,10 @@ final class SourceReader {
         int port = port(field, firstOf(pairs, "port").orElse("5432"));
         SslMode sslMode = sslMode(field, firstOf(pairs, "encryptionmethod", "em").orElse("0"),
                 firstOf(pairs, "validateservercertificate", "vsc").orElse("0"));
+        host = host(field, "a Server", host);
+        plainText(field, "a Database", database);
+        plainText(field, "a UID", user);
+        plainText(field, "a Password", password);
         if (reading.violationCount() > before) {
             return null;
         }
@@ -203,7 +223,13 @@ final class SourceReader {
         String user = reading.string(settings.get("username"), true);
         Secret password = reading.secret(settings.get("password"), true);
         int port = (int) reading.integer(settings.get("port"), 1, 65535).orElse(5432);
-        if (host == null || database == null || user == null || password == null) {
+        int before = reading.violationCount();
+        host = host(settings.get("server"), "it", host);
+        plainText(settings.get("database"), "it", database);
+        plainText(settings.get("username"), "it", user);
+        plainText(settings.get("password"), "it", password == null ? null : password.reveal());
+        if (host == null || database == null || user == null || password == null
+                || reading.violationCount() > before) {
             return null;
         }
         return new SourceService(new PostgresConnection(host, port, database, user, password, SslMode.DISABLE,
@@ -247,22 +273,65 @@ final class SourceReader {
                 : settings.get("timeout");
         int connectTimeout = (int) reading.integer(timeoutField, 1, 3600)
                 .orElse(PostgresConnection.DEFAULT_CONNECT_TIMEOUT_SECONDS);
-        OptionalLong commandTimeout = reading.integer(settings.get("commandTimeout"), 0, Integer.MAX_VALUE);
+        OptionalLong commandTimeout = reading.integer(settings.get("commandTimeout"), 0,
+                Reading.LONGEST_TIMEOUT.toSeconds());
         String timeZone = Optional.ofNullable(reading.string(settings.get("timezone"), false)).orElse(Reading.UTC);
         if (reading.violationCount() > before) {
             return null;
         }
         // ADF's docs allow "host:port" in server.
         int resolvedPort = (int) port.orElse(5432);
-        if (port.isEmpty() && HOST_AND_PORT.matcher(server).matches()) {
-            resolvedPort = Integer.parseInt(server.substring(server.indexOf(':') + 1));
-            server = server.substring(0, server.indexOf(':'));
+        Matcher hostAndPort = HOST_AND_PORT.matcher(server);
+        if (port.isEmpty() && hostAndPort.matches()) {
+            resolvedPort = Integer.parseInt(hostAndPort.group(2));
+            server = hostAndPort.group(1);
+            if (resolvedPort < 1 || resolvedPort > 65535) {
+                reading.violation(settings.get("server"), "has a port that is not a number from 1 to 65535");
+            }
+        }
+        server = host(settings.get("server"), "it", server);
+        plainText(settings.get("database"), "it", database);
+        plainText(settings.get("username"), "it", user);
+        plainText(settings.get("password"), "it", password.reveal());
+        schema.ifPresent(name -> plainText(settings.get("schema"), "it", name));
+        plainText(settings.get("timezone"), "it", timeZone);
+        if (reading.violationCount() > before) {
+            return null;
         }
         return new SourceService(new PostgresConnection(server, resolvedPort, database, user, password, sslMode,
                 schema, connectTimeout),
                 commandTimeout.isPresent() ? Optional.of(Duration.ofSeconds(commandTimeout.getAsLong()))
                         : Optional.empty(),
                 timeZone);
+    }
+
+    /**
+     * A host as pgjdbc's typed host property takes it: an RFC 1123 name, an IPv4 literal, or an IPv6 literal in
+     * brackets (returned without them). Anything else (a '/', '?', ',' or '=' that a URL would read as more than a
+     * host, a control character) is refused, naming {@code what} but never quoting the value.
+     */
+    private String host(Field field, String what, String host) {
+        if (host == null) {
+            return null;
+        }
+        String trimmed = host.strip();
+        if (IPV6_LITERAL.matcher(trimmed).matches()) {
+            return trimmed.substring(1, trimmed.length() - 1);
+        }
+        if (!HOST_NAME.matcher(trimmed).matches()) {
+            reading.violation(field, ("it".equals(what) ? "is" : "has " + what + " that is") + " not a host name"
+                    + " (letters, digits, '-' and '.'), an IPv4 address or a bracketed IPv6 address");
+            return null;
+        }
+        return trimmed;
+    }
+
+    /** Connection values travel as typed properties, but never with a NUL or another control character. */
+    private void plainText(Field field, String what, String value) {
+        if (value != null && value.chars().anyMatch(Character::isISOControl)) {
+            reading.violation(field, ("it".equals(what) ? "contains" : "has " + what + " that contains")
+                    + " a control character (NUL, line break, tab, ...)");
+        }
     }
 
     private String required(Field field, Map<String, String> pairs, String name, String... keys) {

@@ -2,6 +2,7 @@ package io.pgferry.sink.blob;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 import com.azure.core.exception.ClientAuthenticationException;
@@ -33,21 +34,23 @@ final class BlobErrors {
                 default -> CopyException.systemError("SinkWriteFailed", answer, e);
             };
         }
-        Throwable root = cause(failure, t -> t.getCause() == null || t.getCause() == t);
         if (cause(failure, t -> t instanceof ClientAuthenticationException || t instanceof MsalException) != null) {
             // The identity endpoint or Entra ID was asked for a token (CredentialUnavailableException when there is
             // no identity at all): unreachable is the platform's trouble, an answer without a token is the caller's.
             if (cause(failure, t -> t instanceof IOException || t instanceof UncheckedIOException) != null) {
                 return CopyException.systemError("SinkUnreachable", "the sign-in service for the Blob Storage"
-                        + " account of container '" + container + "' could not be reached ("
-                        + root.getClass().getSimpleName() + ")", failure);
+                        + " account of container '" + container + "' could not be reached", failure);
             }
             return CopyException.userError("SinkAuthenticationFailed", "no token for the Blob Storage account of"
-                    + " container '" + container + "' (" + root.getClass().getSimpleName() + "); " + hint(account),
-                    failure);
+                    + " container '" + container + "'; " + hint(account), failure);
         }
-        return CopyException.systemError("SinkUnreachable", "Blob Storage could not be reached for container '"
-                + container + "' (" + root.getClass().getSimpleName() + ")", failure);
+        if (cause(failure, t -> t instanceof IOException || t instanceof UncheckedIOException
+                || t instanceof TimeoutException) != null) {
+            return CopyException.systemError("SinkUnreachable", "Blob Storage could not be reached for container '"
+                    + container + "'", failure);
+        }
+        // Neither Blob Storage's answer nor the network: a fault of pgferry's own (an encoder's, say).
+        return CopyException.internalError(failure);
     }
 
     /** The first of the failure and its causes that matches, or null. */

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -23,15 +24,22 @@ final class FileChunk implements Chunk {
 
     private final Path target;
     private final Path temporary;
+    private final Runnable beforeCommit;
     private final FileChannel channel;
     private final OutputStream out;
     private long bytes;
     private int reserved;
 
-    FileChunk(Path target, Path temporary) throws IOException {
+    /**
+     * @param beforeCommit checks, just before the rename, that the target's folder is still where it was (it throws
+     *        when not)
+     */
+    FileChunk(Path target, Path temporary, Runnable beforeCommit) throws IOException {
         this.target = target;
         this.temporary = temporary;
-        this.channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        this.beforeCommit = beforeCommit;
+        this.channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
         this.out = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_SIZE);
     }
 
@@ -81,6 +89,7 @@ final class FileChunk implements Chunk {
 
     @Override
     public void commit() {
+        beforeCommit.run();
         try {
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

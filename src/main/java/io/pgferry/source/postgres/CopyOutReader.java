@@ -82,20 +82,24 @@ public final class CopyOutReader implements AutoCloseable {
      */
     @Override
     public void close() throws SQLException {
-        if (copyOut.isActive()) {
-            try {
-                connection.cancelQuery();
-                while (copyOut.readFromCopy() != null) {
-                    // discard what was sent before the cancel took effect
-                }
-            } catch (SQLException expected) {
-                // query_canceled: the COPY has ended
-            } catch (RuntimeException | Error e) {
-                // The COPY may still own the connection (an OutOfMemoryError while draining), and a rollback would
-                // wait for it forever: the connection is dropped from the pool instead.
-                pooled.abort(Runnable::run);
-                throw e;
+        if (!copyOut.isActive()) {
+            return;
+        }
+        try {
+            connection.cancelQuery();
+            while (copyOut.readFromCopy() != null) {
+                // discard what was sent before the cancel took effect
             }
+        } catch (SQLException expected) {
+            // query_canceled ends the COPY; a broken connection does not (checked below)
+        } catch (RuntimeException | Error e) {
+            pooled.abort(Runnable::run);
+            throw e;
+        }
+        if (copyOut.isActive()) {
+            // The COPY still owns the connection (its server went away mid-stream, or draining failed), and a
+            // rollback would wait for it forever: the connection is dropped from the pool instead.
+            pooled.abort(Runnable::run);
         }
     }
 }

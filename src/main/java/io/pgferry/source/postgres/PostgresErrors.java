@@ -1,6 +1,7 @@
 package io.pgferry.source.postgres;
 
 import java.sql.SQLException;
+import java.util.Set;
 
 import org.postgresql.util.PSQLException;
 
@@ -13,6 +14,13 @@ import io.pgferry.contract.PostgresConnection;
  * no password.
  */
 public final class PostgresErrors {
+    /**
+     * SQLSTATE classes that mean the query itself cannot succeed as written (syntax, data, constraints, limits, a
+     * function that raised): the caller's error, not worth a retry.
+     */
+    private static final Set<String> QUERY_CLASSES = Set.of("0A", "21", "22", "23", "26", "2B", "2D", "2F", "34",
+            "38", "39", "3B", "42", "44", "54", "55", "P0");
+
     private PostgresErrors() {
     }
 
@@ -32,7 +40,7 @@ public final class PostgresErrors {
         if (state.equals("42501")) {
             return CopyException.userError("SourcePermissionDenied", message, failure);
         }
-        if (state.equals("25006")) {
+        if (state.startsWith("25")) {
             return CopyException.userError("SourceQueryNotReadOnly",
                     "the source query must only read: " + message, failure);
         }
@@ -40,7 +48,7 @@ public final class PostgresErrors {
             return CopyException.userError("SourceQueryTimeout", "the read outlasted its queryTimeout (or the"
                     + " linked service's commandTimeout) and was cancelled: " + message, failure);
         }
-        if (state.startsWith("42") || state.startsWith("22") || state.startsWith("0A")) {
+        if (QUERY_CLASSES.contains(state.length() == 5 ? state.substring(0, 2) : "")) {
             return CopyException.userError("SourceQueryFailed", message, failure);
         }
         if (state.startsWith("08") && tlsVerificationFailed(failure)) {

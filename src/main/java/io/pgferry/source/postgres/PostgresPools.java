@@ -33,6 +33,8 @@ public class PostgresPools {
     static final int MAX_CONNECTIONS_PER_POOL = 8;
     static final Duration IDLE_CONNECTION = Duration.ofSeconds(60);
     static final Duration IDLE_POOL = Duration.ofMinutes(10);
+    /** pgjdbc's URL form that leaves host, port and database to the PGHOST, PGPORT and PGDBNAME properties. */
+    static final String URL_WITHOUT_SERVER = "jdbc:postgresql://";
 
     private final Map<PostgresConnection, Pool> pools = new ConcurrentHashMap<>();
     private final Optional<Path> sslRootCert;
@@ -82,10 +84,14 @@ public class PostgresPools {
 
     private AgroalConnectionFactoryConfigurationSupplier connectionFactory(
             AgroalConnectionFactoryConfigurationSupplier factory, PostgresConnection target) {
+        // Nothing from the payload goes into the URL, where '/', '?', '&' or '=' would add driver parameters: the
+        // URL names no server, and pgjdbc takes host, port and database from these typed properties instead.
         factory.connectionProviderClass(org.postgresql.Driver.class)
-                .jdbcUrl("jdbc:postgresql://" + target.host() + ":" + target.port() + "/")
+                .jdbcUrl(URL_WITHOUT_SERVER)
                 .principal(new NamePrincipal(target.user()))
                 .credential(new SimplePassword(target.password().reveal()))
+                .jdbcProperty("PGHOST", target.host())
+                .jdbcProperty("PGPORT", Integer.toString(target.port()))
                 .jdbcProperty("PGDBNAME", target.database())
                 .jdbcProperty("ApplicationName", "pgferry")
                 .jdbcProperty("sslmode", target.sslMode().pgjdbcValue())

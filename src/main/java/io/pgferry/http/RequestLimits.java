@@ -1,0 +1,101 @@
+package io.pgferry.http;
+
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.pgferry.contract.ErrorResponse;
+import io.pgferry.contract.FailureType;
+import io.quarkus.jackson.ObjectMapperCustomizer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * What one request may ask of an instance, checked before any endpoint reads it, each refusal an ADF-style error:
+ * a URI of at most {@value #MAX_URI} characters (414 {@code UriTooLong}), a body of at most {@value #MAX_BODY} bytes
+ * (413 {@code PayloadTooLarge}; {@code quarkus.http.limits.max-body-size} stops a chunked body at the same size), a
+ * JSON body ({@code application/json}, {@code text/json} or a {@code +json} type; none at all is read as JSON; else 415
+ * {@code UnsupportedMediaType}), and JSON nested at most {@value #MAX_NESTING} deep (else {@code MalformedJson}).
+ */
+@ApplicationScoped
+public class RequestLimits {
+    static final int MAX_URI = 4096;
+    public static final int MAX_BODY = 4 * 1024 * 1024;
+    static final int MAX_NESTING = 64;
+
+    @Inject
+    ObjectMapper mapper;
+
+    void install(@Observes Router router) {
+        // After the API key check (Integer.MIN_VALUE), before every endpoint.
+        router.route().order(Integer.MIN_VALUE + 1).handler(this::check);
+    }
+
+    private void check(RoutingContext context) {
+        if (context.request().uri().length() > MAX_URI) {
+            refuse(context, 414, "UriTooLong", "The request URI is longer than " + MAX_URI + " characters.");
+            return;
+        }
+        String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && tooLong(length)) {
+            refuse(context, 413, "PayloadTooLarge", tooLarge());
+            return;
+        }
+        String type = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (context.request().method() != HttpMethod.GET && type != null && !json(type)) {
+            refuse(context, 415, "UnsupportedMediaType", "The request body must be JSON (Content-Type"
+                    + " application/json).");
+            return;
+        }
+        context.next();
+    }
+
+    static String tooLarge() {
+        return "The request body is larger than " + MAX_BODY / (1024 * 1024) + " MiB; put a large payload in a blob"
+                + " and name it with payloadBlob.";
+    }
+
+    private static boolean tooLong(String length) {
+        try {
+            return Long.parseLong(length.trim()) > MAX_BODY;
+        } catch (NumberFormatException e) {
+            return true;
+        }
+    }
+
+    private static boolean json(String contentType) {
+        String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        return mediaType.equals("application/json") || mediaType.equals("text/json") || mediaType.endsWith("+json");
+    }
+
+    private void refuse(RoutingContext context, int status, String code, String message) {
+        try {
+            context.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                    .putHeader("Connection", "close")
+                    .end(mapper.writeValueAsString(new ErrorResponse(code, message, FailureType.UserError, null,
+                            List.of())));
+        } catch (JsonProcessingException e) {
+            context.fail(e);
+        }
+    }
+
+    /** Bounds the nesting of every JSON document the function parses (bodies, queue messages, payload blobs). */
+    @Singleton
+    static class Nesting implements ObjectMapperCustomizer {
+        @Override
+        public void customize(ObjectMapper objectMapper) {
+            objectMapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_NESTING).maxStringLength(MAX_BODY).build());
+        }
+    }
+}
