@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.Map;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -55,5 +57,39 @@ class ExpressionsTest {
     void refusesWhatItCannotEvaluate(String expression, String reason) {
         assertThatThrownBy(() -> Expressions.evaluate(expression, SCOPE))
                 .isInstanceOf(Expressions.ExpressionException.class).hasMessageContaining(reason);
+    }
+
+    @ParameterizedTest(name = "nesting {0}")
+    @ValueSource(ints = { 33, 100_000 })
+    void refusesNestingBeyondItsLimitWithoutOverflowingTheStack(int depth) {
+        String expression = "@" + "concat(".repeat(depth) + "'x'" + ")".repeat(depth);
+        assertThatThrownBy(() -> Expressions.evaluate(expression, SCOPE))
+                .isInstanceOf(Expressions.ExpressionException.class).hasMessageContaining("nests deeper than 32");
+    }
+
+    /** The innermost argument is a level of its own. */
+    @Test
+    void evaluatesNestingUpToItsLimit() {
+        int calls = Expressions.MAX_DEPTH - 1;
+        String expression = "@" + "concat(".repeat(calls) + "'x'" + ")".repeat(calls);
+        assertThat(Expressions.asText(Expressions.evaluate(expression, SCOPE))).isEqualTo("x");
+    }
+
+    /** The text that took seconds per 100k characters when each '}' re-scanned the interpolation's start. */
+    @Test
+    void interpolationFindsItsClosingBraceInOnePass() {
+        String braces = "}".repeat(400_000);
+        String text = "@{'" + braces + "'}";
+        assertThat(Expressions.asText(Expressions.evaluate(text, SCOPE))).isEqualTo(braces);
+        assertThatThrownBy(() -> Expressions.evaluate("@{'" + braces, SCOPE))
+                .isInstanceOf(Expressions.ExpressionException.class).hasMessageContaining("unclosed @{");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "@addDays(utcnow(), 1000000000000000000)", "@addHours(utcnow(), 9223372036854775807)",
+"@concat(99999999999999999999)", "@concat(-)", "@concat(1.2.3)" })
+    void numbersAndDatesOutOfRangeAreTheRequestsFault(String expression) {
+        assertThatThrownBy(() -> Expressions.evaluate(expression, SCOPE))
+                .isInstanceOf(Expressions.ExpressionException.class).hasMessageContaining("out of range");
     }
 }
