@@ -13,11 +13,17 @@ public final class CopyException extends RuntimeException {
 
     private final transient ErrorResponse error;
     private final int httpStatus;
+    private final int retryAfterSeconds;
 
     private CopyException(int httpStatus, ErrorResponse error, Throwable cause) {
+        this(httpStatus, error, cause, 0);
+    }
+
+    private CopyException(int httpStatus, ErrorResponse error, Throwable cause, int retryAfterSeconds) {
         super(error.errorCode() + ": " + error.message(), cause, false, false);
         this.httpStatus = httpStatus;
         this.error = error;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     /** The request itself is wrong: every violation found, answered at once with 400 before anything is read. */
@@ -55,6 +61,12 @@ public final class CopyException extends RuntimeException {
                 List.of()), cause);
     }
 
+    /** This instance cannot take the copy now (HTTP 503 with {@code Retry-After}); another instance or later may. */
+    public static CopyException busy(String errorCode, String message, int retryAfterSeconds) {
+        return new CopyException(503, new ErrorResponse(errorCode, message, FailureType.SystemError, null,
+                List.of()), null, retryAfterSeconds);
+    }
+
     /** The request clashes with a run in progress; the same request may pass later (HTTP 409). */
     public static CopyException conflict(String errorCode, String message) {
         return new CopyException(409, new ErrorResponse(errorCode, message, FailureType.SystemError, null, List.of()),
@@ -65,7 +77,12 @@ public final class CopyException extends RuntimeException {
     public CopyException withTarget(String target) {
         ErrorResponse targeted = new ErrorResponse(error.errorCode(), error.message(), error.failureType(), target,
                 error.details());
-        return new CopyException(httpStatus, targeted, getCause());
+        return new CopyException(httpStatus, targeted, getCause(), retryAfterSeconds);
+    }
+
+    /** Seconds the caller should wait before trying again ({@code Retry-After}), or 0 for no such advice. */
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public ErrorResponse error() {

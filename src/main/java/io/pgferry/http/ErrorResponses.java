@@ -40,6 +40,9 @@ public class ErrorResponses {
         Throwable failure = context.failure();
         CopyException copyFailure = find(failure);
         if (copyFailure != null) {
+            if (copyFailure.retryAfterSeconds() > 0) {
+                context.response().putHeader("Retry-After", Integer.toString(copyFailure.retryAfterSeconds()));
+            }
             respond(context, copyFailure.httpStatus(), copyFailure.error());
         } else if (failure == null && context.statusCode() == 413) {
             respond(context, 413, new ErrorResponse("PayloadTooLarge", RequestLimits.tooLarge(),

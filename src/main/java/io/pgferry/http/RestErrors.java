@@ -20,7 +20,12 @@ public class RestErrors {
 
     @ServerExceptionMapper
     Response copyFailed(CopyException failure) {
-        return Response.status(failure.httpStatus()).type(MediaType.APPLICATION_JSON).entity(failure.error()).build();
+        Response.ResponseBuilder response = Response.status(failure.httpStatus()).type(MediaType.APPLICATION_JSON)
+                .entity(failure.error());
+        if (failure.retryAfterSeconds() > 0) {
+            response.header("Retry-After", failure.retryAfterSeconds());
+        }
+        return response.build();
     }
 
     @ServerExceptionMapper

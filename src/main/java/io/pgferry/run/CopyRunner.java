@@ -61,22 +61,40 @@ public class CopyRunner {
 
     private final PostgresPools pools;
     private final Sinks sinks;
+    private final Admission admission;
 
     @Inject
-    CopyRunner(PostgresPools pools, Sinks sinks) {
+    CopyRunner(PostgresPools pools, Sinks sinks, Admission admission) {
         this.pools = pools;
         this.sinks = sinks;
+        this.admission = admission;
+    }
+
+    /**
+     * A place for one more copy on this instance, to pass to {@link #run(CopyJob, RunControl, Admission.Ticket)}
+     * later (a copy started in the background is refused before it is answered, not after).
+     *
+     * @throws CopyException 503 {@code InstanceBusy} when the instance runs as many copies as it may
+     */
+    public Admission.Ticket admit() {
+        return admission.admit();
     }
 
     /**
      * @param control reports progress and lets another thread cancel the copy
-     * @throws CopyException with the activity as its target when the copy fails ({@code RunCancelled} when cancelled)
+     * @throws CopyException with the activity as its target when the copy fails ({@code RunCancelled} when cancelled),
+     *         or 503 {@code InstanceBusy} when the instance runs as many copies as it may
      */
     public RunStatistics run(CopyJob job, RunControl control) {
+        return run(job, control, admission.admit());
+    }
+
+    /** As {@link #run(CopyJob, RunControl)} with a place already taken; the place is given back when it ends. */
+    public RunStatistics run(CopyJob job, RunControl control, Admission.Ticket ticket) {
         String runId = job.runId();
         RunTimer timer = new RunTimer(Instant.now(), System.nanoTime());
-        try {
-            RunStatistics statistics = copy(job, runId, timer, control);
+        try (ticket) {
+            RunStatistics statistics = copy(job, runId, timer, control, ticket);
             LOG.infof("copy %s (%s): %d rows, %d bytes read, %d bytes in %d files, %d slices, %d ms", runId,
                     job.activityName(), statistics.rowsCopied(), statistics.dataRead(), statistics.dataWritten(),
                     statistics.filesWritten(), statistics.usedParallelCopies(), timer.elapsedMillis());
@@ -89,7 +107,8 @@ public class CopyRunner {
         }
     }
 
-    private RunStatistics copy(CopyJob job, String runId, RunTimer timer, RunControl control) {
+    private RunStatistics copy(CopyJob job, String runId, RunTimer timer, RunControl control,
+            Admission.Ticket ticket) {
         PostgresConnection source = job.source().connection();
         // Another thread may cancel (iterate) while slices are being opened.
         List<Connection> connections = new CopyOnWriteArrayList<>();
@@ -102,7 +121,8 @@ public class CopyRunner {
             List<SourceColumn> columns = SourceColumn.describe(leader, job.source().selectSql());
             List<Partition> partitions = PartitionPlanner.plan(leader, job.source(), job.parallelCopies());
             describeSlices(leader, job.source().selectSql(), columns, partitions);
-            OutputFormat format = OutputFormat.of(job.sink().format(), columns, sliceBytes(partitions.size()));
+            long sliceBytes = ticket.sliceBytes(partitions.size());
+            OutputFormat format = OutputFormat.of(job.sink().format(), columns, sliceBytes);
             if (partitions.size() > 1) {
                 String snapshot = exportSnapshot(leader);
                 for (int i = 1; i < partitions.size(); i++) {
@@ -124,7 +144,7 @@ public class CopyRunner {
             if (control.cancelled()) {
                 throw control.cancellation();
             }
-            return transfer(job, runId, timer, control, format, partitions, connections);
+            return transfer(job, runId, timer, control, format, partitions, connections, sliceBytes);
         } catch (SQLException e) {
             throw PostgresErrors.translate(e, source);
         } finally {
@@ -160,15 +180,6 @@ public class CopyRunner {
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         }
         return connection;
-    }
-
-    /**
-     * What each slice may buffer for its file format (a Parquet row group), and as much again for its uploads: a
-     * quarter of the heap each, shared by the slices, so a copy's memory is bounded by the heap whatever the table
-     * size and parallelCopies.
-     */
-    static long sliceBytes(int slices) {
-        return Runtime.getRuntime().maxMemory() / 4 / slices;
     }
 
     private static String exportSnapshot(Connection leader) throws SQLException {
@@ -233,12 +244,14 @@ public class CopyRunner {
         }
     }
 
+    /** @param sliceBytes what each slice may buffer for its file format, and as much again for its uploads */
     private RunStatistics transfer(CopyJob job, String runId, RunTimer timer, RunControl control,
-            OutputFormat format, List<Partition> partitions, List<Connection> connections) {
+            OutputFormat format, List<Partition> partitions, List<Connection> connections, long sliceBytes) {
         FileSink sink = job.sink();
         List<PartitionResult> results = partitions.size() == 1
-                ? List.of(copyPartition(job, runId, control, format, partitions.get(0), connections.get(0), 1))
-                : copyInParallel(job, runId, control, format, partitions, connections);
+                ? List.of(copyPartition(job, runId, control, format, partitions.get(0), connections.get(0), 1,
+                        sliceBytes))
+                : copyInParallel(job, runId, control, format, partitions, connections, sliceBytes);
         timer.readDone();
         try {
             if (results.stream().mapToLong(PartitionResult::rows).sum() == 0) {
@@ -262,7 +275,7 @@ public class CopyRunner {
     }
 
     private List<PartitionResult> copyInParallel(CopyJob job, String runId, RunControl control,
-            OutputFormat format, List<Partition> partitions, List<Connection> connections) {
+            OutputFormat format, List<Partition> partitions, List<Connection> connections, long sliceBytes) {
         ExecutorService executor = Executors.newFixedThreadPool(partitions.size(), task -> {
             Thread thread = new Thread(task, "pgferry-slice-" + THREADS.incrementAndGet());
             thread.setDaemon(true);
@@ -275,7 +288,7 @@ public class CopyRunner {
                 Connection connection = connections.get(partition.index());
                 futures.add(completion.submit(
                         () -> copyPartition(job, runId, control, format, partition, connection,
-                                partitions.size())));
+                                partitions.size(), sliceBytes)));
             }
             CopyException failure = null;
             for (int i = 0; i < partitions.size(); i++) {
@@ -336,9 +349,9 @@ public class CopyRunner {
      * @throws CopyException naming the source or the sink
      */
     private PartitionResult copyPartition(CopyJob job, String runId, RunControl control, OutputFormat format,
-            Partition partition, Connection connection, int slices) {
+            Partition partition, Connection connection, int slices, long sliceBytes) {
         FileSink sink = job.sink();
-        ChunkStore store = sinks.open(sink, runId, sliceBytes(slices));
+        ChunkStore store = sinks.open(sink, runId, sliceBytes);
         RollingWriter output = null;
         try (CopyOutReader reader = CopyOutReader.start(connection, format.copySql(partition.selectSql()),
                 format.binaryCopy())) {

@@ -24,6 +24,7 @@ import io.pgferry.config.StorageConfig;
 import io.pgferry.contract.CopyException;
 import io.pgferry.contract.CopyJob;
 import io.pgferry.contract.RunStatistics;
+import io.pgferry.run.Admission;
 import io.pgferry.run.CopyRunner;
 import io.pgferry.run.RunControl;
 import io.pgferry.runs.RunStore.Stored;
@@ -73,29 +74,39 @@ public class Runs {
      * @throws CopyException the copy's failure (recorded first), or {@code RunInProgress} (409)
      */
     public RunRecord runOnce(CopyJob job, String trigger) {
-        Claim claim = claim(job, trigger);
-        if (claim instanceof Existing existing) {
-            if (existing.record().status() == RunStatus.Succeeded) {
-                LOG.infof("run %s already succeeded; not copying again", job.runId());
-                return existing.record();
+        try (Admission.Ticket ticket = runner.admit()) {
+            Claim claim = claim(job, trigger);
+            if (claim instanceof Existing existing) {
+                if (existing.record().status() == RunStatus.Succeeded) {
+                    LOG.infof("run %s already succeeded; not copying again", job.runId());
+                    return existing.record();
+                }
+                throw inProgress(existing.record());
             }
-            throw inProgress(existing.record());
+            return execute(job, ((Claimed) claim).record(), RunControl.expiringAfter(invocationTimeout), ticket);
         }
-        return execute(job, ((Claimed) claim).record(), RunControl.expiringAfter(invocationTimeout));
     }
 
     /**
      * Starts the copy in the background and answers its record at once; a run id that exists answers its record.
      */
     public RunRecord start(CopyJob job, String trigger) {
-        Claim claim = claim(job, trigger);
+        Admission.Ticket ticket = runner.admit();
+        Claim claim;
+        try {
+            claim = claim(job, trigger);
+        } catch (RuntimeException e) {
+            ticket.close();
+            throw e;
+        }
         if (claim instanceof Existing existing) {
+            ticket.close();
             return existing.record();
         }
         RunRecord record = ((Claimed) claim).record();
         background.execute(() -> {
             try {
-                execute(job, record, new RunControl());
+                execute(job, record, new RunControl(), ticket);
             } catch (CopyException e) {
                 // recorded (and an unexpected failure logged) by execute
             } catch (RuntimeException e) {
@@ -158,13 +169,13 @@ public class Runs {
         throw inProgress(fresh);
     }
 
-    private RunRecord execute(CopyJob job, RunRecord claimed, RunControl control) {
+    private RunRecord execute(CopyJob job, RunRecord claimed, RunControl control, Admission.Ticket ticket) {
         String runId = job.runId();
         local.put(runId, control);
         ScheduledFuture<?> beats = heartbeats.scheduleWithFixedDelay(() -> beat(runId, control),
                 heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            RunStatistics statistics = runner.run(job, control);
+            RunStatistics statistics = runner.run(job, control, ticket);
             beats.cancel(false);
             return update(runId, record -> record.succeeded(statistics, Instant.now())).orElse(claimed);
         } catch (CopyException e) {

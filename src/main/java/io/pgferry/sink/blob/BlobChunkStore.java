@@ -21,8 +21,8 @@ final class BlobChunkStore implements ChunkStore {
     private final String blockIdPrefix;
     private final BlockUploader uploader;
 
-    BlobChunkStore(BlobContainerClient container, BlobAccount account, BlockSettings blocks, String runId,
-            Map<String, String> metadata) {
+    BlobChunkStore(BlobContainerClient container, BlobAccount account, BlockSettings blocks, BufferBudget budget,
+            String runId, Map<String, String> metadata) {
         this.container = container;
         this.account = account;
         this.metadata = new HashMap<>(metadata);
@@ -30,7 +30,7 @@ final class BlobChunkStore implements ChunkStore {
         // Unique to this copy (a run id may repeat when a run is retried), so two copies writing the same blob name
         // never mix their blocks; one length for every block of a blob, as Blob Storage requires.
         this.blockIdPrefix = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        this.uploader = new BlockUploader(blocks.blockSizeBytes(), blocks.maxConcurrentConnections());
+        this.uploader = new BlockUploader(budget, blocks.blockSizeBytes(), blocks.maxConcurrentConnections());
     }
 
     @Override

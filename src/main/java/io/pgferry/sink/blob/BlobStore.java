@@ -28,10 +28,12 @@ public class BlobStore {
             Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofSeconds(5), null);
 
     private final BlobServices services;
+    private final BufferBudget budget;
 
     @Inject
-    BlobStore(BlobServices services) {
+    BlobStore(BlobServices services, BufferBudget budget) {
         this.services = services;
+        this.budget = budget;
     }
 
     /**
@@ -68,7 +70,7 @@ public class BlobStore {
                     throw e;
                 }
             }
-            return new BlobChunkStore(container, store.account(), blocks, runId, metadata);
+            return new BlobChunkStore(container, store.account(), blocks, budget, runId, metadata);
         } catch (RuntimeException e) {
             throw BlobErrors.translate(e, store.account(), containerName);
         }

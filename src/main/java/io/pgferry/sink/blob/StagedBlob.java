@@ -47,7 +47,15 @@ final class StagedBlob implements Chunk {
     public void write(byte[] source, int offset, int length) {
         while (length > 0) {
             if (current == null) {
-                current = uploader.buffer();
+                current = uploader.start();
+            } else if (position == current.length) {
+                byte[] bigger = uploader.grow(current, position);
+                if (bigger == null) {
+                    // No memory for a larger buffer now: this one goes up as a smaller block.
+                    stageCurrent();
+                    continue;
+                }
+                current = bigger;
             }
             int n = Math.min(length, current.length - position);
             System.arraycopy(source, offset, current, position, n);
@@ -55,7 +63,7 @@ final class StagedBlob implements Chunk {
             offset += n;
             length -= n;
             bytes += n;
-            if (position == current.length) {
+            if (position == uploader.blockSize()) {
                 stageCurrent();
             }
         }
@@ -84,9 +92,7 @@ final class StagedBlob implements Chunk {
         if (head.length != reserved) {
             throw new IllegalArgumentException(head.length + " bytes for " + reserved + " reserved");
         }
-        byte[] buffer = uploader.buffer();
-        System.arraycopy(head, 0, buffer, 0, head.length);
-        pending.add(uploader.stage(client, blockIds.get(0), buffer, head.length));
+        pending.add(uploader.stage(client, blockIds.get(0), head.clone(), head.length));
     }
 
     /** Stages what is buffered and waits until every block of this blob is on the server. */
