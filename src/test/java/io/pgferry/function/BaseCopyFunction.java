@@ -635,11 +635,10 @@ abstract class BaseCopyFunction {
     void aReadOutlastingItsQueryTimeoutIsCancelledOnTheServer() {
         String container = uniqueContainer();
         ObjectNode payload = payload("t", container);
-        source(payload).put("type", "PostgreSqlSource").put("query", "SELECT pg_sleep(30)")
+        // An hour's sleep: only the statement timeout ends it.
+        source(payload).put("type", "PostgreSqlSource").put("query", "SELECT pg_sleep(3600)")
                 .put("queryTimeout", "00:00:01");
-        long start = System.nanoTime();
         post(payload).statusCode(400).body("errorCode", equalTo("SourceQueryTimeout"));
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         assertNothingWritten(container);
     }
 

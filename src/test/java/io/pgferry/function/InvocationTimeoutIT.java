@@ -43,12 +43,11 @@ class InvocationTimeoutIT {
     @Test
     void aWaitedForCopyPastTheInvocationTimeoutIsCancelledCleanlyButARunIsNot() {
         String container = "t-" + UUID.randomUUID().toString().substring(0, 8);
-        ObjectNode payload = payload("SELECT i AS id, pg_sleep(0.5) FROM generate_series(1, 10) i", container);
+        // An hour's query: only the invocation timeout ends it.
+        ObjectNode payload = payload("SELECT i AS id, pg_sleep(3600) FROM generate_series(1, 10) i", container);
 
-        long started = System.nanoTime();
         given().contentType(ContentType.JSON).body(payload.toString()).post("/copy").then().statusCode(502)
                 .body("errorCode", equalTo("InvocationTimedOut")).body("failureType", equalTo("SystemError"));
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
         assertThat(azurite.container(container).exists() && azurite.container(container).listBlobs().iterator()
                 .hasNext()).isFalse();
 

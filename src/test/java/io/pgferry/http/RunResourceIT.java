@@ -65,15 +65,14 @@ class RunResourceIT {
     @Test
     void deleteCancelsTheQueryAndTheRunEndsCancelledWithNothingWritten() {
         String container = "r-" + suffix();
-        ObjectNode payload = payload("SELECT i AS id, pg_sleep(0.5) FROM generate_series(1, 60) i", container);
+        // An hour's query: only a cancel on the server ends it within the poll's patience.
+        ObjectNode payload = payload("SELECT i AS id, pg_sleep(60) FROM generate_series(1, 60) i", container);
         String location = given().contentType(ContentType.JSON).queryParam("code", KEY).body(payload.toString())
                 .post("/runs").then().statusCode(202).extract().header("Location");
 
         given().delete(location).then().statusCode(202).body("status", equalTo("Canceling"));
 
-        long started = System.nanoTime();
         Response ended = AsyncRuns.pollUntilNot202(location);
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
         assertThat(ended.statusCode()).isEqualTo(400);
         assertThat(ended.jsonPath().getString("errorCode")).isEqualTo("RunCancelled");
         assertThat(azurite.container(container).exists() ? azurite.container(container).listBlobs().stream()
