@@ -37,6 +37,7 @@ import io.pgferry.sink.Sinks;
 import io.pgferry.source.postgres.CopyOutReader;
 import io.pgferry.source.postgres.PostgresErrors;
 import io.pgferry.source.postgres.PostgresPools;
+import io.pgferry.source.postgres.ReadOnlyCheck;
 import io.pgferry.source.postgres.SourceColumn;
 import io.pgferry.source.postgres.SqlLiteral;
 
@@ -373,6 +374,7 @@ public class CopyRunner {
                 control.addRows(rows % PROGRESS_ROWS);
             }
             output.finish();
+            ReadOnlyCheck.assertNothingWritten(connection);
             return new PartitionResult(partition, store, output, rows, reader.bytesRead(), firstRowNanos);
         } catch (SQLException | RuntimeException | OutOfMemoryError e) {
             if (output != null) {
