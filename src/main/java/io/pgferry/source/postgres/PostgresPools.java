@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.AgroalConnectionPoolConfiguration;
 import io.agroal.api.configuration.supplier.AgroalConnectionFactoryConfigurationSupplier;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
 import io.agroal.api.security.NamePrincipal;
@@ -35,6 +36,8 @@ public class PostgresPools {
     static final Duration IDLE_POOL = Duration.ofMinutes(10);
     /** pgjdbc's URL form that leaves host, port and database to the PGHOST, PGPORT and PGDBNAME properties. */
     static final String URL_WITHOUT_SERVER = "jdbc:postgresql://";
+    /** How long checking a pooled connection before use may take. */
+    static final int VALIDATION_TIMEOUT_SECONDS = 5;
 
     private final Map<PostgresConnection, Pool> pools = new ConcurrentHashMap<>();
     private final Optional<Path> sslRootCert;
@@ -78,6 +81,12 @@ public class PostgresPools {
                         .maxSize(MAX_CONNECTIONS_PER_POOL)
                         .acquisitionTimeout(Duration.ofSeconds(2L * target.connectTimeoutSeconds() + 5))
                         .reapTimeout(IDLE_CONNECTION)
+                        // A server restarted or failed over since the connection was pooled: the connection is found
+                        // dead when borrowed (or at its first fatal error) and replaced, not handed to the next copy.
+                        .validateOnBorrow(true)
+                        .connectionValidator(AgroalConnectionPoolConfiguration.ConnectionValidator
+                                .defaultValidatorWithTimeout(VALIDATION_TIMEOUT_SECONDS))
+                        .exceptionSorter(AgroalConnectionPoolConfiguration.ExceptionSorter.fatalExceptionSorter())
                         .connectionFactoryConfiguration(factory -> connectionFactory(factory, target)));
         return AgroalDataSource.from(config);
     }
