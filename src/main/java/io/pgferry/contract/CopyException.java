@@ -80,6 +80,12 @@ public final class CopyException extends RuntimeException {
         return new CopyException(httpStatus, targeted, getCause(), retryAfterSeconds);
     }
 
+    /** The same failure with another message (more about what happened). */
+    public CopyException withMessage(String message) {
+        return new CopyException(httpStatus, new ErrorResponse(error.errorCode(), message, error.failureType(),
+                error.target(), error.details()), getCause(), retryAfterSeconds);
+    }
+
     /** Seconds the caller should wait before trying again ({@code Retry-After}), or 0 for no such advice. */
     public int retryAfterSeconds() {
         return retryAfterSeconds;

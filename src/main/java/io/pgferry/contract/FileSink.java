@@ -3,15 +3,21 @@ package io.pgferry.contract;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where and how the rows land: a store (a Blob Storage container or a file-server folder), names, format and
  * compression.
  *
  * @param metadata {@code storeSettings.metadata}, set on every blob
+ * @param manifestName the manifest written beside the files once they are all committed (pgferry's
+ *        {@code sink.manifest}), or empty when the sink asked for none
  */
 public record FileSink(SinkStore store, FileLocation location, SinkFormat format, Compression compression,
-        FileNaming naming, BlockSettings blocks, Map<String, String> metadata) {
+        FileNaming naming, BlockSettings blocks, Map<String, String> metadata, Optional<String> manifestName) {
+    /** The manifest's name unless the sink says otherwise: a leading '_' makes Spark, Synapse and Hive skip it. */
+    public static final String DEFAULT_MANIFEST = "_manifest.json";
+
     public FileSink {
         requireNonNull(store, "store is null");
         requireNonNull(location, "location is null");
@@ -20,5 +26,6 @@ public record FileSink(SinkStore store, FileLocation location, SinkFormat format
         requireNonNull(naming, "naming is null");
         requireNonNull(blocks, "blocks is null");
         metadata = Map.copyOf(metadata);
+        requireNonNull(manifestName, "manifestName is null");
     }
 }

@@ -3,15 +3,18 @@ package io.pgferry.contract;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * A successful copy's output, shaped like ADF's copy-activity output (sizes in bytes, durations in whole seconds,
  * {@code throughput} in KB/s of data read). Beyond ADF: {@code runId}, which also tags every blob's metadata, and
- * {@code files}, the committed files with rows and bytes each, and {@code slices}, how the rows were read (one slice,
- * or one per parallel copy).
+ * {@code files}, the committed files with rows, bytes and MD5 each, {@code manifest}, the manifest written last (absent
+ * when the sink asked for none), and {@code slices}, how the rows were read (one slice, or one per parallel copy).
  */
 @RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunStatistics(
         long dataRead,
         long dataWritten,
@@ -28,6 +31,7 @@ public record RunStatistics(
         Map<String, String> dataConsistencyVerification,
         String runId,
         List<WrittenFile> files,
+        String manifest,
         List<Slice> slices) {
 
     public RunStatistics {

@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,6 +39,7 @@ import io.pgferry.source.postgres.CopyOutReader;
 import io.pgferry.source.postgres.PostgresErrors;
 import io.pgferry.source.postgres.PostgresPools;
 import io.pgferry.source.postgres.ReadOnlyCheck;
+import io.pgferry.source.postgres.SnapshotFacts;
 import io.pgferry.source.postgres.SourceColumn;
 import io.pgferry.source.postgres.SqlLiteral;
 
@@ -124,8 +126,10 @@ public class CopyRunner {
             describeSlices(leader, job.source().selectSql(), columns, partitions);
             long sliceBytes = ticket.sliceBytes(partitions.size());
             OutputFormat format = OutputFormat.of(job.sink().format(), columns, sliceBytes);
+            Optional<String> exported = Optional.empty();
             if (partitions.size() > 1) {
                 String snapshot = exportSnapshot(leader);
+                exported = Optional.of(snapshot);
                 for (int i = 1; i < partitions.size(); i++) {
                     Connection worker = begin(pools.connection(source), connections, true);
                     try (Statement statement = worker.createStatement()) {
@@ -142,10 +146,11 @@ public class CopyRunner {
                             + job.source().statementTimeout().toMillis());
                 }
             }
+            Manifest.Read read = new Manifest.Read(columns, SnapshotFacts.read(leader), exported);
             if (control.cancelled()) {
                 throw control.cancellation();
             }
-            return transfer(job, runId, timer, control, format, partitions, connections, sliceBytes);
+            return transfer(job, runId, timer, control, format, partitions, connections, sliceBytes, read);
         } catch (SQLException e) {
             throw PostgresErrors.translate(e, source);
         } finally {
@@ -247,8 +252,8 @@ public class CopyRunner {
 
     /** @param sliceBytes what each slice may buffer for its file format, and as much again for its uploads */
     private RunStatistics transfer(CopyJob job, String runId, RunTimer timer, RunControl control,
-            OutputFormat format, List<Partition> partitions, List<Connection> connections, long sliceBytes) {
-        FileSink sink = job.sink();
+            OutputFormat format, List<Partition> partitions, List<Connection> connections, long sliceBytes,
+            Manifest.Read read) {
         List<PartitionResult> results = partitions.size() == 1
                 ? List.of(copyPartition(job, runId, control, format, partitions.get(0), connections.get(0), 1,
                         sliceBytes))
@@ -258,15 +263,8 @@ public class CopyRunner {
             if (results.stream().mapToLong(PartitionResult::rows).sum() == 0) {
                 results.get(0).writer().ensureFile();
             }
-            List<WrittenFile> written = new ArrayList<>();
-            for (PartitionResult result : results) {
-                try {
-                    written.addAll(result.writer().commit());
-                } catch (RuntimeException e) {
-                    throw result.store().translate(e);
-                }
-            }
-            return timer.statistics(runId, results, written, sink);
+            Publication.Published published = Publication.publish(job, results, read, timer.start());
+            return timer.statistics(runId, results, published, job);
         } catch (CopyException e) {
             results.forEach(result -> result.writer().discard());
             throw e;

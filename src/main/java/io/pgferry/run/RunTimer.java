@@ -15,6 +15,7 @@ import io.pgferry.contract.RunStatistics.Stage;
 import io.pgferry.contract.RunStatistics.Transfer;
 import io.pgferry.contract.RunStatistics.TransferDetails;
 import io.pgferry.contract.RunStatistics.Writing;
+import io.pgferry.contract.CopyJob;
 import io.pgferry.contract.FileSink;
 import io.pgferry.contract.SinkStore;
 import io.pgferry.contract.WrittenFile;
@@ -45,7 +46,15 @@ final class RunTimer {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    RunStatistics statistics(String runId, List<PartitionResult> results, List<WrittenFile> files, FileSink sink) {
+    Instant start() {
+        return start;
+    }
+
+    /** The copy's output, ADF-shaped: verified when the copy asked for it ({@code validateDataConsistency}). */
+    RunStatistics statistics(String runId, List<PartitionResult> results, Publication.Published published,
+            CopyJob job) {
+        List<WrittenFile> files = published.files();
+        FileSink sink = job.sink();
         long endNanos = System.nanoTime();
         long rows = results.stream().mapToLong(PartitionResult::rows).sum();
         long bytesRead = results.stream().mapToLong(PartitionResult::bytesRead).sum();
@@ -69,8 +78,9 @@ final class RunTimer {
                                 timeToFirstByte), new Writing(sinkType, duration)))),
                 new DetailedDurations(0, timeToFirstByte, duration));
         return new RunStatistics(bytesRead, bytesWritten, files.size(), slices, sinkConnections * slices, rows, rows,
-                duration, throughput, List.of(), slices, List.of(detail), Map.of("VerificationResult", "NotVerified"),
-                runId, files, sliceDetails);
+                duration, throughput, List.of(), slices, List.of(detail),
+                Map.of("VerificationResult", job.validateDataConsistency() ? "Verified" : "NotVerified"), runId, files,
+                published.manifest(), sliceDetails);
     }
 
     private static long seconds(long nanos) {

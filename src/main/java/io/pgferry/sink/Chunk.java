@@ -1,5 +1,7 @@
 package io.pgferry.sink;
 
+import java.util.Optional;
+
 /**
  * One output file in the making. Bytes written are invisible under the file's name until {@link #commit()}; a chunk
  * that is {@link #discard()}ed leaves no trace, and any earlier file of that name stays as it was.
@@ -32,4 +34,20 @@ public interface Chunk {
 
     /** Where the committed file is, for the run statistics. */
     String path();
+
+    /**
+     * The MD5 of every byte of the file, once {@link #finish()}ed, or empty when it cannot be known while streaming
+     * (a file with {@link #reserve}d first bytes).
+     */
+    Optional<byte[]> md5();
+
+    /**
+     * Checks the committed file against what was written: its size, and its MD5 where known.
+     *
+     * @throws IllegalStateException naming what differs
+     */
+    void verify();
+
+    /** Removes the committed file again (a later commit of the same copy failed); safe when it is gone already. */
+    void delete();
 }

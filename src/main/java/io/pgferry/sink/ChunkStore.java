@@ -14,6 +14,9 @@ public interface ChunkStore extends AutoCloseable {
      */
     Chunk create(String name, String contentType, String contentEncoding);
 
+    /** Removes the committed file of that name, if there is one (an earlier run's manifest). */
+    void deleteIfExists(String name);
+
     /** A failure seen while writing to this store, as the caller's error (naming the store, never a secret). */
     CopyException translate(RuntimeException failure);
 

@@ -40,6 +40,7 @@ public final class RollingWriter {
     private OutputStream out;
     private FileEncoder encoder;
     private long currentRows;
+    private int committed;
 
     /**
      * @param slice the slice number when a copy reads in several slices: it goes into every file name
@@ -89,7 +90,8 @@ public final class RollingWriter {
     }
 
     /**
-     * Commits every finished chunk, in order.
+     * Commits every finished chunk, in order. When one fails, the chunks this call committed before it are deleted
+     * again (see {@link #uncommit()}) and the failure is rethrown.
      *
      * @return the committed files, in order
      */
@@ -97,10 +99,40 @@ public final class RollingWriter {
         List<WrittenFile> written = new ArrayList<>(chunks.size());
         for (int i = 0; i < chunks.size(); i++) {
             Chunk chunk = chunks.get(i);
-            chunk.commit();
-            written.add(new WrittenFile(chunk.path(), rowsPerChunk.get(i), chunk.bytes()));
+            try {
+                chunk.commit();
+            } catch (RuntimeException e) {
+                uncommit();
+                throw e;
+            }
+            committed = i + 1;
+            written.add(new WrittenFile(chunk.path(), rowsPerChunk.get(i), chunk.bytes(),
+                    chunk.md5().map(Md5::base64).orElse(null)));
         }
         return written;
+    }
+
+    /** Checks every committed chunk against what was written (size and MD5). */
+    public void verify() {
+        chunks.subList(0, committed).forEach(Chunk::verify);
+    }
+
+    /**
+     * Deletes the chunks committed so far: a later step of the copy failed, and its output must not stay half there.
+     *
+     * @return the paths that could not be deleted
+     */
+    public List<String> uncommit() {
+        List<String> left = new ArrayList<>();
+        for (Chunk chunk : chunks.subList(0, committed)) {
+            try {
+                chunk.delete();
+            } catch (RuntimeException e) {
+                left.add(chunk.path());
+            }
+        }
+        committed = 0;
+        return left;
     }
 
     /** Drops every chunk that was not committed. */

@@ -59,7 +59,8 @@ class RunResourceIT {
         assertThat(done.statusCode()).isEqualTo(200);
         assertThat(done.jsonPath().getInt("rowsCopied")).isEqualTo(5);
         assertThat(done.jsonPath().getString("runId")).isEqualTo(started.jsonPath().getString("runId"));
-        assertThat(azurite.container(container).listBlobs().stream().count()).isEqualTo(1);
+        assertThat(azurite.container(container).listBlobs().stream().map(blob -> blob.getName()).toList())
+                .containsExactly("exports/orders/_manifest.json", "exports/orders/orders_00000.csv");
     }
 
     @Test

@@ -131,12 +131,16 @@ public final class TestingAzurite implements AutoCloseable {
     }
 
     /**
-     * Downloads the blobs under {@code prefix}, in name order, into files of {@code into}.
+     * Downloads the data files under {@code prefix}, in name order, into files of {@code into}: as Spark, Synapse and
+     * Hive read a folder, names beginning with '_' (the copy's manifest) are left out.
      */
     public List<Path> download(String container, String prefix, Path into) throws IOException {
         BlobContainerClient client = container(container);
         List<Path> files = new ArrayList<>();
         for (BlobItem item : client.listBlobs(new ListBlobsOptions().setPrefix(prefix), null)) {
+            if (item.getName().substring(item.getName().lastIndexOf('/') + 1).startsWith("_")) {
+                continue;
+            }
             Path file = into.resolve(container + "-" + item.getName().replace('/', '_'));
             Files.write(file, client.getBlobClient(item.getName()).downloadContent().toBytes());
             files.add(file);

@@ -92,7 +92,9 @@ public final class PayloadReader {
         PostgresSource source = null;
         FileSink sink = null;
         long parallelCopies = 1;
+        boolean validate = false;
         if (typeProperties != null) {
+            validate = reading.bool(typeProperties.get("validateDataConsistency"), false);
             parallelCopies = reading.integer(typeProperties.get("parallelCopies"), 1, MAX_PARALLEL_COPIES).orElse(1);
             rejectUnsupportedActivitySettings(reading, typeProperties);
             Field sourceSettings = reading.object(typeProperties.get("source"));
@@ -107,7 +109,7 @@ public final class PayloadReader {
         if (!reading.violations().isEmpty()) {
             throw CopyException.invalidPayload(reading.violations());
         }
-        return new CopyJob(runId, activityName, source, sink, (int) parallelCopies);
+        return new CopyJob(runId, activityName, source, sink, (int) parallelCopies, validate);
     }
 
     /** A pipeline resource's one Copy activity. */

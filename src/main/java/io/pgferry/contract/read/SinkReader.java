@@ -118,11 +118,33 @@ final class SinkReader {
         FileNaming naming = fileNaming(settings.get("formatSettings"), location, kind, compression);
         Map<String, String> metadata = metadata(settings.get("storeSettings").get("metadata"),
                 store instanceof SinkStore.FileServer);
+        Optional<String> manifest = manifest(settings.get("manifest"));
         if (!datasetKnown || store == null || location == null || format == null || compression == null
-                || naming == null || encoding == null || metadata == null) {
+                || naming == null || encoding == null || metadata == null || manifest == null) {
             return null;
         }
-        return new FileSink(store, location, format, compression, naming, blocks, metadata);
+        return new FileSink(store, location, format, compression, naming, blocks, metadata, manifest);
+    }
+
+    /**
+     * pgferry's {@code sink.manifest}: absent or {@code true} for {@value FileSink#DEFAULT_MANIFEST}, {@code false}
+     * for none, or {@code {"fileName": "..."}}. Null after a violation.
+     */
+    private Optional<String> manifest(Field field) {
+        if (!field.present()) {
+            return Optional.of(FileSink.DEFAULT_MANIFEST);
+        }
+        if (field.node().isBoolean()) {
+            return field.node().booleanValue() ? Optional.of(FileSink.DEFAULT_MANIFEST) : Optional.empty();
+        }
+        if (reading.object(field) == null) {
+            return null;
+        }
+        String name = Optional.ofNullable(reading.string(field.get("fileName"), false))
+                .orElse(FileSink.DEFAULT_MANIFEST);
+        Optional<String> problem = PathNames.segmentProblem(name);
+        problem.ifPresent(reason -> reading.violation(field.get("fileName"), reason));
+        return problem.isPresent() ? null : Optional.of(name);
     }
 
     private JsonFormat jsonFormat(Field formatSettings) {

@@ -41,6 +41,11 @@ final class BlobChunkStore implements ChunkStore {
     }
 
     @Override
+    public void deleteIfExists(String name) {
+        container.getBlobClient(name).deleteIfExists();
+    }
+
+    @Override
     public CopyException translate(RuntimeException failure) {
         return BlobErrors.translate(failure, account, container.getBlobContainerName());
     }

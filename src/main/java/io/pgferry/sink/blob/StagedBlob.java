@@ -5,15 +5,19 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 import com.azure.core.util.Context;
 import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 
 import io.pgferry.sink.Chunk;
+import io.pgferry.sink.Md5;
 
 /**
  * One output blob, written as uncommitted blocks. Nothing is visible under its name until {@link #commit()} writes the
@@ -32,6 +36,7 @@ final class StagedBlob implements Chunk {
     private int position;
     private long bytes;
     private int reserved;
+    private final Md5 md5 = new Md5();
 
     /** @param blockIdPrefix the same length for every blob of a copy, unique to the copy */
     StagedBlob(BlockBlobClient client, BlockUploader uploader, String blockIdPrefix, BlobHttpHeaders headers,
@@ -59,6 +64,7 @@ final class StagedBlob implements Chunk {
             }
             int n = Math.min(length, current.length - position);
             System.arraycopy(source, offset, current, position, n);
+            md5.update(source, offset, n);
             position += n;
             offset += n;
             length -= n;
@@ -82,6 +88,7 @@ final class StagedBlob implements Chunk {
     /** Keeps the first block id for the reserved bytes, which are staged as a block of their own. */
     @Override
     public void reserve(int length) {
+        md5.unknowable();
         blockIds.add(blockId());
         reserved = length;
         bytes += length;
@@ -110,8 +117,33 @@ final class StagedBlob implements Chunk {
     /** Makes the blob visible with the staged blocks, in order. */
     @Override
     public void commit() {
+        md5.value().ifPresent(headers::setContentMd5);
         client.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(blockIds).setHeaders(headers)
                 .setMetadata(metadata), null, Context.NONE);
+    }
+
+    @Override
+    public Optional<byte[]> md5() {
+        return md5.value();
+    }
+
+    /** Blob Storage's own account of the committed blob: its length and the Content-MD5 it keeps. */
+    @Override
+    public void verify() {
+        BlobProperties properties = client.getProperties();
+        if (properties.getBlobSize() != bytes) {
+            throw new IllegalStateException(path() + " holds " + properties.getBlobSize() + " bytes, not the " + bytes
+                    + " written");
+        }
+        Optional<byte[]> written = md5.value();
+        if (written.isPresent() && !Arrays.equals(written.get(), properties.getContentMd5())) {
+            throw new IllegalStateException(path() + " has another MD5 than the bytes written");
+        }
+    }
+
+    @Override
+    public void delete() {
+        client.deleteIfExists();
     }
 
     /** Hands back the buffer being filled; staged blocks expire on the service. */

@@ -2,6 +2,7 @@ package io.pgferry.sink.file;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -12,8 +13,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Optional;
 
 import io.pgferry.sink.Chunk;
+import io.pgferry.sink.Md5;
 
 /**
  * A file written under a temporary name, synced to disk by {@link #finish()} and renamed atomically over its target by
@@ -29,6 +34,7 @@ final class FileChunk implements Chunk {
     private final OutputStream out;
     private long bytes;
     private int reserved;
+    private final Md5 md5 = new Md5();
 
     /**
      * @param beforeCommit checks, just before the rename, that the target's folder is still where it was (it throws
@@ -47,6 +53,7 @@ final class FileChunk implements Chunk {
     public void write(byte[] source, int offset, int length) {
         try {
             out.write(source, offset, length);
+            md5.update(source, offset, length);
             bytes += length;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -57,6 +64,7 @@ final class FileChunk implements Chunk {
     @Override
     public void reserve(int length) {
         write(new byte[length], 0, length);
+        md5.unknowable();
         reserved = length;
     }
 
@@ -92,6 +100,46 @@ final class FileChunk implements Chunk {
         beforeCommit.run();
         try {
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public Optional<byte[]> md5() {
+        return md5.value();
+    }
+
+    /** Reads the file back: its size and, where known, its MD5. */
+    @Override
+    public void verify() {
+        try {
+            if (Files.size(target) != bytes) {
+                throw new IllegalStateException(target + " holds " + Files.size(target) + " bytes, not the " + bytes
+                        + " written");
+            }
+            Optional<byte[]> written = md5.value();
+            if (written.isPresent()) {
+                MessageDigest digest = Md5.newDigest();
+                try (InputStream in = Files.newInputStream(target, LinkOption.NOFOLLOW_LINKS)) {
+                    byte[] buffer = new byte[1 << 16];
+                    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                        digest.update(buffer, 0, n);
+                    }
+                }
+                if (!Arrays.equals(written.get(), digest.digest())) {
+                    throw new IllegalStateException(target + " has another MD5 than the bytes written");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void delete() {
+        try {
+            Files.deleteIfExists(target);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

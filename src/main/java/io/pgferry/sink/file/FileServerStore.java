@@ -155,6 +155,21 @@ public final class FileServerStore implements ChunkStore {
     }
 
     @Override
+    public void deleteIfExists(String name) {
+        Path target = root.resolve(name).normalize();
+        if (!target.startsWith(root) || target.equals(root)) {
+            throw notAllowed(name);
+        }
+        try {
+            if (Files.isDirectory(target.getParent(), LinkOption.NOFOLLOW_LINKS) && isRealFolder(target.getParent())) {
+                Files.deleteIfExists(target);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
     public CopyException translate(RuntimeException failure) {
         if (failure instanceof CopyException copyException) {
             return copyException;
