@@ -81,8 +81,8 @@ class FunctionAppIT {
         assertThat(statistics.path("rowsCopied").asLong()).isEqualTo(2500);
         assertThat(statistics.path("filesWritten").asInt()).isEqualTo(3);
         assertThat(azurite.container(container).listBlobs().stream().map(b -> b.getName()).toList())
-                .isEqualTo(List.of("exports/orders/orders_00000.csv", "exports/orders/orders_00001.csv",
-                        "exports/orders/orders_00002.csv"));
+                .isEqualTo(List.of("exports/orders/_manifest.json", "exports/orders/orders_00000.csv",
+                        "exports/orders/orders_00001.csv", "exports/orders/orders_00002.csv"));
         assertThat(host.log()).doesNotContain(functionKey).doesNotContain(postgres.password());
     }
 
@@ -131,13 +131,15 @@ class FunctionAppIT {
         assertThat(answer.has("Outputs")).isTrue();
         assertThat(answer.has("ReturnValue")).isTrue();
         assertThat(answer.path("Logs").get(0).asText()).contains(messageId).contains("Succeeded, 300 rows");
-        assertThat(azurite.container(queueContainer).listBlobs().stream().count()).isEqualTo(1);
+        assertThat(azurite.container(queueContainer).listBlobs().stream().count()).as("a file and its manifest")
+                .isEqualTo(2);
 
         String eventContainer = "fa-" + UUID.randomUUID().toString().substring(0, 8);
         HttpResponse<String> event = host.invoke("copyOnEvent", HostInvocations.event(HostInvocations.cloudEvent(
                 UUID.randomUUID().toString(), payload(table, eventContainer))));
         assertThat(event.statusCode()).as(event.body()).isEqualTo(200);
-        assertThat(azurite.container(eventContainer).listBlobs().stream().count()).isEqualTo(1);
+        assertThat(azurite.container(eventContainer).listBlobs().stream().count()).as("a file and its manifest")
+                .isEqualTo(2);
     }
 
     @Test

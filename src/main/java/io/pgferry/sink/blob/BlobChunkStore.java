@@ -4,8 +4,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import org.jboss.logging.Logger;
+
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobStorageException;
 
 import io.pgferry.contract.BlobAccount;
 import io.pgferry.contract.BlockSettings;
@@ -15,6 +18,7 @@ import io.pgferry.sink.ChunkStore;
 
 /** One copy's connection to its container; its chunks are block blobs, staged by the copy's {@link BlockUploader}. */
 final class BlobChunkStore implements ChunkStore {
+    private static final Logger LOG = Logger.getLogger(BlobChunkStore.class);
     private final BlobContainerClient container;
     private final BlobAccount account;
     private final Map<String, String> metadata;
@@ -40,9 +44,18 @@ final class BlobChunkStore implements ChunkStore {
                 metadata);
     }
 
+    /** A SAS without delete permission cannot remove it: the earlier file then stays until it is overwritten. */
     @Override
     public void deleteIfExists(String name) {
-        container.getBlobClient(name).deleteIfExists();
+        try {
+            container.getBlobClient(name).deleteIfExists();
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() != 403) {
+                throw e;
+            }
+            LOG.warnf("no permission to delete %s/%s before committing; it is overwritten at the end",
+                    container.getBlobContainerName(), name);
+        }
     }
 
     @Override
