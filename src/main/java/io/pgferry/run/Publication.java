@@ -2,8 +2,10 @@ package io.pgferry.run;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import io.pgferry.contract.CopyException;
 import io.pgferry.contract.CopyJob;
@@ -16,7 +18,8 @@ import io.pgferry.sink.RollingWriter;
 /**
  * Makes a finished copy's output visible, all of it or none: an earlier manifest of the same name is removed first
  * (the folder then reads "not complete"), every slice's files are committed, checked if the copy asked for it, and the
- * manifest is committed last. When any step fails, the files already committed are deleted again, so the folder holds
+ * manifest is committed last. Files an earlier, dead attempt of the same run committed and this one did not write
+ * again are removed before the manifest. When any step fails, the files already committed are deleted again, so the folder holds
  * no manifest and none of this run's files; what could not be deleted is named in the error.
  */
 final class Publication {
@@ -40,6 +43,9 @@ final class Publication {
                 attempt(result.store(), () -> files.addAll(result.writer().commit()));
                 committed.add(result.writer());
             }
+            Set<String> names = new HashSet<>();
+            results.forEach(result -> names.addAll(result.writer().committedNames()));
+            attempt(first, () -> first.removeEarlierAttempts(job.sink().location().folderPath(), names));
             if (job.validateDataConsistency()) {
                 for (PartitionResult result : results) {
                     verify(result);

@@ -1,5 +1,7 @@
 package io.pgferry.sink;
 
+import java.util.Set;
+
 import io.pgferry.contract.CopyException;
 
 /**
@@ -16,6 +18,14 @@ public interface ChunkStore extends AutoCloseable {
 
     /** Removes the committed file of that name, if there is one (an earlier run's manifest). */
     void deleteIfExists(String name);
+
+    /**
+     * Removes files in {@code folder} that an earlier attempt of the same run left behind (it died while committing)
+     * and this attempt did not write again, so a retried run leaves exactly its own output.
+     *
+     * @param written the names this attempt committed
+     */
+    void removeEarlierAttempts(String folder, Set<String> written);
 
     /** A failure seen while writing to this store, as the caller's error (naming the store, never a secret). */
     CopyException translate(RuntimeException failure);

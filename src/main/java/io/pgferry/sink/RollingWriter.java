@@ -41,6 +41,7 @@ public final class RollingWriter {
     private FileEncoder encoder;
     private long currentRows;
     private int committed;
+    private final List<String> names = new ArrayList<>();
 
     /**
      * @param slice the slice number when a copy reads in several slices: it goes into every file name
@@ -112,6 +113,11 @@ public final class RollingWriter {
         return written;
     }
 
+    /** The names (below the store) of the chunks committed. */
+    public List<String> committedNames() {
+        return names.subList(0, committed);
+    }
+
     /** Checks every committed chunk against what was written (size and MD5). */
     public void verify() {
         chunks.subList(0, committed).forEach(Chunk::verify);
@@ -145,6 +151,7 @@ public final class RollingWriter {
 
     private void open() {
         String name = name(chunks.size());
+        names.add(name);
         current = store.create(name, compression.codec().contentType() != null ? compression.codec().contentType()
                 : contentType, compression.codec().contentEncoding());
         currentRows = 0;

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -140,6 +141,30 @@ class ManifestIT {
             assertThat(file.path("md5").asText()).isEqualTo(md5(Files.readAllBytes(Path.of(file.path("path")
                     .asText()))));
         }
+    }
+
+    /**
+     * A run killed while committing left some of its files (and no manifest); posted again with the same run id, it
+     * leaves exactly its own output: the dead attempt's extra file is gone, another run's file stays.
+     */
+    @Test
+    void aRetriedRunRemovesWhatItsDeadAttemptLeftAndNothingElse() throws Exception {
+        String table = table(1500);
+        String container = "m-" + suffix();
+        String runId = "retried-" + suffix();
+        BlobContainerClient blobs = azurite.container(container);
+        blobs.create();
+        blobs.getBlobClient("exports/orders/orders_00007.csv").upload(BinaryData.fromString("dead attempt\r\n"));
+        blobs.getBlobClient("exports/orders/orders_00007.csv").setMetadata(Map.of("pgferry_run_id", runId));
+        blobs.getBlobClient("exports/orders/other.csv").upload(BinaryData.fromString("another run\r\n"));
+        blobs.getBlobClient("exports/orders/other.csv").setMetadata(Map.of("pgferry_run_id", "another"));
+        ObjectNode payload = payload(table, container).put("runId", runId);
+
+        assertThat(post(payload).statusCode()).isEqualTo(200);
+
+        assertThat(blobs.listBlobs().stream().map(blob -> blob.getName()).toList()).containsExactly(
+                "exports/orders/_manifest.json", "exports/orders/orders_00000.csv", "exports/orders/orders_00001.csv",
+                "exports/orders/other.csv");
     }
 
     private String table(int rows) {

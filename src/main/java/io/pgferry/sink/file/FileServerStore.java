@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import io.pgferry.contract.CopyException;
 import io.pgferry.contract.SinkStore;
@@ -152,6 +153,12 @@ public final class FileServerStore implements ChunkStore {
         String reason = "leads through a link or outside the FileServer folder; output stays inside it";
         return CopyException.userErrorAt("SinkPathNotAllowed", "the output path '" + name + "' " + reason,
                 new Violation(folderPathPointer, reason));
+    }
+
+    /** Files carry no run id; a dead attempt leaves only hidden {@code .partial} files, which readers skip. */
+    @Override
+    public void removeEarlierAttempts(String folder, Set<String> written) {
+        // nothing to recognise
     }
 
     @Override
