@@ -34,7 +34,7 @@ public class EventCopyFunction {
     @Funq("copyOnEvent")
     public HostResponse copyOnEvent(JsonNode invocation) {
         JsonNode event = HostValues.object(mapper, invocation, "/Data/event", "an Event Grid or CloudEvents event");
-        String id = HostValues.text(mapper, event, "/id");
+        String id = HostValues.text(mapper, event, "/id", "/Data/event/id");
         Optional<JsonNode> payload = payloads.payload(event, "/Data/event");
         if (payload.isEmpty()) {
             return HostResponse.logs("pgferry: event " + id + " announces an empty file; nothing to copy");

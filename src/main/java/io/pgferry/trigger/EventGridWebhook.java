@@ -103,7 +103,7 @@ public class EventGridWebhook {
         for (int i = 0; i < events.size(); i++) {
             String pointer = array ? "/" + i : "";
             JsonNode event = events.get(i);
-            String id = HostValues.text(mapper, event, "/id");
+            String id = HostValues.text(mapper, event, "/id", pointer + "/id");
             Optional<JsonNode> payload = payloads.payload(event, pointer);
             payload.ifPresent(p -> jobs.add(requests.read(p, id)));
         }

@@ -45,10 +45,12 @@ class EventPayloads {
             if (data.path("api").asText().equals("CreateFile")) {
                 return Optional.empty();
             }
-            return Optional.of(payloadBlobs.read(HostValues.text(mapper, data, "/url"), pointer + "/data/url"));
+            return Optional.of(payloadBlobs.read(HostValues.text(mapper, data, "/url", pointer + "/data/url"),
+                    pointer + "/data/url"));
         }
         if (data.isObject() && data.has("payloadBlob")) {
-            return Optional.of(payloadBlobs.read(HostValues.text(mapper, data, "/payloadBlob"),
+            return Optional.of(payloadBlobs.read(HostValues.text(mapper, data, "/payloadBlob",
+                    pointer + "/data/payloadBlob"),
                     pointer + "/data/payloadBlob"));
         }
         if (data.isObject()) {

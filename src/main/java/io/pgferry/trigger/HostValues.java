@@ -20,8 +20,11 @@ final class HostValues {
     private HostValues() {
     }
 
-    /** The value at {@code pointer} in the envelope, unwrapped; missing when absent. */
+    /** The value at {@code pointer} in the envelope, unwrapped; missing when absent (or when there is no body). */
     static JsonNode value(ObjectMapper mapper, JsonNode envelope, String pointer) {
+        if (envelope == null) {
+            return MissingNode.getInstance();
+        }
         JsonNode value = envelope.at(pointer);
         if (!value.isTextual()) {
             return value;
@@ -42,9 +45,17 @@ final class HostValues {
 
     /** The value at {@code pointer} as text; missing values and objects are refused with the pointer named. */
     static String text(ObjectMapper mapper, JsonNode envelope, String pointer) {
-        JsonNode value = value(mapper, envelope, pointer);
+        return text(mapper, envelope, pointer, pointer);
+    }
+
+    /**
+     * As {@link #text(ObjectMapper, JsonNode, String)} for a value inside a part of the request, named in errors by
+     * {@code requestPointer}, its place in the whole request.
+     */
+    static String text(ObjectMapper mapper, JsonNode part, String pointer, String requestPointer) {
+        JsonNode value = value(mapper, part, pointer);
         if (value instanceof MissingNode || value.isNull() || value.isContainerNode()) {
-            throw CopyException.invalidPayload(List.of(new Violation(pointer, "must be a string")));
+            throw CopyException.invalidPayload(List.of(new Violation(requestPointer, "must be a string")));
         }
         return value.asText();
     }

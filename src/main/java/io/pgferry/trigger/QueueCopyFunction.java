@@ -38,7 +38,8 @@ public class QueueCopyFunction {
         String messageId = HostValues.text(mapper, invocation, "/Metadata/Id");
         String dequeueCount = HostValues.value(mapper, invocation, "/Metadata/DequeueCount").asText("1");
         JsonNode payload = message.has("payloadBlob")
-                ? payloadBlobs.read(HostValues.text(mapper, message, "/payloadBlob"), "/Data/message/payloadBlob")
+                ? payloadBlobs.read(HostValues.text(mapper, message, "/payloadBlob", "/Data/message/payloadBlob"),
+                        "/Data/message/payloadBlob")
                 : message;
         CopyJob job = requests.read(payload, messageId);
         RunRecord record = runs.runOnce(job, "queue");
