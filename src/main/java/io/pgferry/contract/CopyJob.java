@@ -1,5 +1,7 @@
 package io.pgferry.contract;
 
+import java.util.Map;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -9,14 +11,17 @@ import static java.util.Objects.requireNonNull;
  * @param parallelCopies how many slices (connections and threads) may read at once; 1 reads in one stream
  * @param validateDataConsistency ADF's setting: every committed file is checked against what was written (size and
  *        MD5) before the copy succeeds
+ * @param pointers where in the request each part an error may be about was given (the query or table, the
+ *        connection, the partition settings, the sink's connection and location), for errors found while copying
  */
 public record CopyJob(String runId, String activityName, PostgresSource source, FileSink sink, int parallelCopies,
-        boolean validateDataConsistency) {
+        boolean validateDataConsistency, Map<ErrorCode.Field, String> pointers) {
     public CopyJob {
         requireNonNull(runId, "runId is null");
         requireNonNull(activityName, "activityName is null");
         requireNonNull(source, "source is null");
         requireNonNull(sink, "sink is null");
+        pointers = Map.copyOf(pointers);
         if (parallelCopies < 1) {
             throw new IllegalArgumentException("parallelCopies must be positive");
         }

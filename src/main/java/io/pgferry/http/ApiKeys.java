@@ -2,19 +2,15 @@ package io.pgferry.http;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.pgferry.config.ApiConfig;
-import io.pgferry.contract.ErrorResponse;
-import io.pgferry.contract.FailureType;
+import io.pgferry.contract.CopyException;
+import io.pgferry.contract.ErrorCode;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -26,12 +22,10 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class ApiKeys {
     private final Optional<byte[]> key;
-    private final ObjectMapper mapper;
 
     @Inject
-    ApiKeys(ApiConfig config, ObjectMapper mapper) {
+    ApiKeys(ApiConfig config) {
         this.key = config.key().filter(k -> !k.isBlank()).map(k -> k.getBytes(StandardCharsets.UTF_8));
-        this.mapper = mapper;
     }
 
     void install(@Observes Router router) {
@@ -48,13 +42,7 @@ public class ApiKeys {
             context.next();
             return;
         }
-        try {
-            context.response().setStatusCode(401).putHeader("Content-Type", "application/json")
-                    .end(mapper.writeValueAsString(new ErrorResponse("Unauthorized", "a valid API key is required"
-                            + " (header x-functions-key or query parameter code)", FailureType.UserError, null,
-                            List.of())));
-        } catch (JsonProcessingException e) {
-            context.fail(e);
-        }
+        context.fail(CopyException.of(ErrorCode.Unauthorized, "a valid API key is required (header"
+                + " x-functions-key or query parameter code)", null));
     }
 }

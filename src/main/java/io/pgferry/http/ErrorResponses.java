@@ -1,7 +1,5 @@
 package io.pgferry.http;
 
-import java.util.List;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -12,8 +10,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pgferry.contract.CopyException;
+import io.pgferry.contract.ErrorCode;
 import io.pgferry.contract.ErrorResponse;
-import io.pgferry.contract.FailureType;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -45,11 +43,9 @@ public class ErrorResponses {
             }
             respond(context, copyFailure.httpStatus(), copyFailure.error());
         } else if (failure == null && context.statusCode() == 413) {
-            respond(context, 413, new ErrorResponse("PayloadTooLarge", RequestLimits.tooLarge(),
-                    FailureType.UserError, null, List.of()));
+            respond(context, 413, ErrorCode.PayloadTooLarge.response(RequestLimits.tooLarge()));
         } else if (failure == null && context.statusCode() == 400) {
-            respond(context, 400, new ErrorResponse("MalformedJson",
-                    "The request body is not valid JSON.", FailureType.UserError, null, List.of()));
+            respond(context, 400, ErrorCode.MalformedJson.response("The request body is not valid JSON."));
         } else if (failure == null) {
             context.next();
         } else {

@@ -1,19 +1,16 @@
 package io.pgferry.http;
 
-import java.util.List;
 import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.pgferry.contract.ErrorResponse;
-import io.pgferry.contract.FailureType;
+import io.pgferry.contract.CopyException;
+import io.pgferry.contract.ErrorCode;
 import io.quarkus.jackson.ObjectMapperCustomizer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -33,9 +30,6 @@ public class RequestLimits {
     public static final int MAX_BODY = 4 * 1024 * 1024;
     static final int MAX_NESTING = 64;
 
-    @Inject
-    ObjectMapper mapper;
-
     void install(@Observes Router router) {
         // After the API key check (Integer.MIN_VALUE), before every endpoint.
         router.route().order(Integer.MIN_VALUE + 1).handler(this::check);
@@ -43,17 +37,17 @@ public class RequestLimits {
 
     private void check(RoutingContext context) {
         if (context.request().uri().length() > MAX_URI) {
-            refuse(context, 414, "UriTooLong", "The request URI is longer than " + MAX_URI + " characters.");
+            refuse(context, ErrorCode.UriTooLong, "The request URI is longer than " + MAX_URI + " characters.");
             return;
         }
         String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && tooLong(length)) {
-            refuse(context, 413, "PayloadTooLarge", tooLarge());
+            refuse(context, ErrorCode.PayloadTooLarge, tooLarge());
             return;
         }
         String type = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
         if (context.request().method() != HttpMethod.GET && type != null && !json(type)) {
-            refuse(context, 415, "UnsupportedMediaType", "The request body must be JSON (Content-Type"
+            refuse(context, ErrorCode.UnsupportedMediaType, "The request body must be JSON (Content-Type"
                     + " application/json).");
             return;
         }
@@ -78,15 +72,9 @@ public class RequestLimits {
         return mediaType.equals("application/json") || mediaType.equals("text/json") || mediaType.endsWith("+json");
     }
 
-    private void refuse(RoutingContext context, int status, String code, String message) {
-        try {
-            context.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                    .putHeader("Connection", "close")
-                    .end(mapper.writeValueAsString(new ErrorResponse(code, message, FailureType.UserError, null,
-                            List.of())));
-        } catch (JsonProcessingException e) {
-            context.fail(e);
-        }
+    private static void refuse(RoutingContext context, ErrorCode code, String message) {
+        context.response().putHeader("Connection", "close");
+        context.fail(CopyException.of(code, message, null));
     }
 
     /** Bounds the nesting of every JSON document the function parses (bodies, queue messages, payload blobs). */

@@ -1,7 +1,5 @@
 package io.pgferry.http;
 
-import java.util.List;
-
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -9,8 +7,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.pgferry.contract.CopyException;
-import io.pgferry.contract.ErrorResponse;
-import io.pgferry.contract.FailureType;
+import io.pgferry.contract.ErrorCode;
 
 /**
  * The REST endpoints' failures as the Funqy endpoints answer them (see {@link ErrorResponses}): the
@@ -33,7 +30,7 @@ public class RestErrors {
         if (failure.getResponse().getStatus() != 400) {
             return failure.getResponse();
         }
-        return Response.status(400).type(MediaType.APPLICATION_JSON).entity(new ErrorResponse("MalformedJson",
-                "The request body is not valid JSON.", FailureType.UserError, null, List.of())).build();
+        return Response.status(400).type(MediaType.APPLICATION_JSON)
+                .entity(ErrorCode.MalformedJson.response("The request body is not valid JSON.")).build();
     }
 }

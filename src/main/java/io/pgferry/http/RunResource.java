@@ -2,7 +2,6 @@ package io.pgferry.http;
 
 import java.net.URI;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -24,8 +23,7 @@ import jakarta.ws.rs.core.UriInfo;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.pgferry.contract.ErrorResponse;
-import io.pgferry.contract.FailureType;
+import io.pgferry.contract.ErrorCode;
 import io.pgferry.function.CopyRequests;
 import io.pgferry.runs.RunRecord;
 import io.pgferry.runs.RunStatus;
@@ -107,7 +105,7 @@ public class RunResource {
     }
 
     private static Response notFound(String runId) {
-        return Response.status(404).entity(new ErrorResponse("RunNotFound", "there is no run '" + runId + "'",
-                FailureType.UserError, null, List.of())).build();
+        return Response.status(ErrorCode.RunNotFound.httpStatus())
+                .entity(ErrorCode.RunNotFound.response("there is no run '" + runId + "'")).build();
     }
 }

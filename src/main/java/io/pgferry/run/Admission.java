@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 
 import io.pgferry.config.CopiesConfig;
 import io.pgferry.contract.CopyException;
+import io.pgferry.contract.ErrorCode;
 
 /**
  * The copies this instance runs at once: at most {@code pgferry.copies.max-concurrent}, one more answered 503
@@ -61,7 +62,7 @@ public class Admission {
     public Ticket admit() {
         if (copies.incrementAndGet() > maxCopies) {
             copies.decrementAndGet();
-            throw CopyException.busy("InstanceBusy", "this instance is running " + maxCopies + " copies, as many as"
+            throw CopyException.busy("this instance is running " + maxCopies + " copies, as many as"
                     + " it may; try again in " + RETRY_AFTER_SECONDS + " s", RETRY_AFTER_SECONDS);
         }
         return new Ticket();

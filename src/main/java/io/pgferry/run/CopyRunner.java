@@ -26,6 +26,7 @@ import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 
 import io.pgferry.contract.CopyException;
+import io.pgferry.contract.ErrorCode;
 import io.pgferry.contract.CopyJob;
 import io.pgferry.contract.FileSink;
 import io.pgferry.contract.PostgresConnection;
@@ -103,7 +104,7 @@ public class CopyRunner {
                     statistics.filesWritten(), statistics.usedParallelCopies(), timer.elapsedMillis());
             return statistics;
         } catch (CopyException e) {
-            CopyException failure = control.cancelled() ? control.cancellation() : e;
+            CopyException failure = (control.cancelled() ? control.cancellation() : e).atField(job.pointers());
             LOG.warnf("copy %s (%s) failed after %d ms: %s", runId, job.activityName(), timer.elapsedMillis(),
                     failure.getMessage());
             throw failure.withTarget(job.activityName());
@@ -210,7 +211,7 @@ public class CopyRunner {
         for (Partition partition : partitions) {
             if (!partition.selectSql().equals(selectSql)
                     && !SourceColumn.describe(leader, partition.selectSql()).equals(columns)) {
-                throw CopyException.userError("SourceQueryFailed", "the source query gives other columns for the"
+                throw CopyException.of(ErrorCode.SourceQueryFailed, "the source query gives other columns for the"
                         + " slice " + partition.range() + " than for the whole copy", null);
             }
         }
@@ -305,7 +306,7 @@ public class CopyRunner {
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw CopyException.systemError("Interrupted", "the copy was interrupted", e);
+                    throw CopyException.of(ErrorCode.Interrupted, "the copy was interrupted", e);
                 }
             }
             // Every slice has ended by now: get() no longer waits, and fails for the slices that failed.
@@ -380,7 +381,7 @@ public class CopyRunner {
             }
             store.close();
             if (e instanceof OutOfMemoryError) {
-                throw CopyException.systemError("OutOfMemory", "the copy needed more memory than the function has;"
+                throw CopyException.of(ErrorCode.OutOfMemory, "the copy needed more memory than the function has;"
                         + " lower parallelCopies, blockSizeInMB or maxConcurrentConnections, or give the function a"
                         + " larger heap", e);
             }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.pgferry.contract.CopyException;
+import io.pgferry.contract.ErrorCode;
 import io.pgferry.contract.Partitioning;
 import io.pgferry.contract.PostgresSource;
 import io.pgferry.contract.TableName;
@@ -111,7 +112,7 @@ final class PartitionPlanner {
             return whole(source);
         }
         if (!RANGE_TYPES.contains(type)) {
-            throw CopyException.userError("SourcePartitionColumnTypeUnsupported", "the partition column " + column
+            throw CopyException.of(ErrorCode.SourcePartitionColumnTypeUnsupported, "the partition column " + column
                     + " is " + type + "; DynamicRange needs an integer, date or timestamp column", null);
         }
         // As ADF strides: bounds 1 and 80 in 4 slices give [1,20], [21,40], [41,60], [61,80] (integers and dates
@@ -159,7 +160,7 @@ final class PartitionPlanner {
     /** The table's single-column primary key, as ADF defaults {@code partitionColumnName}. */
     private static String primaryKey(Connection connection, PostgresSource source) throws SQLException {
         if (source.table().isEmpty()) {
-            throw CopyException.userError("SourcePartitionColumnNotProvided", "DynamicRange over a query needs"
+            throw CopyException.of(ErrorCode.SourcePartitionColumnNotProvided, "DynamicRange over a query needs"
                     + " partitionSettings.partitionColumnName", null);
         }
         try (PreparedStatement statement = connection.prepareStatement("SELECT a.attname FROM pg_index i"
@@ -172,7 +173,7 @@ final class PartitionPlanner {
                     columns.add(rows.getString(1));
                 }
                 if (columns.size() != 1) {
-                    throw CopyException.userError("SourcePartitionColumnNotProvided", "the table "
+                    throw CopyException.of(ErrorCode.SourcePartitionColumnNotProvided, "the table "
                             + source.table().get().quoted() + " has no single-column primary key; give"
                             + " partitionSettings.partitionColumnName", null);
                 }
@@ -189,7 +190,7 @@ final class PartitionPlanner {
     private static List<Partition> physicalPartitions(Connection connection, PostgresSource source,
             Partitioning.PhysicalPartitions given, int parallelCopies) throws SQLException {
         if (source.table().isEmpty() || (source.query().isPresent() && !source.queryNamesPartition())) {
-            throw CopyException.userError("SourcePartitionsNeedATable", "PhysicalPartitionsOfTable reads the"
+            throw CopyException.of(ErrorCode.SourcePartitionsNeedATable, "PhysicalPartitionsOfTable reads the"
                     + " dataset's table's partitions: remove the source query, or name each partition in it with "
                     + PostgresSource.PARTITION_NAME_HOOK, null);
         }
@@ -249,7 +250,7 @@ final class PartitionPlanner {
         }
         String reason = matches.isEmpty() ? "is not a leaf partition of " + table.quoted()
                 : "names partitions in " + matches.size() + " schemas; qualify it with its schema";
-        throw CopyException.userErrorAt("SourcePartitionNotFound", "partitionNames: " + name.quoted() + " " + reason,
+        throw CopyException.at(ErrorCode.SourcePartitionNotFound, "partitionNames: " + name.quoted() + " " + reason,
                 new Violation(pointer, reason));
     }
 

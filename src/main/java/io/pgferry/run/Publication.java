@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.pgferry.contract.CopyException;
+import io.pgferry.contract.ErrorCode;
 import io.pgferry.contract.CopyJob;
 import io.pgferry.contract.FileLocation;
 import io.pgferry.contract.WrittenFile;
@@ -65,7 +66,7 @@ final class Publication {
         try {
             result.writer().verify();
         } catch (IllegalStateException e) {
-            throw CopyException.systemError("DataConsistencyVerificationFailed", "a committed file differs from what"
+            throw CopyException.of(ErrorCode.DataConsistencyVerificationFailed, "a committed file differs from what"
                     + " was written: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw result.store().translate(e);

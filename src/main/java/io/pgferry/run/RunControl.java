@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.pgferry.contract.CopyException;
+import io.pgferry.contract.ErrorCode;
 
 /**
  * What the outside sees of a running copy and how it stops it: rows copied so far, the row estimate for a table, and
@@ -34,7 +35,7 @@ public final class RunControl {
      */
     public static RunControl expiringAfter(Duration deadline) {
         RunControl control = new RunControl();
-        CopyException timedOut = CopyException.systemError("InvocationTimedOut", "the copy did not end within "
+        CopyException timedOut = CopyException.of(ErrorCode.InvocationTimedOut, "the copy did not end within "
                 + deadline.toMinutes() + " minutes, the limit for a copy that is waited for (pgferry.invocation.timeout,"
                 + " below the function's timeout); nothing was written. Start long copies with POST /runs", null);
         control.deadline = DEADLINES.schedule(() -> control.cancel(timedOut), deadline.toMillis(),
@@ -62,7 +63,7 @@ public final class RunControl {
 
     /** Stops the copy: it ends with {@code RunCancelled} and writes nothing. */
     public void cancel() {
-        cancel(CopyException.userError("RunCancelled", "the copy was cancelled; nothing was written", null));
+        cancel(CopyException.of(ErrorCode.RunCancelled, "the copy was cancelled; nothing was written", null));
     }
 
     /** Stops the copy with {@code reason} as its failure. */

@@ -14,6 +14,7 @@ import com.azure.storage.common.policy.RetryPolicyType;
 import io.pgferry.config.StorageConfig;
 import io.pgferry.contract.BlobAccount;
 import io.pgferry.contract.CopyException;
+import io.pgferry.contract.ErrorCode;
 import io.pgferry.contract.Secret;
 import io.pgferry.sink.blob.BlobServices;
 
@@ -54,7 +55,7 @@ public class FunctionStorage {
         URI endpoint = present(config.blobServiceUri()).map(URI::create)
                 .or(() -> present(config.accountName()).map(name -> URI.create("https://" + name
                         + ".blob.core.windows.net")))
-                .orElseThrow(() -> CopyException.systemError("RunStoreNotConfigured", "queue, event and"
+                .orElseThrow(() -> CopyException.of(ErrorCode.RunStoreNotConfigured, "queue, event and"
                         + " asynchronous copies need the function's storage account: set"
                         + " pgferry.storage.connection-string (PGFERRY_STORAGE_CONNECTION_STRING; on Azure it is"
                         + " AzureWebJobsStorage), or AzureWebJobsStorage__accountName or"

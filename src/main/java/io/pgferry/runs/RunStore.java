@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pgferry.config.StorageConfig;
 import io.pgferry.contract.CopyException;
+import io.pgferry.contract.ErrorCode;
 
 /**
  * Run records as JSON blobs, {@code <runsContainer>/<runId>.json}, written with optimistic concurrency (ETags), so two
@@ -104,7 +105,7 @@ public class RunStore {
     }
 
     private static CopyException unavailable(BlobStorageException e) {
-        return CopyException.systemError("RunStoreUnavailable", "the run records' storage answered "
+        return CopyException.of(ErrorCode.RunStoreUnavailable, "the run records' storage answered "
                 + e.getStatusCode() + (e.getErrorCode() == null ? "" : " " + e.getErrorCode()), e);
     }
 }

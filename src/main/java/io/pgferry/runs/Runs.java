@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 import io.pgferry.config.InvocationConfig;
 import io.pgferry.config.StorageConfig;
 import io.pgferry.contract.CopyException;
+import io.pgferry.contract.ErrorCode;
 import io.pgferry.contract.CopyJob;
 import io.pgferry.contract.RunStatistics;
 import io.pgferry.run.Admission;
@@ -123,7 +124,7 @@ public class Runs {
     public Optional<RunRecord> find(String runId) {
         return store.find(runId).map(Stored::record).map(record -> record.status().finished() || alive(record)
                 ? record
-                : record.failed(RunStatus.Failed, CopyException.systemError("RunAbandoned", "the instance running"
+                : record.failed(RunStatus.Failed, CopyException.of(ErrorCode.RunAbandoned, "the instance running"
                         + " run " + runId + " stopped (last heard of at " + record.updatedAt() + "); start it again",
                         null).error(), 502, Instant.now()));
     }
@@ -180,7 +181,7 @@ public class Runs {
             return update(runId, record -> record.succeeded(statistics, Instant.now())).orElse(claimed);
         } catch (CopyException e) {
             beats.cancel(false);
-            RunStatus status = e.error().errorCode().equals("RunCancelled") ? RunStatus.Cancelled : RunStatus.Failed;
+            RunStatus status = e.code() == ErrorCode.RunCancelled ? RunStatus.Cancelled : RunStatus.Failed;
             update(runId, record -> record.failed(status, e.error(), e.httpStatus(), Instant.now()));
             throw e;
         } catch (RuntimeException | Error e) {
@@ -224,12 +225,12 @@ public class Runs {
                 return Optional.of(changed);
             }
         }
-        throw CopyException.systemError("RunStoreContended", "run " + runId + ": its record kept changing", null);
+        throw CopyException.of(ErrorCode.RunStoreContended, "run " + runId + ": its record kept changing", null);
     }
 
     private static CopyException inProgress(RunRecord record) {
-        return CopyException.conflict("RunInProgress", "run " + record.runId() + " is already in progress (since "
-                + record.startedAt() + "); try again later");
+        return CopyException.of(ErrorCode.RunInProgress, "run " + record.runId() + " is already in progress (since "
+                + record.startedAt() + "); try again later", null);
     }
 
     private static Thread daemon(Runnable task, String name) {
@@ -241,7 +242,7 @@ public class Runs {
     /** The instance is going away: its copies stop as retryable failures, to be run again (not as cancelled). */
     @PreDestroy
     void stop() {
-        local.values().forEach(control -> control.cancel(CopyException.systemError("InstanceStopping", "the"
+        local.values().forEach(control -> control.cancel(CopyException.of(ErrorCode.InstanceStopping, "the"
                 + " instance running the copy is shutting down; nothing was written, start it again", null)));
         background.shutdown();
         heartbeats.shutdownNow();

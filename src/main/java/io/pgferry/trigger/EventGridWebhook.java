@@ -19,8 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pgferry.contract.CopyException;
 import io.pgferry.contract.CopyJob;
-import io.pgferry.contract.ErrorResponse;
-import io.pgferry.contract.FailureType;
+import io.pgferry.contract.ErrorCode;
 import io.pgferry.contract.Violation;
 import io.pgferry.function.CopyRequests;
 import io.pgferry.runs.RunRecord;
@@ -58,7 +57,7 @@ public class EventGridWebhook {
     public Response handshake(@HeaderParam("WebHook-Request-Origin") String origin,
             @HeaderParam("WebHook-Request-Rate") String rate) {
         if (origin == null || origin.isBlank()) {
-            return refused("WebHookOriginMissing", "an abuse-protection request needs WebHook-Request-Origin");
+            return refused(ErrorCode.WebHookOriginMissing, "an abuse-protection request needs WebHook-Request-Origin");
         }
         return Response.ok().header("WebHook-Allowed-Origin", origin).header("WebHook-Allowed-Rate", "*")
                 .header("Allow", "POST, OPTIONS").build();
@@ -79,7 +78,7 @@ public class EventGridWebhook {
             case "SubscriptionValidation" -> {
                 JsonNode code = events.get(0).path("data").path("validationCode");
                 if (!EventPayloads.type(events.get(0)).equals(VALIDATION_EVENT) || !code.isTextual()) {
-                    return refused("InvalidValidationEvent", "a SubscriptionValidation delivery carries a "
+                    return refused(ErrorCode.InvalidValidationEvent, "a SubscriptionValidation delivery carries a "
                             + VALIDATION_EVENT + " with data.validationCode");
                 }
                 return Response.ok(Map.of("validationResponse", code.asText())).build();
@@ -91,7 +90,7 @@ public class EventGridWebhook {
                 return Response.accepted(Map.of("runs", start(events, body.isArray()))).build();
             }
             default -> {
-                return refused("UnknownEventDelivery", "aeg-event-type must be SubscriptionValidation, Notification"
+                return refused(ErrorCode.UnknownEventDelivery, "aeg-event-type must be SubscriptionValidation, Notification"
                         + " or SubscriptionDeletion");
             }
         }
@@ -110,8 +109,7 @@ public class EventGridWebhook {
         return jobs.stream().map(job -> runs.start(job, "event")).map(RunRecord::runId).toList();
     }
 
-    private static Response refused(String code, String message) {
-        return Response.status(400).entity(new ErrorResponse(code, message, FailureType.UserError, null, List.of()))
-                .build();
+    private static Response refused(ErrorCode code, String message) {
+        return Response.status(code.httpStatus()).entity(code.response(message)).build();
     }
 }

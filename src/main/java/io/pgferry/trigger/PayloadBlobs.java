@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pgferry.config.StorageConfig;
 import io.pgferry.contract.CopyException;
+import io.pgferry.contract.ErrorCode;
 import io.pgferry.contract.Violation;
 import io.pgferry.runs.FunctionStorage;
 
@@ -95,7 +96,7 @@ class PayloadBlobs {
             if (e.getStatusCode() == 404) {
                 throw invalid(pointer, "names a blob that does not exist: " + container + "/" + name);
             }
-            throw CopyException.systemError("PayloadBlobUnavailable", "reading the payload blob " + container + "/"
+            throw CopyException.of(ErrorCode.PayloadBlobUnavailable, "reading the payload blob " + container + "/"
                     + name + " failed: Blob Storage answered " + e.getStatusCode(), e);
         } catch (IOException e) {
             throw invalid(pointer, "names a blob that is not valid JSON");

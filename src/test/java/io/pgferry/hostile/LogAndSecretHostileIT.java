@@ -265,7 +265,7 @@ class LogAndSecretHostileIT {
         if (status == 200) {
             soft.assertThat(last.statusCode()).as(last.asString()).isEqualTo(200);
             soft.assertThat(azurite.container(container).exists() ? azurite.container(container).listBlobs().stream()
-                    .count() : 0).as("blobs written").isEqualTo(1);
+                    .count() : 0).as("blobs written: the file and its manifest").isEqualTo(2);
         } else {
             assertError(soft, last, status, code, null);
             for (JsonNode detail : json(last.asString()).path("details")) {
@@ -596,7 +596,8 @@ class LogAndSecretHostileIT {
                 .put("payloadBlob", p.payloads() + "/" + p.control()).toString(), "control-" + suffix(), "pr", 1));
 
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
-        assertThat(azurite.container(p.controlTarget()).listBlobs().stream().count()).isEqualTo(1);
+        assertThat(azurite.container(p.controlTarget()).listBlobs().stream().count()).as("the file and its manifest")
+                .isEqualTo(2);
     }
 
     private void assertNothingCopied(SoftAssertions soft, Planted p, String runId) {

@@ -188,7 +188,7 @@ class SinkHostileIT {
 
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
         assertThat(azurite.container(container).listBlobs().stream().map(b -> b.getName()).toList())
-                .containsExactly("exports/orders/orders_00000.csv");
+                .containsExactly("exports/orders/_manifest.json", "exports/orders/orders_00000.csv");
     }
 
     @Test
@@ -202,7 +202,7 @@ class SinkHostileIT {
 
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
         assertThat(azurite.container(container).listBlobs().stream().map(b -> b.getName()).toList())
-                .containsExactly("ok/" + segment + "/orders_00000.csv");
+                .containsExactly("ok/" + segment + "/_manifest.json", "ok/" + segment + "/orders_00000.csv");
     }
 
     @Test
@@ -228,7 +228,8 @@ class SinkHostileIT {
 
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
         assertThat(response.jsonPath().getString("runId")).isEqualTo("a");
-        assertThat(tree(share)).containsExactly("exports/", "exports/orders/", "exports/orders/orders_00000.csv");
+        assertThat(tree(share)).containsExactly("exports/", "exports/orders/", "exports/orders/_manifest.json",
+                "exports/orders/orders_00000.csv");
         assertThat(Files.readString(share.resolve("exports/orders/orders_00000.csv"))).startsWith("id,name\r\n");
     }
 
@@ -288,7 +289,8 @@ class SinkHostileIT {
                 link.toString()));
 
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
-        assertThat(tree(real)).containsExactly("exports/", "exports/orders/", "exports/orders/orders_00000.csv");
+        assertThat(tree(real)).containsExactly("exports/", "exports/orders/", "exports/orders/_manifest.json",
+                "exports/orders/orders_00000.csv");
     }
 
     @Test

@@ -109,7 +109,7 @@ public final class PayloadReader {
         if (!reading.violations().isEmpty()) {
             throw CopyException.invalidPayload(reading.violations());
         }
-        return new CopyJob(runId, activityName, source, sink, (int) parallelCopies, validate);
+        return new CopyJob(runId, activityName, source, sink, (int) parallelCopies, validate, reading.pointers());
     }
 
     /** A pipeline resource's one Copy activity. */

@@ -2,6 +2,7 @@ package io.pgferry.contract.read;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.pgferry.contract.ErrorCode;
 import io.pgferry.contract.Secret;
 import io.pgferry.contract.Violation;
 
@@ -35,6 +37,7 @@ final class Reading {
     static final Duration LONGEST_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
 
     private final List<Violation> violations = new ArrayList<>();
+    private final Map<ErrorCode.Field, String> pointers = new EnumMap<>(ErrorCode.Field.class);
     private final Map<Field, ObjectNode> referenceParameters = new HashMap<>();
     private Expressions.Scope scope;
 
@@ -52,6 +55,15 @@ final class Reading {
 
     int violationCount() {
         return violations.size();
+    }
+
+    /** Remembers where the request gave {@code part}, for errors found only while copying. */
+    void pointTo(ErrorCode.Field part, Field field) {
+        pointers.put(part, field.pointer());
+    }
+
+    Map<ErrorCode.Field, String> pointers() {
+        return pointers;
     }
 
     /** The parameters the reference to {@code resource} gave, over its declared defaults. */

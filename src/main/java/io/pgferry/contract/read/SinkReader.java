@@ -19,6 +19,7 @@ import io.pgferry.contract.BlobAccount;
 import io.pgferry.contract.BlockSettings;
 import io.pgferry.contract.Compression;
 import io.pgferry.contract.DelimitedTextFormat;
+import io.pgferry.contract.ErrorCode;
 import io.pgferry.contract.FileLocation;
 import io.pgferry.contract.FileNaming;
 import io.pgferry.contract.FileSink;
@@ -96,6 +97,12 @@ final class SinkReader {
         Field linkedService = reading.linkedService(properties.get("linkedServiceName"), linkedServices);
         Field typeProperties = properties.get("typeProperties");
         Field locationField = reading.object(typeProperties.get("location"));
+        if (linkedService != null) {
+            reading.pointTo(ErrorCode.Field.SINK_CONNECTION, linkedService.get("properties").get("typeProperties"));
+        }
+        if (locationField != null) {
+            reading.pointTo(ErrorCode.Field.SINK_LOCATION, locationField);
+        }
         SinkStore store = linkedService == null || locationField == null ? null
                 : reading.within(reading.scope().withLinkedService(reading.parameters(linkedService)),
                         () -> sinkStore(linkedService, locationField, settings.get("storeSettings")));

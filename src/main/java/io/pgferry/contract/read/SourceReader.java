@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.pgferry.contract.ErrorCode;
 import io.pgferry.contract.Partitioning;
 import io.pgferry.contract.PostgresConnection;
 import io.pgferry.contract.PostgresSource;
@@ -63,6 +64,7 @@ final class SourceReader {
         Field option = settings.get("partitionOption").present() ? settings.get("partitionOption")
                 : settings.get("partitionOptions");
         Field partitionSettings = settings.get("partitionSettings");
+        reading.pointTo(ErrorCode.Field.SOURCE_PARTITIONS, partitionSettings.present() ? partitionSettings : option);
         String kind = Optional.ofNullable(reading.string(option, false)).orElse("None");
         switch (kind) {
             case "None":
@@ -103,6 +105,8 @@ final class SourceReader {
                 && !tableSettings.get("table").present()) {
             reading.violation(settings.get("query"), "is required when the source dataset names no table");
         }
+        reading.pointTo(ErrorCode.Field.SOURCE_QUERY, settings.get("query").present() ? settings.get("query")
+                : tableSettings.get("tableName").present() ? tableSettings.get("tableName") : tableSettings.get("table"));
         Field linkedService = reading.linkedService(properties.get("linkedServiceName"), linkedServices);
         SourceService service = linkedService == null ? null
                 : reading.within(reading.scope().withLinkedService(reading.parameters(linkedService)),
@@ -154,6 +158,8 @@ final class SourceReader {
             return null;
         }
         Field settings = properties.get("typeProperties");
+        reading.pointTo(ErrorCode.Field.SOURCE_CONNECTION, settings.get("connectionString").present()
+                ? settings.get("connectionString") : settings);
         if (settings.get("encryptedCredential").present()) {
             reading.violation(settings.get("encryptedCredential"),
                     "is encrypted for an ADF integration runtime and cannot be used here; give the password instead");

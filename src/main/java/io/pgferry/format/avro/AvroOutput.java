@@ -15,6 +15,7 @@ import org.apache.avro.file.DataFileWriter;
 
 import io.pgferry.contract.AvroFormat;
 import io.pgferry.contract.CopyException;
+import io.pgferry.contract.ErrorCode;
 import io.pgferry.format.binary.BinaryColumn;
 import io.pgferry.format.binary.BinaryOutput;
 import io.pgferry.source.postgres.SourceColumn;
@@ -52,7 +53,7 @@ public final class AvroOutput extends BinaryOutput {
                 .filter(name -> !NAME.matcher(name).matches()).toList();
         if (sourceColumns.isEmpty() || !refused.isEmpty()
                 || sourceColumns.stream().map(SourceColumn::name).distinct().count() < sourceColumns.size()) {
-            throw CopyException.userError("AvroSchemaInvalid", "Avro needs at least one column, each named with"
+            throw CopyException.of(ErrorCode.AvroSchemaInvalid, "Avro needs at least one column, each named with"
                     + " letters, digits and underscores (not starting with a digit), no two alike"
                     + (refused.isEmpty() ? "" : "; refused: " + String.join(", ", refused))
                     + "; alias the columns in the query", null);

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.stream.IntStream;
 
 import io.pgferry.contract.CopyException;
+import io.pgferry.contract.ErrorCode;
 import io.pgferry.source.postgres.SourceColumn;
 
 /**
@@ -162,7 +163,7 @@ public record BinaryColumn(int index, String name, Kind kind, boolean list, bool
     }
 
     public CopyException notRepresentable(String what) {
-        return CopyException.userError("ValueNotRepresentable", "column '" + name + "' holds " + what
+        return CopyException.of(ErrorCode.ValueNotRepresentable, "column '" + name + "' holds " + what
                 + "; cast the column in the source query (e.g. to text) to copy it", null);
     }
 }

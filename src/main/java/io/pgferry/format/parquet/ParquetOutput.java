@@ -15,6 +15,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.MessageType;
 
 import io.pgferry.contract.CopyException;
+import io.pgferry.contract.ErrorCode;
 import io.pgferry.contract.ParquetFormat;
 import io.pgferry.format.binary.BinaryOutput;
 import io.pgferry.source.postgres.SourceColumn;
@@ -63,14 +64,14 @@ public final class ParquetOutput extends BinaryOutput {
     /** @throws CopyException when the columns cannot make a Parquet schema (none, or two with the same name) */
     private static List<SourceColumn> checked(List<SourceColumn> sourceColumns) {
         if (sourceColumns.isEmpty()) {
-            throw CopyException.userError("ParquetSchemaInvalid", "the source has no columns; a Parquet file needs one",
+            throw CopyException.of(ErrorCode.ParquetSchemaInvalid, "the source has no columns; a Parquet file needs one",
                     null);
         }
         Set<String> names = new HashSet<>();
         List<String> duplicates = sourceColumns.stream().map(SourceColumn::name).filter(name -> !names.add(name))
                 .distinct().toList();
         if (!duplicates.isEmpty()) {
-            throw CopyException.userError("ParquetSchemaInvalid", "the source has more than one column named "
+            throw CopyException.of(ErrorCode.ParquetSchemaInvalid, "the source has more than one column named "
                     + String.join(", ", duplicates) + "; Parquet column names must be unique (alias them in the query)",
                     null);
         }

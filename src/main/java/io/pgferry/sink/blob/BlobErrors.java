@@ -11,6 +11,7 @@ import com.microsoft.aad.msal4j.MsalException;
 
 import io.pgferry.contract.BlobAccount;
 import io.pgferry.contract.CopyException;
+import io.pgferry.contract.ErrorCode;
 
 /**
  * Blob Storage failures as the caller sees them. Messages name the container, the HTTP status and the service's
@@ -29,24 +30,24 @@ final class BlobErrors {
             String answer = "Blob Storage answered " + e.getStatusCode()
                     + (e.getErrorCode() == null ? "" : " " + e.getErrorCode()) + " for container '" + container + "'";
             return switch (e.getStatusCode()) {
-                case 401, 403 -> CopyException.userError("SinkAuthenticationFailed", answer + "; " + hint(account), e);
-                case 400, 404, 409, 412 -> CopyException.userError("SinkRequestRejected", answer, e);
-                default -> CopyException.systemError("SinkWriteFailed", answer, e);
+                case 401, 403 -> CopyException.of(ErrorCode.SinkAuthenticationFailed, answer + "; " + hint(account), e);
+                case 400, 404, 409, 412 -> CopyException.of(ErrorCode.SinkRequestRejected, answer, e);
+                default -> CopyException.of(ErrorCode.SinkWriteFailed, answer, e);
             };
         }
         if (cause(failure, t -> t instanceof ClientAuthenticationException || t instanceof MsalException) != null) {
             // The identity endpoint or Entra ID was asked for a token (CredentialUnavailableException when there is
             // no identity at all): unreachable is the platform's trouble, an answer without a token is the caller's.
             if (cause(failure, t -> t instanceof IOException || t instanceof UncheckedIOException) != null) {
-                return CopyException.systemError("SinkUnreachable", "the sign-in service for the Blob Storage"
+                return CopyException.of(ErrorCode.SinkUnreachable, "the sign-in service for the Blob Storage"
                         + " account of container '" + container + "' could not be reached", failure);
             }
-            return CopyException.userError("SinkAuthenticationFailed", "no token for the Blob Storage account of"
+            return CopyException.of(ErrorCode.SinkAuthenticationFailed, "no token for the Blob Storage account of"
                     + " container '" + container + "'; " + hint(account), failure);
         }
         if (cause(failure, t -> t instanceof IOException || t instanceof UncheckedIOException
                 || t instanceof TimeoutException) != null) {
-            return CopyException.systemError("SinkUnreachable", "Blob Storage could not be reached for container '"
+            return CopyException.of(ErrorCode.SinkUnreachable, "Blob Storage could not be reached for container '"
                     + container + "'", failure);
         }
         // Neither Blob Storage's answer nor the network: a fault of pgferry's own (an encoder's, say).

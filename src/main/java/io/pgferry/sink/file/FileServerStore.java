@@ -13,8 +13,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 import io.pgferry.contract.CopyException;
+import io.pgferry.contract.ErrorCode;
 import io.pgferry.contract.SinkStore;
 import io.pgferry.contract.Violation;
 import io.pgferry.sink.Chunk;
@@ -22,7 +24,8 @@ import io.pgferry.sink.ChunkStore;
 
 /**
  * ADF's {@code FileServer} sink: files in a folder of the function host, a local disk or a mounted share. Each chunk
- * is written to a hidden temporary file beside its target and renamed into place on commit.
+ * is written to a hidden temporary file in the folder's root (named after the chunk and a tag of this copy's) and
+ * renamed into place on commit.
  *
  * <p>
  * Files stay inside the folder whatever links it holds: the folder is used by its real path (checked against the
@@ -83,19 +86,20 @@ public final class FileServerStore implements ChunkStore {
     }
 
     /**
+     * @param runId the run, which the files' names need not carry: each copy tags its temporary files anew
      * @param folderPathPointer where the request gave the dataset's folder path, for a path refused while writing
      * @throws CopyException when the folder does not exist
      */
     public static FileServerStore open(SinkStore.FileServer store, String runId, String folderPathPointer) {
         if (!Files.isDirectory(store.root())) {
-            throw CopyException.userError("SinkNotFound", "the FileServer folder '" + store.root()
+            throw CopyException.of(ErrorCode.SinkNotFound, "the FileServer folder '" + store.root()
                     + "' does not exist or is not a folder", null);
         }
         try {
-            return new FileServerStore(store.root().toRealPath(), runId.length() > 8 ? runId.substring(0, 8) : runId,
+            return new FileServerStore(store.root().toRealPath(), UUID.randomUUID().toString().substring(0, 8),
                     folderPathPointer);
         } catch (IOException e) {
-            throw CopyException.systemError("SinkWriteFailed", "the FileServer folder '" + store.root()
+            throw CopyException.of(ErrorCode.SinkWriteFailed, "the FileServer folder '" + store.root()
                     + "' cannot be read: " + describe(e), e);
         }
     }
@@ -108,7 +112,9 @@ public final class FileServerStore implements ChunkStore {
         }
         try {
             Path folder = folders(target.getParent());
-            Path temporary = folder.resolve("." + target.getFileName() + "." + runTag + ".partial");
+            // In the folder's root, which the store holds by its real path: a folder below swapped for a link while
+            // the copy runs cannot take the temporary file with it.
+            Path temporary = root.resolve("." + target.getFileName() + "." + runTag + ".partial");
             FileChunk chunk = new FileChunk(target, temporary, () -> {
                 if (!isRealFolder(folder)) {
                     throw notAllowed(name);
@@ -151,7 +157,7 @@ public final class FileServerStore implements ChunkStore {
 
     private CopyException notAllowed(String name) {
         String reason = "leads through a link or outside the FileServer folder; output stays inside it";
-        return CopyException.userErrorAt("SinkPathNotAllowed", "the output path '" + name + "' " + reason,
+        return CopyException.at(ErrorCode.SinkPathNotAllowed, "the output path '" + name + "' " + reason,
                 new Violation(folderPathPointer, reason));
     }
 
@@ -182,7 +188,7 @@ public final class FileServerStore implements ChunkStore {
             return copyException;
         }
         String cause = failure instanceof UncheckedIOException io ? describe(io.getCause()) : "an unexpected error";
-        return CopyException.systemError("SinkWriteFailed", "writing to the FileServer folder '" + root
+        return CopyException.of(ErrorCode.SinkWriteFailed, "writing to the FileServer folder '" + root
                 + "' failed: " + cause, failure);
     }
 

@@ -6,6 +6,7 @@ import java.util.Set;
 import org.postgresql.util.PSQLException;
 
 import io.pgferry.contract.CopyException;
+import io.pgferry.contract.ErrorCode;
 import io.pgferry.contract.PostgresConnection;
 
 /**
@@ -29,36 +30,36 @@ public final class PostgresErrors {
         String where = " (PostgreSQL " + target.describe() + ", SQLSTATE " + (state.isEmpty() ? "none" : state) + ")";
         String message = serverMessage(failure) + where;
         if (state.startsWith("28")) {
-            return CopyException.userError("SourceAuthenticationFailed", message, failure);
+            return CopyException.of(ErrorCode.SourceAuthenticationFailed, message, failure);
         }
         if (state.equals("3D000")) {
-            return CopyException.userError("SourceDatabaseNotFound", message, failure);
+            return CopyException.of(ErrorCode.SourceDatabaseNotFound, message, failure);
         }
         if (state.equals("42P01") || state.equals("3F000")) {
-            return CopyException.userError("SourceObjectNotFound", message, failure);
+            return CopyException.of(ErrorCode.SourceObjectNotFound, message, failure);
         }
         if (state.equals("42501")) {
-            return CopyException.userError("SourcePermissionDenied", message, failure);
+            return CopyException.of(ErrorCode.SourcePermissionDenied, message, failure);
         }
         if (state.startsWith("25")) {
-            return CopyException.userError("SourceQueryNotReadOnly",
+            return CopyException.of(ErrorCode.SourceQueryNotReadOnly,
                     "the source query must only read: " + message, failure);
         }
         if (state.equals("57014")) {
-            return CopyException.userError("SourceQueryTimeout", "the read outlasted its queryTimeout (or the"
+            return CopyException.of(ErrorCode.SourceQueryTimeout, "the read outlasted its queryTimeout (or the"
                     + " linked service's commandTimeout) and was cancelled: " + message, failure);
         }
         if (QUERY_CLASSES.contains(state.length() == 5 ? state.substring(0, 2) : "")) {
-            return CopyException.userError("SourceQueryFailed", message, failure);
+            return CopyException.of(ErrorCode.SourceQueryFailed, message, failure);
         }
         if (state.startsWith("08") && tlsVerificationFailed(failure)) {
-            return CopyException.userError("SourceTlsFailed", "the server's certificate could not be verified: "
+            return CopyException.of(ErrorCode.SourceTlsFailed, "the server's certificate could not be verified: "
                     + message, failure);
         }
         if (state.startsWith("08")) {
-            return CopyException.systemError("SourceUnreachable", message, failure);
+            return CopyException.of(ErrorCode.SourceUnreachable, message, failure);
         }
-        return CopyException.systemError("SourceFailed", message, failure);
+        return CopyException.of(ErrorCode.SourceFailed, message, failure);
     }
 
     /** A certificate that no trusted authority signed, or that names another host. */

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 import io.pgferry.contract.CopyException;
+import io.pgferry.contract.ErrorCode;
 
 /**
  * The proof that a copy only read: its transaction was never given a transaction id. PostgreSQL assigns one at the
@@ -32,7 +33,7 @@ public final class ReadOnlyCheck {
         try (Statement statement = connection.createStatement();
                 ResultSet row = statement.executeQuery("SELECT txid_current_if_assigned() IS NOT NULL")) {
             if (row.next() && row.getBoolean(1)) {
-                throw CopyException.userError("SourceQueryNotReadOnly", "the source query must only read, but it"
+                throw CopyException.of(ErrorCode.SourceQueryNotReadOnly, "the source query must only read, but it"
                         + " wrote (it was given a transaction id); nothing was kept, on the server or in the sink",
                         null);
             }

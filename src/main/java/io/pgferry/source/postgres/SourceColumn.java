@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.pgferry.contract.CopyException;
+import io.pgferry.contract.ErrorCode;
 
 /**
  * A column of the rows a copy reads, as the server describes it before running the query.
@@ -36,7 +37,7 @@ public record SourceColumn(String name, String typeName, int precision, int scal
         try (PreparedStatement statement = connection.prepareStatement(selectSql)) {
             ResultSetMetaData metaData = statement.getMetaData();
             if (metaData == null) {
-                throw CopyException.userError("SourceQueryReturnsNoRows",
+                throw CopyException.of(ErrorCode.SourceQueryReturnsNoRows,
                         "the source query is not one that returns rows; it must be a SELECT (or VALUES, TABLE)", null);
             }
             List<SourceColumn> columns = new ArrayList<>(metaData.getColumnCount());
