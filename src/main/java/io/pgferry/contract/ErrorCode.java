@@ -1,6 +1,7 @@
 package io.pgferry.contract;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Every error pgferry answers with, the one place its code is spelled (each constant's name is the ADF-style
@@ -13,7 +14,9 @@ public enum ErrorCode {
     MalformedJson(400, FailureType.UserError, Field.NONE),
     InvalidPayload(400, FailureType.UserError, Field.NONE),
     Unauthorized(401, FailureType.UserError, Field.NONE),
+    NotFound(404, FailureType.UserError, Field.NONE),
     RunNotFound(404, FailureType.UserError, Field.NONE),
+    MethodNotAllowed(405, FailureType.UserError, Field.NONE),
     RunInProgress(409, FailureType.SystemError, Field.NONE),
     PayloadTooLarge(413, FailureType.UserError, Field.NONE),
     UriTooLong(414, FailureType.UserError, Field.NONE),
@@ -90,6 +93,24 @@ public enum ErrorCode {
 
     public Field field() {
         return field;
+    }
+
+    /**
+     * The body for a bare HTTP status the web layer answered itself (an unparsable body, no such route, a method the
+     * route does not take, a body too large), or empty for a status it does not explain.
+     */
+    public static Optional<ErrorResponse> forStatus(int status) {
+        return Optional.ofNullable(switch (status) {
+            case 400 -> MalformedJson.response("The request body is not valid JSON.");
+            case 404 -> NotFound.response("There is no such endpoint; /openapi/openapi.json lists them.");
+            case 405 -> MethodNotAllowed.response("The endpoint does not take this method.");
+            case 413 -> PayloadTooLarge.response("The request body is larger than 4 MiB; put a large payload in a"
+                    + " blob and name it with payloadBlob.");
+            case 414 -> UriTooLong.response("The request URI is too long.");
+            case 415 -> UnsupportedMediaType.response("The request body must be JSON (Content-Type"
+                    + " application/json).");
+            default -> null;
+        });
     }
 
     /** The body that answers this error. */

@@ -42,10 +42,8 @@ public class ErrorResponses {
                 context.response().putHeader("Retry-After", Integer.toString(copyFailure.retryAfterSeconds()));
             }
             respond(context, copyFailure.httpStatus(), copyFailure.error());
-        } else if (failure == null && context.statusCode() == 413) {
-            respond(context, 413, ErrorCode.PayloadTooLarge.response(RequestLimits.tooLarge()));
-        } else if (failure == null && context.statusCode() == 400) {
-            respond(context, 400, ErrorCode.MalformedJson.response("The request body is not valid JSON."));
+        } else if (failure == null && ErrorCode.forStatus(context.statusCode()).isPresent()) {
+            respond(context, context.statusCode(), ErrorCode.forStatus(context.statusCode()).orElseThrow());
         } else if (failure == null) {
             context.next();
         } else {

@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pgferry.contract.CopyException;
@@ -42,7 +43,7 @@ public class RequestLimits {
         }
         String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && tooLong(length)) {
-            refuse(context, ErrorCode.PayloadTooLarge, tooLarge());
+            refuse(context, ErrorCode.PayloadTooLarge, ErrorCode.forStatus(413).orElseThrow().message());
             return;
         }
         String type = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
@@ -54,10 +55,6 @@ public class RequestLimits {
         context.next();
     }
 
-    static String tooLarge() {
-        return "The request body is larger than " + MAX_BODY / (1024 * 1024) + " MiB; put a large payload in a blob"
-                + " and name it with payloadBlob.";
-    }
 
     private static boolean tooLong(String length) {
         try {
@@ -84,6 +81,8 @@ public class RequestLimits {
         public void customize(ObjectMapper objectMapper) {
             objectMapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(MAX_NESTING).maxStringLength(MAX_BODY).build());
+            // One JSON document per body: anything after it makes the body malformed, not ignored.
+            objectMapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         }
     }
 }

@@ -27,10 +27,8 @@ public class RestErrors {
 
     @ServerExceptionMapper
     Response unreadable(WebApplicationException failure) {
-        if (failure.getResponse().getStatus() != 400) {
-            return failure.getResponse();
-        }
-        return Response.status(400).type(MediaType.APPLICATION_JSON)
-                .entity(ErrorCode.MalformedJson.response("The request body is not valid JSON.")).build();
+        int status = failure.getResponse().getStatus();
+        return ErrorCode.forStatus(status).map(body -> Response.status(status).type(MediaType.APPLICATION_JSON)
+                .entity(body).build()).orElse(failure.getResponse());
     }
 }

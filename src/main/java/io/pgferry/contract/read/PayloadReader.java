@@ -64,6 +64,11 @@ public final class PayloadReader {
             throw CopyException.invalidPayload(List.of(new Violation("",
                     "the request body must be a JSON object with activity, datasets and linkedServices")));
         }
+        List<Violation> oversized = new ArrayList<>();
+        findOversizedStrings(body, "", oversized);
+        if (!oversized.isEmpty()) {
+            throw CopyException.invalidPayload(oversized);
+        }
         runId = defaultRunId;
         Field runIdField = root.get("runId");
         if (runIdField.present()) {
@@ -110,6 +115,23 @@ public final class PayloadReader {
             throw CopyException.invalidPayload(reading.violations());
         }
         return new CopyJob(runId, activityName, source, sink, (int) parallelCopies, validate, reading.pointers());
+    }
+
+    /**
+     * Strings longer than {@link Reading#MAX_STRING} anywhere in the request, read or not (the parser bounds the
+     * nesting, so the walk is shallow).
+     */
+    private static void findOversizedStrings(JsonNode node, String pointer, List<Violation> into) {
+        if (node.isTextual() && node.textValue().length() > Reading.MAX_STRING) {
+            into.add(new Violation(pointer, "is longer than " + Reading.MAX_STRING + " characters"));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                findOversizedStrings(node.get(i), pointer + "/" + i, into);
+            }
+        } else if (node.isObject()) {
+            node.fields().forEachRemaining(entry -> findOversizedStrings(entry.getValue(),
+                    pointer + "/" + entry.getKey().replace("~", "~0").replace("/", "~1"), into));
+        }
     }
 
     /** A pipeline resource's one Copy activity. */
