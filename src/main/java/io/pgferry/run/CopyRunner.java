@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +63,8 @@ public class CopyRunner {
     private static final int PROGRESS_ROWS = 4096;
     /** How long ending a transaction and resetting its session may take before the connection is dropped. */
     private static final int RELEASE_TIMEOUT_MILLIS = 10_000;
+    /** How much longer than the statement timeout a silent source connection is waited for. */
+    private static final int SILENCE_MARGIN_MILLIS = 30_000;
 
     private final PostgresPools pools;
     private final Sinks sinks;
@@ -146,6 +149,9 @@ public class CopyRunner {
                     statement.execute("SET LOCAL statement_timeout = "
                             + job.source().statementTimeout().toMillis());
                 }
+                // The server ends a read that outlasts statement_timeout; a server that went silent (stalled,
+                // partitioned away) cannot say so, and the socket gives up a little later instead.
+                connection.setNetworkTimeout(Runnable::run, silenceLimitMillis(job.source().statementTimeout()));
             }
             Manifest.Read read = new Manifest.Read(columns, SnapshotFacts.read(leader), exported);
             if (control.cancelled()) {
@@ -158,6 +164,14 @@ public class CopyRunner {
             control.ended();
             release(connections);
         }
+    }
+
+    /** How long a source connection may stay silent: the statement timeout and a margin, or no limit with none. */
+    static int silenceLimitMillis(Duration statementTimeout) {
+        if (statementTimeout.isZero()) {
+            return 0;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, statementTimeout.toMillis() + SILENCE_MARGIN_MILLIS);
     }
 
     /**
