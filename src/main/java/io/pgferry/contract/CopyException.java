@@ -15,12 +15,19 @@ public final class CopyException extends RuntimeException {
     private final ErrorCode code;
     private final transient ErrorResponse error;
     private final int retryAfterSeconds;
+    private final ErrorCode.Field field;
 
     private CopyException(ErrorCode code, ErrorResponse error, Throwable cause, int retryAfterSeconds) {
+        this(code, error, cause, retryAfterSeconds, code.field());
+    }
+
+    private CopyException(ErrorCode code, ErrorResponse error, Throwable cause, int retryAfterSeconds,
+            ErrorCode.Field field) {
         super(error.errorCode() + ": " + error.message(), cause, false, false);
         this.code = code;
         this.error = error;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.field = field;
     }
 
     /** The request itself is wrong: every violation found, answered at once with 400 before anything is read. */
@@ -58,26 +65,33 @@ public final class CopyException extends RuntimeException {
     /** The same failure, attributed to the named activity (ADF's {@code target}). */
     public CopyException withTarget(String target) {
         return new CopyException(code, new ErrorResponse(error.errorCode(), error.message(), error.failureType(),
-                target, error.details()), getCause(), retryAfterSeconds);
+                target, error.details()), getCause(), retryAfterSeconds, field);
     }
 
     /** The same failure with another message (more about what happened). */
     public CopyException withMessage(String message) {
         return new CopyException(code, new ErrorResponse(error.errorCode(), message, error.failureType(),
-                error.target(), error.details()), getCause(), retryAfterSeconds);
+                error.target(), error.details()), getCause(), retryAfterSeconds, field);
+    }
+
+    /** The same failure, about a narrower part of the request than its code says (a schema, not the table). */
+    public CopyException about(ErrorCode.Field narrower) {
+        return new CopyException(code, error, getCause(), retryAfterSeconds, narrower);
     }
 
     /**
-     * The same failure pointing at the request's field its code is about ({@link ErrorCode#field()}), when it names
-     * none yet and {@code pointers} knows where that field is.
+     * The same failure pointing at the part of the request it is about ({@link ErrorCode#field()} unless
+     * {@link #about} said otherwise, else the broader part), when it names none yet and {@code pointers} knows
+     * where that part was given.
      */
     public CopyException atField(Map<ErrorCode.Field, String> pointers) {
-        String pointer = pointers.get(code.field());
+        String pointer = pointers.getOrDefault(field, pointers.get(field.broader()));
         if (pointer == null || !error.details().isEmpty()) {
             return this;
         }
         return new CopyException(code, new ErrorResponse(error.errorCode(), error.message(), error.failureType(),
-                error.target(), List.of(new Violation(pointer, error.message()))), getCause(), retryAfterSeconds);
+                error.target(), List.of(new Violation(pointer, error.message()))), getCause(), retryAfterSeconds,
+                field);
     }
 
     public ErrorCode code() {

@@ -70,7 +70,25 @@ public enum ErrorCode {
 
     /** The part of a request an error found while copying is about. */
     public enum Field {
-        NONE, SOURCE_CONNECTION, SOURCE_QUERY, SOURCE_PARTITIONS, SINK_CONNECTION, SINK_LOCATION
+        NONE, SOURCE_CONNECTION, SOURCE_QUERY, SOURCE_PARTITIONS, SINK_CONNECTION, SINK_LOCATION,
+        /** A V2 dataset's {@code schema}, else the query or table. */
+        SOURCE_SCHEMA,
+        /** A V2 linked service's {@code timezone}, else the connection. */
+        SOURCE_TIMEZONE,
+        /** The linked service's {@code database} field, else the connection (string). */
+        SOURCE_DATABASE,
+        /** {@code partitionSettings.partitionColumnName}, else the partition settings. */
+        SOURCE_PARTITION_COLUMN;
+
+        /** The part to point at when the request did not give this one on its own. */
+        public Field broader() {
+            return switch (this) {
+                case SOURCE_SCHEMA -> SOURCE_QUERY;
+                case SOURCE_TIMEZONE, SOURCE_DATABASE -> SOURCE_CONNECTION;
+                case SOURCE_PARTITION_COLUMN -> SOURCE_PARTITIONS;
+                default -> NONE;
+            };
+        }
     }
 
     private final int httpStatus;

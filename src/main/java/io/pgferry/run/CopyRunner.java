@@ -145,7 +145,11 @@ public class CopyRunner {
                 try (Statement statement = connection.createStatement()) {
                     // The time zone renders timestamptz (UTC unless the linked service names one), so the output
                     // does not depend on where the function runs. SET LOCAL ends with the transaction.
-                    statement.execute("SET LOCAL TimeZone = " + SqlLiteral.of(job.source().timeZone()));
+                    try {
+                        statement.execute("SET LOCAL TimeZone = " + SqlLiteral.of(job.source().timeZone()));
+                    } catch (SQLException e) {
+                        throw PostgresErrors.translate(e, source).about(ErrorCode.Field.SOURCE_TIMEZONE);
+                    }
                     statement.execute("SET LOCAL statement_timeout = "
                             + job.source().statementTimeout().toMillis());
                 }

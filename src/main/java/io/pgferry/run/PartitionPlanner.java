@@ -14,6 +14,7 @@ import io.pgferry.contract.Partitioning;
 import io.pgferry.contract.PostgresSource;
 import io.pgferry.contract.TableName;
 import io.pgferry.contract.Violation;
+import io.pgferry.source.postgres.PostgresErrors;
 import io.pgferry.source.postgres.SqlLiteral;
 
 /**
@@ -107,6 +108,9 @@ final class PartitionPlanner {
                 lower = range.lowerBound().orElse(row.getString(2));
                 upper = range.upperBound().orElse(row.getString(3));
             }
+        } catch (SQLException e) {
+            // The source's own SELECT was described already: what fails here is the partition column.
+            throw PostgresErrors.translate(e, source.connection()).about(ErrorCode.Field.SOURCE_PARTITION_COLUMN);
         }
         if (lower == null || upper == null) {
             return whole(source);

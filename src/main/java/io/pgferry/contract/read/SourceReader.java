@@ -30,6 +30,8 @@ final class SourceReader {
     private static final Pattern HOST_NAME = Pattern.compile(
             "(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
     /** A bracketed IPv6 literal, as in a URL. */
+    private static final Pattern RANGE_BOUND = Pattern.compile("-?\\d{1,19}|\\d{4}-\\d{2}-\\d{2}"
+            + "(?:[ T]\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,6})?)?(?:Z|[+-]\\d{2}(?::?\\d{2})?)?)?");
     private static final Pattern IPV6_LITERAL = Pattern.compile("\\[[0-9A-Fa-f:.]{2,45}\\]");
     private static final Set<String> ODBC_KEYS = Set.of("server", "host", "port", "database", "uid", "user id",
             "user", "username", "password", "pwd", "encryptionmethod", "em", "validateservercertificate", "vsc");
@@ -70,10 +72,14 @@ final class SourceReader {
             case "None":
                 return new Partitioning.PhysicalPages();
             case "DynamicRange":
+                if (partitionSettings.get("partitionColumnName").present()) {
+                    reading.pointTo(ErrorCode.Field.SOURCE_PARTITION_COLUMN,
+                            partitionSettings.get("partitionColumnName"));
+                }
                 return new Partitioning.DynamicRange(
                         Optional.ofNullable(reading.string(partitionSettings.get("partitionColumnName"), false)),
-                        Optional.ofNullable(reading.string(partitionSettings.get("partitionLowerBound"), false)),
-                        Optional.ofNullable(reading.string(partitionSettings.get("partitionUpperBound"), false)));
+                        bound(partitionSettings.get("partitionLowerBound")),
+                        bound(partitionSettings.get("partitionUpperBound")));
             case "PhysicalPartitionsOfTable": {
                 List<TableName> names = new ArrayList<>();
                 Field given = partitionSettings.get("partitionNames");
@@ -92,6 +98,16 @@ final class SourceReader {
                         + " PhysicalPartitionsOfTable");
                 return null;
         }
+    }
+
+    /** A DynamicRange bound: an integer, a date or a timestamp, as the partition column's type takes them. */
+    private Optional<String> bound(Field field) {
+        Optional<String> bound = Optional.ofNullable(reading.string(field, false)).map(String::strip);
+        if (bound.isPresent() && !RANGE_BOUND.matcher(bound.get()).matches()) {
+            reading.violation(field, "must be an integer, a date (2026-01-31) or a timestamp (2026-01-31T08:00:00)");
+            return Optional.empty();
+        }
+        return bound;
     }
 
     private PostgresSource source(Field dataset, Field settings, Map<String, Field> linkedServices,
@@ -128,6 +144,9 @@ final class SourceReader {
         if (table != null) {
             Optional<String> schema = Optional.ofNullable(reading.string(settings.get("schema"), false))
                     .filter(name -> !name.isEmpty());
+            if (schema.isPresent()) {
+                reading.pointTo(ErrorCode.Field.SOURCE_SCHEMA, settings.get("schema"));
+            }
             if (table.isEmpty()) {
                 reading.violation(settings.get("table"), "must not be empty");
                 return Optional.empty();
@@ -160,6 +179,9 @@ final class SourceReader {
         Field settings = properties.get("typeProperties");
         reading.pointTo(ErrorCode.Field.SOURCE_CONNECTION, settings.get("connectionString").present()
                 ? settings.get("connectionString") : settings);
+        if (!settings.get("connectionString").present() && settings.get("database").present()) {
+            reading.pointTo(ErrorCode.Field.SOURCE_DATABASE, settings.get("database"));
+        }
         if (settings.get("encryptedCredential").present()) {
             reading.violation(settings.get("encryptedCredential"),
                     "is encrypted for an ADF integration runtime and cannot be used here; give the password instead");
@@ -282,6 +304,9 @@ final class SourceReader {
         OptionalLong commandTimeout = reading.integer(settings.get("commandTimeout"), 0,
                 Reading.LONGEST_TIMEOUT.toSeconds());
         String timeZone = Optional.ofNullable(reading.string(settings.get("timezone"), false)).orElse(Reading.UTC);
+        if (settings.get("timezone").present()) {
+            reading.pointTo(ErrorCode.Field.SOURCE_TIMEZONE, settings.get("timezone"));
+        }
         if (reading.violationCount() > before) {
             return null;
         }

@@ -33,10 +33,12 @@ public final class PostgresErrors {
             return CopyException.of(ErrorCode.SourceAuthenticationFailed, message, failure);
         }
         if (state.equals("3D000")) {
-            return CopyException.of(ErrorCode.SourceDatabaseNotFound, message, failure);
+            return CopyException.of(ErrorCode.SourceDatabaseNotFound, message, failure)
+                    .about(ErrorCode.Field.SOURCE_DATABASE);
         }
         if (state.equals("42P01") || state.equals("3F000")) {
-            return CopyException.of(ErrorCode.SourceObjectNotFound, message, failure);
+            CopyException notFound = CopyException.of(ErrorCode.SourceObjectNotFound, message, failure);
+            return state.equals("3F000") ? notFound.about(ErrorCode.Field.SOURCE_SCHEMA) : notFound;
         }
         if (state.equals("42501")) {
             return CopyException.of(ErrorCode.SourcePermissionDenied, message, failure);
