@@ -37,6 +37,7 @@ import io.pgferry.format.OutputFormat;
 import io.pgferry.sink.ChunkStore;
 import io.pgferry.sink.RollingWriter;
 import io.pgferry.sink.Sinks;
+import io.pgferry.source.postgres.BrokenConnections;
 import io.pgferry.source.postgres.CopyOutReader;
 import io.pgferry.source.postgres.PostgresErrors;
 import io.pgferry.source.postgres.PostgresPools;
@@ -256,16 +257,8 @@ public class CopyRunner {
                 connection.close();
             } catch (SQLException | RuntimeException e) {
                 LOG.debugf("resetting a source connection failed, dropping it: %s", e.getMessage());
-                abort(connection);
+                BrokenConnections.drop(connection);
             }
-        }
-    }
-
-    private static void abort(Connection connection) {
-        try {
-            connection.abort(Runnable::run);
-        } catch (SQLException | RuntimeException e) {
-            LOG.debugf("dropping a source connection failed: %s", e.getMessage());
         }
     }
 

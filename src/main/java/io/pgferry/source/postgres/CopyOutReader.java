@@ -93,13 +93,13 @@ public final class CopyOutReader implements AutoCloseable {
         } catch (SQLException expected) {
             // query_canceled ends the COPY; a broken connection does not (checked below)
         } catch (RuntimeException | Error e) {
-            pooled.abort(Runnable::run);
+            BrokenConnections.drop(pooled);
             throw e;
         }
         if (copyOut.isActive()) {
             // The COPY still owns the connection (its server went away mid-stream, or draining failed), and a
             // rollback would wait for it forever: the connection is dropped from the pool instead.
-            pooled.abort(Runnable::run);
+            BrokenConnections.drop(pooled);
         }
     }
 }
