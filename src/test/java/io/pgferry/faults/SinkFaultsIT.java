@@ -10,6 +10,7 @@ import static io.pgferry.faults.FaultFixtures.post;
 import static io.pgferry.faults.FaultFixtures.suffix;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -59,6 +60,27 @@ class SinkFaultsIT {
     private ObjectNode payload(String container) {
         return FaultFixtures.payload(postgres.odbcConnectionString(), FaultFixtures.throughProxy(azurite, proxy),
                 table, container);
+    }
+
+    /**
+     * The "ready" signal: Blob Storage raises BlobCreated when a blob is committed, so the manifest's commit must come
+     * after every data file's, and be the copy's last write (Azurite has no Event Grid: the order of commits is what
+     * the proxy saw).
+     */
+    @Test
+    void theManifestIsCommittedAfterEveryFileAndLast() {
+        String container = "kf-" + suffix();
+
+        Response answer = post(payload(container));
+
+        assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(200);
+        List<String> commits = proxy.requests().stream().filter(FaultProxy.blockListCommit())
+                .map(FaultProxy.Request::path).toList();
+        List<String> writes = proxy.requests().stream().filter(request -> request.method().equals("PUT"))
+                .map(FaultProxy.Request::path).toList();
+        assertThat(commits).hasSize(4).last().asString().endsWith("_manifest.json");
+        assertThat(commits.subList(0, 3)).allSatisfy(path -> assertThat(path).doesNotEndWith("_manifest.json"));
+        assertThat(writes.get(writes.size() - 1)).endsWith("_manifest.json");
     }
 
     @Test
