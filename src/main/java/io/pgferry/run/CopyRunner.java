@@ -34,6 +34,7 @@ import io.pgferry.contract.PostgresConnection;
 import io.pgferry.contract.RunStatistics;
 import io.pgferry.contract.WrittenFile;
 import io.pgferry.format.OutputFormat;
+import io.pgferry.format.OutputFormats;
 import io.pgferry.sink.ChunkStore;
 import io.pgferry.sink.RollingWriter;
 import io.pgferry.sink.Sinks;
@@ -130,7 +131,7 @@ public class CopyRunner {
             List<Partition> partitions = PartitionPlanner.plan(leader, job.source(), job.parallelCopies());
             describeSlices(leader, job.source().selectSql(), columns, partitions);
             long sliceBytes = ticket.sliceBytes(partitions.size());
-            OutputFormat format = OutputFormat.of(job.sink().format(), columns, sliceBytes);
+            OutputFormat format = OutputFormats.of(job.sink().format(), columns, sliceBytes);
             Optional<String> exported = Optional.empty();
             if (partitions.size() > 1) {
                 String snapshot = exportSnapshot(leader);
