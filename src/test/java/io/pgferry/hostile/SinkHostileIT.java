@@ -371,9 +371,17 @@ class SinkHostileIT {
         return appeared;
     }
 
-    /** A fresh folder outside java.io.tmpdir (the test profile's only allowed FileServer root). */
+    /**
+     * A fresh folder outside java.io.tmpdir (the test profile's only allowed FileServer root): under the project's
+     * target/, or under /var/tmp when the project itself lies in java.io.tmpdir (a checkout in /tmp).
+     */
     private Path outside() throws IOException {
-        Path outside = Files.createDirectories(Path.of("target", "hostile-outside", suffix()).toAbsolutePath());
+        Path tmp = Path.of(JAVA_TMPDIR).toRealPath();
+        Path base = Path.of("target").toAbsolutePath();
+        if (Files.createDirectories(base).toRealPath().startsWith(tmp)) {
+            base = Path.of("/var/tmp");
+        }
+        Path outside = Files.createDirectories(base.resolve("pgferry-hostile-outside").resolve(suffix()));
         outsides.add(outside);
         assertThat(outside.toRealPath().startsWith(Path.of(JAVA_TMPDIR).toRealPath()))
                 .as("the outside folder %s must not be under java.io.tmpdir %s", outside, JAVA_TMPDIR).isFalse();

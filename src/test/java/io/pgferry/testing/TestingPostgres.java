@@ -215,6 +215,12 @@ public final class TestingPostgres implements AutoCloseable {
         }
     }
 
+    /** Restarts the server as an operator or a managed service's maintenance would: sessions are ended. */
+    public void restart() {
+        asServerUser(List.of(bin.resolve("pg_ctl").toString(), "-D", directory.resolve("data").toString(),
+                "-l", directory.resolve("server.log").toString(), "-m", "fast", "-w", "-t", "60", "restart"));
+    }
+
     @Override
     public void close() {
         try {
