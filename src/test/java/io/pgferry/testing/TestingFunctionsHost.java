@@ -174,6 +174,17 @@ public final class TestingFunctionsHost implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** Kills the handler at once (SIGKILL), as a crash or the platform reclaiming the instance would. */
+    public void kill() {
+        handler.destroyForcibly();
+        try {
+            handler.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
         Processes.stop(handler);
