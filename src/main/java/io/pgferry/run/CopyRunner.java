@@ -27,8 +27,8 @@ import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 
 import io.pgferry.contract.CopyException;
-import io.pgferry.contract.ErrorCode;
 import io.pgferry.contract.CopyJob;
+import io.pgferry.contract.ErrorCode;
 import io.pgferry.contract.FileSink;
 import io.pgferry.contract.PostgresConnection;
 import io.pgferry.contract.RunStatistics;

@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.pgferry.contract.CopyException;
-import io.pgferry.contract.ErrorCode;
 import io.pgferry.contract.CopyJob;
+import io.pgferry.contract.ErrorCode;
 import io.pgferry.contract.FileLocation;
 import io.pgferry.contract.WrittenFile;
 import io.pgferry.sink.Chunk;

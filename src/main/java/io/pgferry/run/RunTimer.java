@@ -6,7 +6,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 
-import io.pgferry.contract.RunStatistics;
+import io.pgferry.contract.CopyJob;
+import io.pgferry.contract.FileSink;
 import io.pgferry.contract.RunStatistics.DetailedDurations;
 import io.pgferry.contract.RunStatistics.ExecutionDetail;
 import io.pgferry.contract.RunStatistics.Profile;
@@ -15,8 +16,7 @@ import io.pgferry.contract.RunStatistics.Stage;
 import io.pgferry.contract.RunStatistics.Transfer;
 import io.pgferry.contract.RunStatistics.TransferDetails;
 import io.pgferry.contract.RunStatistics.Writing;
-import io.pgferry.contract.CopyJob;
-import io.pgferry.contract.FileSink;
+import io.pgferry.contract.RunStatistics;
 import io.pgferry.contract.SinkStore;
 import io.pgferry.contract.WrittenFile;
 
