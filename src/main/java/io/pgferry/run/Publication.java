@@ -20,8 +20,8 @@ import io.pgferry.sink.RollingWriter;
  * Makes a finished copy's output visible, all of it or none: an earlier manifest of the same name is removed first
  * (the folder then reads "not complete"), every slice's files are committed, checked if the copy asked for it, and the
  * manifest is committed last. Files an earlier, dead attempt of the same run committed and this one did not write
- * again are removed before the manifest. When any step fails, the files already committed are deleted again, so the folder holds
- * no manifest and none of this run's files; what could not be deleted is named in the error.
+ * again are removed before the manifest. When any step fails, the files already committed are deleted again, so the
+ * folder holds no manifest and none of this run's files; what could not be deleted is named in the error.
  */
 final class Publication {
     private Publication() {
