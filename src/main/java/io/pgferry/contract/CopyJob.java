@@ -3,6 +3,7 @@ package io.pgferry.contract;
 import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
+import io.pgferry.error.ErrorCode;
 
 /**
  * A copy request with every reference resolved and every value checked: what {@code CopyRunner} executes.

@@ -6,6 +6,7 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.pgferry.error.ErrorResponse;
 
 /**
  * A successful copy's output, shaped like ADF's copy-activity output (sizes in bytes, durations in whole seconds,

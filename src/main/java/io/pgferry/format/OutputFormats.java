@@ -21,7 +21,7 @@ public final class OutputFormats {
     /**
      * @param columns the source's columns, as the server describes them
      * @param sliceBytes what each slice may buffer for its files
-     * @throws io.pgferry.contract.CopyException when the columns cannot be written in this format
+     * @throws io.pgferry.error.CopyException when the columns cannot be written in this format
      */
     public static OutputFormat of(SinkFormat format, List<SourceColumn> columns, long sliceBytes) {
         if (format instanceof DelimitedTextFormat delimitedText) {

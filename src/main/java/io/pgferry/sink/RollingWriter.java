@@ -25,7 +25,7 @@ import io.pgferry.format.OutputFormat.FileEncoding;
  * One thread owns an instance.
  */
 public final class RollingWriter {
-    private final ChunkStore store;
+    private final ChunkSink store;
     private final FileLocation location;
     private final FileNaming naming;
     private final long maxRowsPerFile;
@@ -46,7 +46,7 @@ public final class RollingWriter {
     /**
      * @param slice the slice number when a copy reads in several slices: it goes into every file name
      */
-    public RollingWriter(ChunkStore store, FileLocation location, FileNaming naming, FileEncoding encoding,
+    public RollingWriter(ChunkSink store, FileLocation location, FileNaming naming, FileEncoding encoding,
             String contentType, Compression compression, OptionalInt slice) {
         this.store = store;
         this.location = location;

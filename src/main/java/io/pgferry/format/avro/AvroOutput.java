@@ -14,8 +14,8 @@ import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
 
 import io.pgferry.contract.AvroFormat;
-import io.pgferry.contract.CopyException;
-import io.pgferry.contract.ErrorCode;
+import io.pgferry.error.CopyException;
+import io.pgferry.error.ErrorCode;
 import io.pgferry.format.binary.BinaryColumn;
 import io.pgferry.format.binary.BinaryOutput;
 import io.pgferry.source.postgres.SourceColumn;

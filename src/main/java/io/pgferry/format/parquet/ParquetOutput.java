@@ -14,8 +14,8 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.MessageType;
 
-import io.pgferry.contract.CopyException;
-import io.pgferry.contract.ErrorCode;
+import io.pgferry.error.CopyException;
+import io.pgferry.error.ErrorCode;
 import io.pgferry.contract.ParquetFormat;
 import io.pgferry.format.binary.BinaryOutput;
 import io.pgferry.source.postgres.SourceColumn;

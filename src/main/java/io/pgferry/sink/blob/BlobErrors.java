@@ -10,8 +10,8 @@ import com.azure.storage.blob.models.BlobStorageException;
 import com.microsoft.aad.msal4j.MsalException;
 
 import io.pgferry.contract.BlobAccount;
-import io.pgferry.contract.CopyException;
-import io.pgferry.contract.ErrorCode;
+import io.pgferry.error.CopyException;
+import io.pgferry.error.ErrorCode;
 
 /**
  * Blob Storage failures as the caller sees them. Messages name the container, the HTTP status and the service's

@@ -5,8 +5,8 @@ import java.util.Set;
 
 import org.postgresql.util.PSQLException;
 
-import io.pgferry.contract.CopyException;
-import io.pgferry.contract.ErrorCode;
+import io.pgferry.error.CopyException;
+import io.pgferry.error.ErrorCode;
 import io.pgferry.contract.PostgresConnection;
 
 /**

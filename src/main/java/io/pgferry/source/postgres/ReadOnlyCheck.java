@@ -5,8 +5,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-import io.pgferry.contract.CopyException;
-import io.pgferry.contract.ErrorCode;
+import io.pgferry.error.CopyException;
+import io.pgferry.error.ErrorCode;
 
 /**
  * The proof that a copy only read: its transaction was never given a transaction id. PostgreSQL assigns one at the

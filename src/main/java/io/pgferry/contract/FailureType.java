@@ -1,7 +1,0 @@
-package io.pgferry.contract;
-
-/** ADF's split of failures: the caller can fix a {@code UserError}; a {@code SystemError} may pass on a retry. */
-public enum FailureType {
-    UserError,
-    SystemError
-}

@@ -1,0 +1,70 @@
+package io.pgferry.functionstorage;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
+
+import io.pgferry.config.StorageConfig;
+import io.pgferry.contract.BlobAccount;
+import io.pgferry.error.CopyException;
+import io.pgferry.error.ErrorCode;
+import io.pgferry.contract.Secret;
+import io.pgferry.sink.blob.BlobServices;
+
+/**
+ * The function's own storage account (run records, payload blobs), connected on first use with a connection string
+ * or, as Azure Functions' identity-based {@code AzureWebJobsStorage__*} settings describe it, a managed identity.
+ */
+@ApplicationScoped
+public class FunctionStorage {
+    private static final RequestRetryOptions RETRIES = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 4,
+            Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(5), null);
+
+    private final StorageConfig config;
+    private final BlobServices services;
+    private volatile BlobServiceClient service;
+
+    @Inject
+    FunctionStorage(StorageConfig config, BlobServices services) {
+        this.config = config;
+        this.services = services;
+    }
+
+    /** @throws CopyException {@code RunStoreNotConfigured} when no account is configured */
+    public BlobServiceClient blobs() {
+        BlobServiceClient current = service;
+        if (current == null) {
+            current = services.client(account(), RETRIES);
+            service = current;
+        }
+        return current;
+    }
+
+    private BlobAccount account() {
+        Optional<String> connectionString = present(config.connectionString());
+        if (connectionString.isPresent()) {
+            return new BlobAccount.Keyed(new Secret(connectionString.get()));
+        }
+        URI endpoint = present(config.blobServiceUri()).map(URI::create)
+                .or(() -> present(config.accountName()).map(name -> URI.create("https://" + name
+                        + ".blob.core.windows.net")))
+                .orElseThrow(() -> CopyException.of(ErrorCode.RunStoreNotConfigured, "queue, event and"
+                        + " asynchronous copies need the function's storage account: set"
+                        + " pgferry.storage.connection-string (PGFERRY_STORAGE_CONNECTION_STRING; on Azure it is"
+                        + " AzureWebJobsStorage), or AzureWebJobsStorage__accountName or"
+                        + " AzureWebJobsStorage__blobServiceUri for the function's managed identity", null));
+        return new BlobAccount.ManagedIdentity(endpoint,
+                present(config.clientId()).map(id -> new BlobAccount.UserAssigned(false, id)));
+    }
+
+    private static Optional<String> present(Optional<String> setting) {
+        return setting.map(String::strip).filter(s -> !s.isEmpty());
+    }
+}

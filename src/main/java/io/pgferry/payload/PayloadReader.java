@@ -1,0 +1,185 @@
+package io.pgferry.payload;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.pgferry.error.CopyException;
+import io.pgferry.contract.CopyJob;
+import io.pgferry.contract.FileSink;
+import io.pgferry.contract.PostgresSource;
+import io.pgferry.error.Violation;
+import io.pgferry.payload.expression.Expressions;
+
+/**
+ * Turns a copy request ({@code activity} or {@code pipeline}, {@code datasets}, {@code linkedServices}, as ADF's code
+ * view shows them) into a {@link CopyJob}. It resolves references by {@code referenceName} as ADF does, evaluates the
+ * expressions copy payloads use, tolerates the unknown fields ADF's open models allow, and collects <em>every</em>
+ * problem before answering, so the caller gets one 400 listing them all and nothing is read or written.
+ *
+ * <p>
+ * An instance reads one request; it is not thread-safe.
+ */
+public final class PayloadReader {
+    /** Each slice holds a source connection; the pool per linked service allows this many. */
+    static final int MAX_PARALLEL_COPIES = 8;
+
+    /** A run id names the run's record blob and goes into file metadata: a conservative alphabet. */
+    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    private final SinkChecks checks;
+    private final String defaultRunId;
+    private String runId;
+
+    /** A reader whose copies get a random run id unless the request names one ({@code runId}). */
+    public PayloadReader(SinkChecks checks) {
+        this(checks, UUID.randomUUID().toString());
+    }
+
+    /** @param defaultRunId the run id unless the request names one (a queue message's id, an event's id) */
+    public PayloadReader(SinkChecks checks, String defaultRunId) {
+        this.checks = requireNonNull(checks, "checks is null");
+        requireNonNull(defaultRunId, "defaultRunId is null");
+        // An id from outside (a CloudEvents id may be any string) that is no run id stands for the same run anyway.
+        this.defaultRunId = RUN_ID.matcher(defaultRunId).matches() ? defaultRunId
+                : UUID.nameUUIDFromBytes(defaultRunId.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * @throws CopyException (400, {@code InvalidPayload}) listing every violation found
+     */
+    public CopyJob read(JsonNode body) {
+        Field root = Field.root(body);
+        if (!root.node().isObject()) {
+            throw CopyException.invalidPayload(List.of(new Violation("",
+                    "the request body must be a JSON object with activity, datasets and linkedServices")));
+        }
+        List<Violation> oversized = new ArrayList<>();
+        findOversizedStrings(body, "", oversized);
+        if (!oversized.isEmpty()) {
+            throw CopyException.invalidPayload(oversized);
+        }
+        runId = defaultRunId;
+        Field runIdField = root.get("runId");
+        if (runIdField.present()) {
+            if (!runIdField.node().isTextual() || !RUN_ID.matcher(runIdField.node().asText()).matches()) {
+                throw CopyException.invalidPayload(List.of(new Violation(runIdField.pointer(),
+                        "must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit")));
+            }
+            runId = runIdField.node().asText();
+        }
+        Reading reading = new Reading(scope(root));
+        Field activity = root.get("pipeline").present() ? copyActivity(reading, root.get("pipeline"))
+                : reading.object(root.get("activity"));
+        Map<String, Field> datasets = reading.index(root.get("datasets"));
+        Map<String, Field> linkedServices = reading.index(root.get("linkedServices"));
+        // The factory's credentials (user-assigned managed identities), which only some linked services name.
+        Map<String, Field> credentials = root.get("credentials").present() ? reading.index(root.get("credentials"))
+                : Map.of();
+        if (activity == null) {
+            throw CopyException.invalidPayload(reading.violations());
+        }
+        String activityName = reading.string(activity.get("name"), true);
+        reading.oneOf(activity.get("type"), Set.of("Copy"));
+        Field typeProperties = reading.object(activity.get("typeProperties"));
+        Field inputDataset = reading.dataset(activity.get("inputs"), datasets);
+        Field outputDataset = reading.dataset(activity.get("outputs"), datasets);
+        PostgresSource source = null;
+        FileSink sink = null;
+        long parallelCopies = 1;
+        boolean validate = false;
+        if (typeProperties != null) {
+            validate = reading.bool(typeProperties.get("validateDataConsistency"), false);
+            parallelCopies = reading.integer(typeProperties.get("parallelCopies"), 1, MAX_PARALLEL_COPIES).orElse(1);
+            rejectUnsupportedActivitySettings(reading, typeProperties);
+            Field sourceSettings = reading.object(typeProperties.get("source"));
+            Field sinkSettings = reading.object(typeProperties.get("sink"));
+            if (sourceSettings != null) {
+                source = new SourceReader(reading).source(inputDataset, sourceSettings, linkedServices);
+            }
+            if (sinkSettings != null) {
+                sink = new SinkReader(reading, checks, credentials).sink(outputDataset, sinkSettings, linkedServices);
+            }
+        }
+        if (!reading.violations().isEmpty()) {
+            throw CopyException.invalidPayload(reading.violations());
+        }
+        return new CopyJob(runId, activityName, source, sink, (int) parallelCopies, validate, reading.pointers());
+    }
+
+    /**
+     * Strings longer than {@link Reading#MAX_STRING} anywhere in the request, read or not (the parser bounds the
+     * nesting, so the walk is shallow).
+     */
+    private static void findOversizedStrings(JsonNode node, String pointer, List<Violation> into) {
+        if (node.isTextual() && node.textValue().length() > Reading.MAX_STRING) {
+            into.add(new Violation(pointer, "is longer than " + Reading.MAX_STRING + " characters"));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                findOversizedStrings(node.get(i), pointer + "/" + i, into);
+            }
+        } else if (node.isObject()) {
+            node.fields().forEachRemaining(entry -> findOversizedStrings(entry.getValue(),
+                    pointer + "/" + entry.getKey().replace("~", "~0").replace("/", "~1"), into));
+        }
+    }
+
+    /** A pipeline resource's one Copy activity. */
+    private static Field copyActivity(Reading reading, Field pipeline) {
+        Field activities = pipeline.get("properties").get("activities");
+        List<Field> copies = new ArrayList<>();
+        for (int i = 0; i < activities.node().size(); i++) {
+            if ("Copy".equals(activities.get(i).node().path("type").asText())) {
+                copies.add(activities.get(i));
+            }
+        }
+        if (copies.size() != 1) {
+            reading.violation(activities, "must hold exactly one Copy activity, not " + copies.size());
+            return null;
+        }
+        return copies.get(0);
+    }
+
+    /**
+     * What expressions see: the pipeline's declared parameters overridden by the request's {@code parameters}, this
+     * copy's run id, and a manual trigger at the time of the request.
+     */
+    private Expressions.Scope scope(Field root) {
+        Instant now = Instant.now();
+        Map<String, JsonNode> given = new HashMap<>();
+        root.get("parameters").node().fields().forEachRemaining(entry -> given.put(entry.getKey(), entry.getValue()));
+        ObjectNode pipeline = JsonNodeFactory.instance.objectNode();
+        pipeline.set("parameters", Expressions.parameters(root.get("pipeline").get("properties").get("parameters")
+                .node(), given));
+        pipeline.put("RunId", runId).put("DataFactory", "pgferry").put("TriggerType", "Manual")
+                .put("Pipeline", root.get("pipeline").get("name").node().asText(""))
+                .put("TriggerTime", now.toString());
+        ObjectNode trigger = JsonNodeFactory.instance.objectNode().put("startTime", now.toString())
+                .put("scheduledTime", now.toString());
+        return new Expressions.Scope(pipeline, JsonNodeFactory.instance.objectNode(),
+                JsonNodeFactory.instance.objectNode(), trigger, now);
+    }
+
+    private static void rejectUnsupportedActivitySettings(Reading reading, Field typeProperties) {
+        if (reading.bool(typeProperties.get("enableStaging"), false)) {
+            reading.violation(typeProperties.get("enableStaging"),
+                    "staged copy is not supported; remove it or set false");
+        }
+        Field mappings = typeProperties.get("translator").get("mappings");
+        if (mappings.node().isArray() && !mappings.node().isEmpty()) {
+            reading.violation(mappings,
+                    "column mappings are not supported yet; select and rename columns in the query");
+        }
+    }
+}
