@@ -6,20 +6,20 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where and how the rows land: a store (a Blob Storage container or a file-server folder), names, format and
+ * Where and how the rows land: a destination (a Blob Storage container or a file-server folder), names, format and
  * compression.
  *
  * @param metadata {@code storeSettings.metadata}, set on every blob
  * @param manifestName the manifest written beside the files once they are all committed (pgferry's
  *        {@code sink.manifest}), or empty when the sink asked for none
  */
-public record FileSink(Destination store, FileLocation location, SinkFormat format, Compression compression,
+public record FileSink(Destination destination, FileLocation location, SinkFormat format, Compression compression,
         FileNaming naming, BlockSettings blocks, Map<String, String> metadata, Optional<String> manifestName) {
     /** The manifest's name unless the sink says otherwise: a leading '_' makes Spark, Synapse and Hive skip it. */
     public static final String DEFAULT_MANIFEST = "_manifest.json";
 
     public FileSink {
-        requireNonNull(store, "store is null");
+        requireNonNull(destination, "destination is null");
         requireNonNull(location, "location is null");
         requireNonNull(format, "format is null");
         requireNonNull(compression, "compression is null");

@@ -33,7 +33,7 @@ final class Publication {
 
     /** @throws CopyException naming the store at fault; nothing of this run is left visible */
     static Published publish(CopyJob job, List<SliceResult> results, Manifest.Read read, Instant startedAt) {
-        ChunkSink first = results.get(0).store();
+        ChunkSink first = results.get(0).chunks();
         Optional<String> manifestName = job.sink().manifestName().map(name -> inFolder(job.sink().location(), name));
         List<RollingWriter> committed = new ArrayList<>();
         try {
@@ -41,7 +41,7 @@ final class Publication {
             List<WrittenFile> files = new ArrayList<>();
             for (SliceResult result : results) {
                 // A writer that fails part-way deletes what it committed itself.
-                attempt(result.store(), () -> files.addAll(result.writer().commit()));
+                attempt(result.chunks(), () -> files.addAll(result.writer().commit()));
                 committed.add(result.writer());
             }
             Set<String> names = new HashSet<>();
@@ -69,7 +69,7 @@ final class Publication {
             throw CopyException.of(ErrorCode.DataConsistencyVerificationFailed, "a committed file differs from what"
                     + " was written: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            throw result.store().translate(e);
+            throw result.chunks().translate(e);
         }
     }
 

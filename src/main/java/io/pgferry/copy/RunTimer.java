@@ -62,14 +62,14 @@ final class RunTimer {
                 .orElse(readDoneNanos);
         int slices = results.size();
         List<RunStatistics.Slice> sliceDetails = results.stream().map(result -> new RunStatistics.Slice(
-                result.partition().index(), result.partition().range(), result.rows(), result.bytesRead())).toList();
+                result.slice().index(), result.slice().range(), result.rows(), result.bytesRead())).toList();
         long duration = seconds(endNanos - startNanos);
         long timeToFirstByte = seconds(firstByteNanos - startNanos);
         double exactSeconds = Math.max(endNanos - startNanos, 1_000_000) / 1e9;
         double throughput = Math.round(bytesRead / 1024.0 / exactSeconds * 1000) / 1000.0;
         long bytesWritten = files.stream().mapToLong(WrittenFile::bytes).sum();
-        String sinkType = sink.store().type();
-        int sinkConnections = sink.store() instanceof Destination.BlobStorage ? sink.blocks().maxConcurrentConnections()
+        String sinkType = sink.destination().type();
+        int sinkConnections = sink.destination() instanceof Destination.BlobStorage ? sink.blocks().maxConcurrentConnections()
                 : 1;
         ExecutionDetail detail = new ExecutionDetail(new RunStatistics.Store(SOURCE_TYPE),
                 new RunStatistics.Store(sinkType), "Succeeded", ADF_TIMESTAMP.format(start), duration, slices,

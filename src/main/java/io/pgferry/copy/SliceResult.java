@@ -9,6 +9,6 @@ import io.pgferry.source.postgres.Slice;
  *
  * @param firstRowNanos {@link System#nanoTime()} when its first row arrived, or -1 for none
  */
-record SliceResult(Slice partition, ChunkSink store, RollingWriter writer, long rows, long bytesRead,
+record SliceResult(Slice slice, ChunkSink chunks, RollingWriter writer, long rows, long bytesRead,
         long firstRowNanos) {
 }

@@ -24,12 +24,12 @@ public class ChunkSinks {
      * @throws CopyException when the store refuses or cannot be reached
      */
     public ChunkSink open(FileSink sink, String runId, long sliceBytes) {
-        if (sink.store() instanceof Destination.BlobStorage blob) {
+        if (sink.destination() instanceof Destination.BlobStorage blob) {
             return blobStore.open(blob, sink.blocks().within(sliceBytes), runId, sink.metadata());
         }
-        if (sink.store() instanceof Destination.FileServer fileServer) {
+        if (sink.destination() instanceof Destination.FileServer fileServer) {
             return FileServerSink.open(fileServer, runId, sink.location().folderPathPointer());
         }
-        throw new IllegalStateException("no store for " + sink.store().type());
+        throw new IllegalStateException("no store for " + sink.destination().type());
     }
 }

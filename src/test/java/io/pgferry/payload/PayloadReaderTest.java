@@ -214,7 +214,7 @@ class PayloadReaderTest {
         ObjectNode payload = valid("Server=db;Database=shop;UID=ana;Password=pw");
         ObjectNode blob = payload.withObject("/linkedServices/1/properties/typeProperties");
         blob.removeAll().put("serviceEndpoint", "https://acme.blob.core.windows.net/").put("authenticationType", "Msi");
-        assertThat(((Destination.BlobStorage) read(payload).sink().store()).account()).isEqualTo(
+        assertThat(((Destination.BlobStorage) read(payload).sink().destination()).account()).isEqualTo(
                 new BlobAccount.ManagedIdentity(URI.create("https://acme.blob.core.windows.net"), Optional.empty()));
 
         String resourceId = "/subscriptions/s/resourceGroups/g/providers/Microsoft.ManagedIdentity"
@@ -222,7 +222,7 @@ class PayloadReaderTest {
         blob.putObject("credential").put("referenceName", "writer").put("type", "CredentialReference");
         payload.putArray("credentials").addObject().put("name", "writer").putObject("properties")
                 .put("type", "ManagedIdentity").putObject("typeProperties").put("resourceId", resourceId);
-        assertThat(((Destination.BlobStorage) read(payload).sink().store()).account()).isEqualTo(
+        assertThat(((Destination.BlobStorage) read(payload).sink().destination()).account()).isEqualTo(
                 new BlobAccount.ManagedIdentity(URI.create("https://acme.blob.core.windows.net"),
                         Optional.of(new BlobAccount.UserAssigned(true, resourceId))));
     }
@@ -238,7 +238,7 @@ class PayloadReaderTest {
 
         CopyJob job = read(payload);
 
-        assertThat(((Destination.BlobStorage) job.sink().store()).account()).isEqualTo(new BlobAccount.ServicePrincipal(
+        assertThat(((Destination.BlobStorage) job.sink().destination()).account()).isEqualTo(new BlobAccount.ServicePrincipal(
                 URI.create("https://acme.blob.core.chinacloudapi.cn"), "t", "app", new Secret("s3cret"),
                 BlobAccount.AzureCloud.AzureChina));
         assertThat(job.toString()).doesNotContain("s3cret");

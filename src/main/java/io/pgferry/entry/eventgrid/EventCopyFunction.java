@@ -7,12 +7,12 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.pgferry.intake.CopyRequests;
 import io.pgferry.run.RunRecord;
-import io.pgferry.run.Runs;
 import io.quarkus.funqy.Funq;
 import io.pgferry.entry.host.HostResponse;
 import io.pgferry.entry.host.HostValues;
+import io.pgferry.intake.CopyIntake;
+import io.pgferry.intake.Trigger;
 
 /**
  * The Event Grid trigger ({@code function-app/copyOnEvent}): the host's Event Grid extension answers the subscription
@@ -25,13 +25,10 @@ public class EventCopyFunction {
     ObjectMapper mapper;
 
     @Inject
-    CopyRequests requests;
+    CopyIntake intake;
 
     @Inject
     EventPayloads payloads;
-
-    @Inject
-    Runs runs;
 
     @Funq("copyOnEvent")
     public HostResponse copyOnEvent(JsonNode invocation) {
@@ -41,7 +38,7 @@ public class EventCopyFunction {
         if (payload.isEmpty()) {
             return HostResponse.logs("pgferry: event " + id + " announces an empty file; nothing to copy");
         }
-        RunRecord record = runs.runOnce(requests.read(payload.get(), id), "event");
+        RunRecord record = intake.copyOnce(new CopyIntake.Delivery(payload.get(), id), Trigger.EVENT);
         return HostResponse.logs("pgferry run " + record.runId() + " (event " + id + ", " + EventPayloads.type(event)
                 + "): " + record.status() + ", " + record.rowsCopied() + " rows");
     }

@@ -18,13 +18,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pgferry.error.CopyException;
-import io.pgferry.contract.CopyJob;
 import io.pgferry.error.ErrorCode;
 import io.pgferry.error.Violation;
-import io.pgferry.intake.CopyRequests;
 import io.pgferry.run.RunRecord;
-import io.pgferry.run.Runs;
 import io.pgferry.entry.host.HostValues;
+import io.pgferry.intake.CopyIntake;
+import io.pgferry.intake.Trigger;
 
 /**
  * Event Grid delivering straight to pgferry ({@code POST /events}, an HTTP function), for subscriptions that target a
@@ -46,13 +45,10 @@ public class EventGridWebhook {
     ObjectMapper mapper;
 
     @Inject
-    CopyRequests requests;
+    CopyIntake intake;
 
     @Inject
     EventPayloads payloads;
-
-    @Inject
-    Runs runs;
 
     @OPTIONS
     public Response handshake(@HeaderParam("WebHook-Request-Origin") String origin,
@@ -99,15 +95,15 @@ public class EventGridWebhook {
 
     /** Checks every event's copy first, so a delivery with one bad event starts nothing; then starts them all. */
     private List<String> start(List<JsonNode> events, boolean array) {
-        List<CopyJob> jobs = new ArrayList<>();
+        List<CopyIntake.Delivery> deliveries = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
             String pointer = array ? "/" + i : "";
             JsonNode event = events.get(i);
             String id = HostValues.text(mapper, event, "/id", pointer + "/id");
             Optional<JsonNode> payload = payloads.payload(event, pointer);
-            payload.ifPresent(p -> jobs.add(requests.read(p, id)));
+            payload.ifPresent(p -> deliveries.add(new CopyIntake.Delivery(p, id)));
         }
-        return jobs.stream().map(job -> runs.start(job, "event")).map(RunRecord::runId).toList();
+        return intake.startAll(deliveries, Trigger.EVENT).stream().map(RunRecord::runId).toList();
     }
 
     private static Response refused(ErrorCode code, String message) {

@@ -5,13 +5,12 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.pgferry.contract.CopyJob;
-import io.pgferry.intake.CopyRequests;
 import io.pgferry.run.RunRecord;
-import io.pgferry.run.Runs;
 import io.quarkus.funqy.Funq;
 import io.pgferry.entry.host.HostResponse;
 import io.pgferry.entry.host.HostValues;
+import io.pgferry.intake.CopyIntake;
+import io.pgferry.intake.Trigger;
 
 /**
  * The Storage-queue trigger ({@code function-app/copyOnQueue}): the host posts {@code /copyOnQueue} with the message
@@ -25,13 +24,10 @@ public class QueueCopyFunction {
     ObjectMapper mapper;
 
     @Inject
-    CopyRequests requests;
+    CopyIntake intake;
 
     @Inject
     PayloadBlobs payloadBlobs;
-
-    @Inject
-    Runs runs;
 
     @Funq("copyOnQueue")
     public HostResponse copyOnQueue(JsonNode invocation) {
@@ -43,8 +39,7 @@ public class QueueCopyFunction {
                 ? payloadBlobs.read(HostValues.text(mapper, message, "/payloadBlob", "/Data/message/payloadBlob"),
                         "/Data/message/payloadBlob")
                 : message;
-        CopyJob job = requests.read(payload, messageId);
-        RunRecord record = runs.runOnce(job, "queue");
+        RunRecord record = intake.copyOnce(new CopyIntake.Delivery(payload, messageId), Trigger.QUEUE);
         return HostResponse.logs("pgferry run " + record.runId() + " (message " + messageId + ", attempt "
                 + dequeueCount + "): " + record.status() + ", " + record.rowsCopied() + " rows");
     }

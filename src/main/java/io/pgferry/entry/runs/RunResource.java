@@ -2,7 +2,6 @@ package io.pgferry.entry.runs;
 
 import java.net.URI;
 import java.time.Instant;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -24,11 +23,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.pgferry.error.ErrorCode;
-import io.pgferry.intake.CopyRequests;
 import io.pgferry.run.RunRecord;
 import io.pgferry.run.RunStatus;
 import io.pgferry.run.Runs;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.pgferry.intake.CopyIntake;
+import io.pgferry.intake.Trigger;
 
 /**
  * Asynchronous copies for callers that cannot wait (Logic Apps, anything behind Azure's 230-second HTTP limit), in
@@ -44,7 +44,7 @@ public class RunResource {
     static final int RETRY_AFTER_SECONDS = 20;
 
     @Inject
-    CopyRequests requests;
+    CopyIntake intake;
 
     @Inject
     Runs runs;
@@ -68,7 +68,7 @@ public class RunResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response start(JsonNode request, @QueryParam("code") String code,
             @HeaderParam("x-functions-key") String functionKey) {
-        RunRecord record = runs.start(requests.read(request, UUID.randomUUID().toString()), "http");
+        RunRecord record = intake.start(request, Trigger.HTTP);
         return answer(record, code != null ? code : functionKey);
     }
 

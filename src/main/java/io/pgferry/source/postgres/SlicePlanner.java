@@ -73,7 +73,7 @@ public final class SlicePlanner {
         if (slices < 2) {
             return whole(source);
         }
-        List<Slice> partitions = new ArrayList<>(slices);
+        List<Slice> planned = new ArrayList<>(slices);
         for (int i = 0; i < slices; i++) {
             long from = pages * i / slices;
             long to = pages * (i + 1) / slices;
@@ -81,10 +81,10 @@ public final class SlicePlanner {
             String condition = (i == 0 ? "" : "ctid >= '(" + from + ",0)'::tid")
                     + (i == 0 || i == slices - 1 ? "" : " AND ")
                     + (i == slices - 1 ? "" : "ctid < '(" + to + ",0)'::tid");
-            partitions.add(new Slice(i, "SELECT * FROM " + table.quoted() + " WHERE " + condition,
+            planned.add(new Slice(i, "SELECT * FROM " + table.quoted() + " WHERE " + condition,
                     "pages " + from + (i == slices - 1 ? "+" : "-" + (to - 1))));
         }
-        return partitions;
+        return planned;
     }
 
     /**
@@ -142,7 +142,7 @@ public final class SlicePlanner {
         if (boundaries.isEmpty()) {
             return whole(source);
         }
-        List<Slice> partitions = new ArrayList<>();
+        List<Slice> planned = new ArrayList<>();
         for (int i = 0; i <= boundaries.size(); i++) {
             String from = i == 0 ? null : SqlLiteral.of(boundaries.get(i - 1)) + "::" + type;
             String to = i == boundaries.size() ? null : SqlLiteral.of(boundaries.get(i)) + "::" + type;
@@ -153,12 +153,12 @@ public final class SlicePlanner {
             String select = source.queryPlacesRangeCondition()
                     ? PostgresSource.withHooks(source.query().orElseThrow(), condition, "")
                     : "SELECT * FROM " + relation + " WHERE " + condition;
-            partitions.add(new Slice(i, select,
+            planned.add(new Slice(i, select,
                     (i == 0 ? "" : column + " >= " + boundaries.get(i - 1))
                             + (i == 0 || i == boundaries.size() ? "" : " and ")
                             + (i == boundaries.size() ? "" : column + " < " + boundaries.get(i))));
         }
-        return partitions;
+        return planned;
     }
 
     /** The table's single-column primary key, as ADF defaults {@code partitionColumnName}. */
@@ -223,17 +223,17 @@ public final class SlicePlanner {
             return whole(source);
         }
         int slices = Math.min(Math.max(parallelCopies, 1), names.size());
-        List<Slice> partitions = new ArrayList<>(slices);
+        List<Slice> planned = new ArrayList<>(slices);
         for (int i = 0; i < slices; i++) {
             List<String> mine = new ArrayList<>();
             for (int j = i; j < names.size(); j += slices) {
                 mine.add(names.get(j));
             }
-            partitions.add(new Slice(i, String.join(" UNION ALL ", mine.stream()
+            planned.add(new Slice(i, String.join(" UNION ALL ", mine.stream()
                     .map(name -> source.query().map(q -> "(" + PostgresSource.withHooks(q, "TRUE", name) + ")")
                             .orElse("SELECT * FROM " + name)).toList()), String.join(", ", mine)));
         }
-        return partitions;
+        return planned;
     }
 
     /** A leaf partition as the catalog names it. */

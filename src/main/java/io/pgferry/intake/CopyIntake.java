@@ -1,0 +1,91 @@
+package io.pgferry.intake;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.pgferry.config.FileServerConfig;
+import io.pgferry.config.InvocationConfig;
+import io.pgferry.contract.CopyJob;
+import io.pgferry.contract.RunStatistics;
+import io.pgferry.copy.CopyRunner;
+import io.pgferry.copy.RunControl;
+import io.pgferry.payload.PayloadReader;
+import io.pgferry.payload.SinkChecks;
+import io.pgferry.run.RunRecord;
+import io.pgferry.run.Runs;
+import io.pgferry.sink.blob.BlobContainers;
+import io.pgferry.sink.file.FileServerSink;
+
+/**
+ * The one way a copy comes in, whatever brought it: each entry point takes its payload out of its envelope and hands
+ * it here. The payload is read with this deployment's sink checks (a 400 listing every problem before anything
+ * starts), its run id defaulted (the payload's {@code runId}, else what the trigger offers: a message or event id, so
+ * a second delivery copies once), and the copy run in one of three modes: now without a record ({@code POST /copy}),
+ * once per run id and waited for (queue and Event Grid triggers), or started in the background ({@code /runs},
+ * {@code /events}). Errors leave as {@link io.pgferry.error.CopyException}; each entry point's error handler shapes
+ * them.
+ */
+@ApplicationScoped
+public class CopyIntake {
+    private final FileServerConfig fileServer;
+    private final InvocationConfig invocation;
+    private final CopyRunner runner;
+    private final Runs runs;
+
+    /** A payload and the run id it copies under unless it names one. */
+    public record Delivery(JsonNode payload, String defaultRunId) {
+    }
+
+    @Inject
+    CopyIntake(FileServerConfig fileServer, InvocationConfig invocation, CopyRunner runner, Runs runs) {
+        this.fileServer = fileServer;
+        this.invocation = invocation;
+        this.runner = runner;
+        this.runs = runs;
+    }
+
+    /**
+     * Runs the copy now, within {@code pgferry.invocation.timeout} (so the host's own timeout never has to stop it),
+     * with no durable record: the caller waits for the statistics.
+     */
+    public RunStatistics copyNow(JsonNode payload) {
+        return runner.run(read(new Delivery(payload, newRunId())), RunControl.expiringAfter(invocation.timeout()));
+    }
+
+    /** Runs the copy now unless its run id already succeeded (its record is answered) or runs elsewhere (409). */
+    public RunRecord copyOnce(Delivery delivery, Trigger trigger) {
+        return runs.runOnce(read(delivery), trigger.label());
+    }
+
+    /** Starts the copy in the background under a new run id and answers its record at once. */
+    public RunRecord start(JsonNode payload, Trigger trigger) {
+        return runs.start(read(new Delivery(payload, newRunId())), trigger.label());
+    }
+
+    /** Reads every delivery first, so one bad payload starts none of them; then starts them all. */
+    public List<RunRecord> startAll(List<Delivery> deliveries, Trigger trigger) {
+        List<CopyJob> jobs = deliveries.stream().map(this::read).toList();
+        List<RunRecord> started = new ArrayList<>();
+        for (CopyJob job : jobs) {
+            started.add(runs.start(job, trigger.label()));
+        }
+        return started;
+    }
+
+    /** @throws io.pgferry.error.CopyException 400 listing every problem of the payload */
+    private CopyJob read(Delivery delivery) {
+        SinkChecks checks = new SinkChecks(BlobContainers::connectionStringProblem,
+                host -> FileServerSink.rootProblem(host, fileServer.allowedRoots()));
+        return new PayloadReader(checks, delivery.defaultRunId()).read(delivery.payload());
+    }
+
+    private static String newRunId() {
+        return UUID.randomUUID().toString();
+    }
+}
