@@ -9,7 +9,9 @@ import static java.util.Objects.requireNonNull;
 public record AvroFormat(Codec codec, int level) implements SinkFormat {
 
     public enum Codec {
-        NONE, DEFLATE, SNAPPY
+        NONE,
+        DEFLATE,
+        SNAPPY
     }
 
     public AvroFormat {

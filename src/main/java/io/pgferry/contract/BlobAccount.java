@@ -35,8 +35,8 @@ public sealed interface BlobAccount {
     }
 
     /** A Microsoft Entra application signing in with a client secret in its tenant of the given cloud. */
-    record ServicePrincipal(URI serviceEndpoint, String tenant, String clientId, Secret clientSecret,
-            AzureCloud cloud) implements BlobAccount {
+    record ServicePrincipal(URI serviceEndpoint, String tenant, String clientId, Secret clientSecret, AzureCloud cloud)
+            implements BlobAccount {
         public ServicePrincipal {
             requireNonNull(serviceEndpoint, "serviceEndpoint is null");
             requireNonNull(tenant, "tenant is null");

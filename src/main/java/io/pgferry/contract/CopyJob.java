@@ -1,8 +1,9 @@
 package io.pgferry.contract;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.Map;
 
-import static java.util.Objects.requireNonNull;
 import io.pgferry.error.ErrorCode;
 
 /**
@@ -15,8 +16,14 @@ import io.pgferry.error.ErrorCode;
  * @param pointers where in the request each part an error may be about was given (the query or table, the
  *        connection, the partition settings, the sink's connection and location), for errors found while copying
  */
-public record CopyJob(String runId, String activityName, PostgresSource source, FileSink sink, int parallelCopies,
-        boolean validateDataConsistency, Map<ErrorCode.Field, String> pointers) {
+public record CopyJob(
+        String runId,
+        String activityName,
+        PostgresSource source,
+        FileSink sink,
+        int parallelCopies,
+        boolean validateDataConsistency,
+        Map<ErrorCode.Field, String> pointers) {
     public CopyJob {
         requireNonNull(runId, "runId is null");
         requireNonNull(activityName, "activityName is null");

@@ -11,8 +11,8 @@ import java.util.OptionalLong;
  *
  * @param maxBytesPerFile pgferry's size split: a file ends with the first row that takes it to this size
  */
-public record FileNaming(String fileNamePrefix, String fileExtension, OptionalLong maxRowsPerFile,
-        OptionalLong maxBytesPerFile) {
+public record FileNaming(
+        String fileNamePrefix, String fileExtension, OptionalLong maxRowsPerFile, OptionalLong maxBytesPerFile) {
     public FileNaming {
         requireNonNull(fileNamePrefix, "fileNamePrefix is null");
         requireNonNull(fileExtension, "fileExtension is null");

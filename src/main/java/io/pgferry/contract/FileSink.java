@@ -13,8 +13,15 @@ import java.util.Optional;
  * @param manifestName the manifest written beside the files once they are all committed (pgferry's
  *        {@code sink.manifest}), or empty when the sink asked for none
  */
-public record FileSink(Destination destination, FileLocation location, SinkFormat format, Compression compression,
-        FileNaming naming, BlockSettings blocks, Map<String, String> metadata, Optional<String> manifestName) {
+public record FileSink(
+        Destination destination,
+        FileLocation location,
+        SinkFormat format,
+        Compression compression,
+        FileNaming naming,
+        BlockSettings blocks,
+        Map<String, String> metadata,
+        Optional<String> manifestName) {
     /** The manifest's name unless the sink says otherwise: a leading '_' makes Spark, Synapse and Hive skip it. */
     public static final String DEFAULT_MANIFEST = "_manifest.json";
 

@@ -10,7 +10,11 @@ public record ParquetFormat(Codec codec) implements SinkFormat {
 
     /** ADF's codecs (none, gzip, snappy) and, beyond ADF, zstd and lz4 (Parquet's LZ4_RAW). */
     public enum Codec {
-        NONE, SNAPPY, GZIP, ZSTD, LZ4
+        NONE,
+        SNAPPY,
+        GZIP,
+        ZSTD,
+        LZ4
     }
 
     public ParquetFormat {

@@ -12,8 +12,7 @@ import java.util.Optional;
 public sealed interface Partitioning {
 
     /** ADF's {@code None}: a table is cut by ctid page ranges when {@code parallelCopies} asks for slices. */
-    record PhysicalPages() implements Partitioning {
-    }
+    record PhysicalPages() implements Partitioning {}
 
     /**
      * ADF's {@code DynamicRange}: ranges of an integer, date or timestamp column. The bounds only set the stride (as

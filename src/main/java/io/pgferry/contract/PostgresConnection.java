@@ -11,8 +11,15 @@ import java.util.Optional;
  * @param schema the search path's first schema (V2's {@code schema}), if any
  * @param connectTimeoutSeconds how long opening a connection may take
  */
-public record PostgresConnection(String host, int port, String database, String user, Secret password,
-        SslMode sslMode, Optional<String> schema, int connectTimeoutSeconds) {
+public record PostgresConnection(
+        String host,
+        int port,
+        String database,
+        String user,
+        Secret password,
+        SslMode sslMode,
+        Optional<String> schema,
+        int connectTimeoutSeconds) {
     public static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 15;
 
     public PostgresConnection {

@@ -14,8 +14,13 @@ import java.util.Optional;
  * @param timeZone the session time zone, which renders {@code timestamptz}: V2's {@code timezone}, else UTC
  * @param partitioning how {@code parallelCopies} slices are cut
  */
-public record PostgresSource(PostgresConnection connection, Optional<String> query, Optional<TableName> table,
-        Duration statementTimeout, String timeZone, Partitioning partitioning) {
+public record PostgresSource(
+        PostgresConnection connection,
+        Optional<String> query,
+        Optional<TableName> table,
+        Duration statementTimeout,
+        String timeZone,
+        Partitioning partitioning) {
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofHours(2);
     /** ADF's placeholder in a query for a DynamicRange slice's condition. */
     public static final String RANGE_CONDITION_HOOK = "?AdfDynamicRangePartitionCondition";

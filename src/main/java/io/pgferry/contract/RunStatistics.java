@@ -5,8 +5,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.pgferry.error.ErrorResponse;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * A successful copy's output, shaped like ADF's copy-activity output (sizes in bytes, durations in whole seconds,
@@ -48,44 +48,41 @@ public record RunStatistics(
      * the bytes PostgreSQL sent for them.
      */
     @RegisterForReflection
-    public record Slice(int index, String range, long rows, long dataRead) {
-    }
+    public record Slice(int index, String range, long rows, long dataRead) {}
 
     /** One copy execution: ADF's {@code executionDetails[]} element. */
     @RegisterForReflection
-    public record ExecutionDetail(Store source, Store sink, String status, String start, long duration,
-            int usedParallelCopies, Profile profile, DetailedDurations detailedDurations) {
-    }
+    public record ExecutionDetail(
+            Store source,
+            Store sink,
+            String status,
+            String start,
+            long duration,
+            int usedParallelCopies,
+            Profile profile,
+            DetailedDurations detailedDurations) {}
 
     @RegisterForReflection
-    public record Store(String type) {
-    }
+    public record Store(String type) {}
 
     @RegisterForReflection
-    public record Profile(Stage queue, Transfer transfer) {
-    }
+    public record Profile(Stage queue, Transfer transfer) {}
 
     @RegisterForReflection
-    public record Stage(String status, long duration) {
-    }
+    public record Stage(String status, long duration) {}
 
     @RegisterForReflection
-    public record Transfer(String status, long duration, TransferDetails details) {
-    }
+    public record Transfer(String status, long duration, TransferDetails details) {}
 
     @RegisterForReflection
-    public record TransferDetails(Reading readingFromSource, Writing writingToSink) {
-    }
+    public record TransferDetails(Reading readingFromSource, Writing writingToSink) {}
 
     @RegisterForReflection
-    public record Reading(String type, long workingDuration, long timeToFirstByte) {
-    }
+    public record Reading(String type, long workingDuration, long timeToFirstByte) {}
 
     @RegisterForReflection
-    public record Writing(String type, long workingDuration) {
-    }
+    public record Writing(String type, long workingDuration) {}
 
     @RegisterForReflection
-    public record DetailedDurations(long queuingDuration, long timeToFirstByte, long transferDuration) {
-    }
+    public record DetailedDurations(long queuingDuration, long timeToFirstByte, long transferDuration) {}
 }

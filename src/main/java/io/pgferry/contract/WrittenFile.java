@@ -11,5 +11,4 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record WrittenFile(String path, long rows, long bytes, String md5) {
-}
+public record WrittenFile(String path, long rows, long bytes, String md5) {}

@@ -7,7 +7,6 @@ import jakarta.inject.Inject;
 
 import io.pgferry.config.CopiesConfig;
 import io.pgferry.error.CopyException;
-import io.pgferry.error.ErrorCode;
 
 /**
  * The copies this instance runs at once: at most {@code pgferry.copies.max-concurrent}, one more answered 503
@@ -33,8 +32,7 @@ public class Admission {
         private int slicesHeld;
         private boolean closed;
 
-        private Ticket() {
-        }
+        private Ticket() {}
 
         /**
          * What each of this copy's {@code count} slices may buffer for its files: a quarter of the heap, shared with
@@ -62,8 +60,10 @@ public class Admission {
     public Ticket admit() {
         if (copies.incrementAndGet() > maxCopies) {
             copies.decrementAndGet();
-            throw CopyException.busy("this instance is running " + maxCopies + " copies, as many as"
-                    + " it may; try again in " + RETRY_AFTER_SECONDS + " s", RETRY_AFTER_SECONDS);
+            throw CopyException.busy(
+                    "this instance is running " + maxCopies + " copies, as many as" + " it may; try again in "
+                            + RETRY_AFTER_SECONDS + " s",
+                    RETRY_AFTER_SECONDS);
         }
         return new Ticket();
     }

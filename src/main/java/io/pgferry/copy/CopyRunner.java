@@ -69,14 +69,22 @@ public class CopyRunner {
         RunTimer timer = new RunTimer(Instant.now(), System.nanoTime());
         try (ticket) {
             RunStatistics statistics = copy(job, timer, control, ticket);
-            LOG.infof("copy %s (%s): %d rows, %d bytes read, %d bytes in %d files, %d slices, %d ms", runId,
-                    job.activityName(), statistics.rowsCopied(), statistics.dataRead(), statistics.dataWritten(),
-                    statistics.filesWritten(), statistics.usedParallelCopies(), timer.elapsedMillis());
+            LOG.infof(
+                    "copy %s (%s): %d rows, %d bytes read, %d bytes in %d files, %d slices, %d ms",
+                    runId,
+                    job.activityName(),
+                    statistics.rowsCopied(),
+                    statistics.dataRead(),
+                    statistics.dataWritten(),
+                    statistics.filesWritten(),
+                    statistics.usedParallelCopies(),
+                    timer.elapsedMillis());
             return statistics;
         } catch (CopyException e) {
             CopyException failure = (control.cancelled() ? control.cancellation() : e).atField(job.pointers());
-            LOG.warnf("copy %s (%s) failed after %d ms: %s", runId, job.activityName(), timer.elapsedMillis(),
-                    failure.getMessage());
+            LOG.warnf(
+                    "copy %s (%s) failed after %d ms: %s",
+                    runId, job.activityName(), timer.elapsedMillis(), failure.getMessage());
             throw failure.withTarget(job.activityName());
         }
     }
@@ -88,16 +96,18 @@ public class CopyRunner {
             session = SourceSession.open(pools, job.source(), job.parallelCopies() > 1);
             control.onCancel(session::cancelQueries);
             if (job.source().query().isEmpty()) {
-                control.estimate(session.estimateRows(job.source().table().orElseThrow().quoted()));
+                control.estimate(
+                        session.estimateRows(job.source().table().orElseThrow().quoted()));
             }
-            List<SourceColumn> columns = SourceColumn.describe(session.leader(), job.source().selectSql());
+            List<SourceColumn> columns =
+                    SourceColumn.describe(session.leader(), job.source().selectSql());
             List<Slice> slices = SlicePlanner.plan(session.leader(), job.source(), job.parallelCopies());
             session.describeSlices(columns, slices);
             long sliceBytes = ticket.sliceBytes(slices.size());
             OutputFormat format = OutputFormats.of(job.sink().format(), columns, sliceBytes);
             session.prepare(slices.size());
-            Manifest.Read read = new Manifest.Read(columns, SnapshotFacts.read(session.leader()),
-                    session.exportedSnapshot());
+            Manifest.Read read =
+                    new Manifest.Read(columns, SnapshotFacts.read(session.leader()), session.exportedSnapshot());
             if (control.cancelled()) {
                 throw control.cancellation();
             }
@@ -114,8 +124,7 @@ public class CopyRunner {
     }
 
     /** Commits every slice's files, then the manifest, and reports; on failure none of them stays. */
-    private static RunStatistics transfer(CopyJob job, RunTimer timer, List<SliceResult> results,
-            Manifest.Read read) {
+    private static RunStatistics transfer(CopyJob job, RunTimer timer, List<SliceResult> results, Manifest.Read read) {
         timer.readDone();
         try {
             if (results.stream().mapToLong(SliceResult::rows).sum() == 0) {

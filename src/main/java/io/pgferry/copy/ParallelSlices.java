@@ -25,8 +25,7 @@ final class ParallelSlices {
     private static final Logger LOG = Logger.getLogger(ParallelSlices.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
-    private ParallelSlices() {
-    }
+    private ParallelSlices() {}
 
     static List<SliceResult> copy(SliceCopy copy, List<Slice> slices, SourceSession session) {
         if (slices.size() == 1) {
@@ -50,10 +49,14 @@ final class ParallelSlices {
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof CopyException)) {
                         // A bug: the caller gets InternalError, the log the cause.
-                        LOG.errorf(e.getCause(), "a slice of copy %s failed", copy.job().runId());
+                        LOG.errorf(
+                                e.getCause(),
+                                "a slice of copy %s failed",
+                                copy.job().runId());
                     }
                     if (failure == null) {
-                        failure = e.getCause() instanceof CopyException copyException ? copyException
+                        failure = e.getCause() instanceof CopyException copyException
+                                ? copyException
                                 : CopyException.internalError(e.getCause());
                         session.cancelQueries();
                     }

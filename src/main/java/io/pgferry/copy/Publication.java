@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import io.pgferry.error.CopyException;
 import io.pgferry.contract.CopyJob;
-import io.pgferry.error.ErrorCode;
 import io.pgferry.contract.FileLocation;
 import io.pgferry.contract.WrittenFile;
+import io.pgferry.error.CopyException;
+import io.pgferry.error.ErrorCode;
 import io.pgferry.sink.Chunk;
 import io.pgferry.sink.ChunkSink;
 import io.pgferry.sink.RollingWriter;
@@ -24,17 +24,16 @@ import io.pgferry.sink.RollingWriter;
  * folder holds no manifest and none of this run's files; what could not be deleted is named in the error.
  */
 final class Publication {
-    private Publication() {
-    }
+    private Publication() {}
 
     /** The committed files, in order, and the manifest's path (null when the sink asked for none). */
-    record Published(List<WrittenFile> files, String manifest) {
-    }
+    record Published(List<WrittenFile> files, String manifest) {}
 
     /** @throws CopyException naming the store at fault; nothing of this run is left visible */
     static Published publish(CopyJob job, List<SliceResult> results, Manifest.Read read, Instant startedAt) {
         ChunkSink first = results.get(0).chunks();
-        Optional<String> manifestName = job.sink().manifestName().map(name -> inFolder(job.sink().location(), name));
+        Optional<String> manifestName =
+                job.sink().manifestName().map(name -> inFolder(job.sink().location(), name));
         List<RollingWriter> committed = new ArrayList<>();
         try {
             manifestName.ifPresent(name -> attempt(first, () -> first.deleteIfExists(name)));
@@ -46,19 +45,27 @@ final class Publication {
             }
             Set<String> names = new HashSet<>();
             results.forEach(result -> names.addAll(result.writer().committedNames()));
-            attempt(first, () -> first.removeEarlierAttempts(job.sink().location().folderPath(), names));
+            attempt(
+                    first,
+                    () -> first.removeEarlierAttempts(job.sink().location().folderPath(), names));
             if (job.validateDataConsistency()) {
                 for (SliceResult result : results) {
                     verify(result);
                 }
             }
-            return new Published(files, manifestName.map(name -> writeManifest(first, name,
-                    Manifest.write(job, read, files, startedAt, Instant.now()))).orElse(null));
+            return new Published(
+                    files,
+                    manifestName
+                            .map(name -> writeManifest(
+                                    first, name, Manifest.write(job, read, files, startedAt, Instant.now())))
+                            .orElse(null));
         } catch (CopyException e) {
             List<String> left = new ArrayList<>();
             committed.forEach(writer -> left.addAll(writer.uncommit()));
-            throw left.isEmpty() ? e : e.withMessage(e.error().message() + "; the files of this run committed before"
-                    + " the failure could not all be removed again: " + String.join(", ", left));
+            throw left.isEmpty()
+                    ? e
+                    : e.withMessage(e.error().message() + "; the files of this run committed before"
+                            + " the failure could not all be removed again: " + String.join(", ", left));
         }
     }
 
@@ -66,8 +73,10 @@ final class Publication {
         try {
             result.writer().verify();
         } catch (IllegalStateException e) {
-            throw CopyException.of(ErrorCode.DataConsistencyVerificationFailed, "a committed file differs from what"
-                    + " was written: " + e.getMessage(), e);
+            throw CopyException.of(
+                    ErrorCode.DataConsistencyVerificationFailed,
+                    "a committed file differs from what" + " was written: " + e.getMessage(),
+                    e);
         } catch (RuntimeException e) {
             throw result.chunks().translate(e);
         }

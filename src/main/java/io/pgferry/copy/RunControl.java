@@ -35,11 +35,15 @@ public final class RunControl {
      */
     public static RunControl expiringAfter(Duration deadline) {
         RunControl control = new RunControl();
-        CopyException timedOut = CopyException.of(ErrorCode.InvocationTimedOut, "the copy did not end within "
-                + deadline.toMinutes() + " minutes, the limit for a copy that is waited for (pgferry.invocation.timeout,"
-                + " below the function's timeout); nothing was written. Start long copies with POST /runs", null);
-        control.deadline = DEADLINES.schedule(() -> control.cancel(timedOut), deadline.toMillis(),
-                TimeUnit.MILLISECONDS);
+        CopyException timedOut = CopyException.of(
+                ErrorCode.InvocationTimedOut,
+                "the copy did not end within "
+                        + deadline.toMinutes()
+                        + " minutes, the limit for a copy that is waited for (pgferry.invocation.timeout,"
+                        + " below the function's timeout); nothing was written. Start long copies with POST /runs",
+                null);
+        control.deadline =
+                DEADLINES.schedule(() -> control.cancel(timedOut), deadline.toMillis(), TimeUnit.MILLISECONDS);
         return control;
     }
 

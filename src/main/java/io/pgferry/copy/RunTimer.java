@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.pgferry.contract.CopyJob;
+import io.pgferry.contract.Destination;
 import io.pgferry.contract.FileSink;
+import io.pgferry.contract.RunStatistics;
 import io.pgferry.contract.RunStatistics.DetailedDurations;
 import io.pgferry.contract.RunStatistics.ExecutionDetail;
 import io.pgferry.contract.RunStatistics.Profile;
@@ -16,8 +18,6 @@ import io.pgferry.contract.RunStatistics.Stage;
 import io.pgferry.contract.RunStatistics.Transfer;
 import io.pgferry.contract.RunStatistics.TransferDetails;
 import io.pgferry.contract.RunStatistics.Writing;
-import io.pgferry.contract.RunStatistics;
-import io.pgferry.contract.Destination;
 import io.pgferry.contract.WrittenFile;
 
 /**
@@ -25,8 +25,8 @@ import io.pgferry.contract.WrittenFile;
  * while rows are read), so both working durations run from the first request to the source to their own end.
  */
 final class RunTimer {
-    private static final DateTimeFormatter ADF_TIMESTAMP = DateTimeFormatter
-            .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter ADF_TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'").withZone(ZoneOffset.UTC);
     private static final String SOURCE_TYPE = "PostgreSql";
 
     private final Instant start;
@@ -51,36 +51,65 @@ final class RunTimer {
     }
 
     /** The copy's output, ADF-shaped: verified when the copy asked for it ({@code validateDataConsistency}). */
-    RunStatistics statistics(String runId, List<SliceResult> results, Publication.Published published,
-            CopyJob job) {
+    RunStatistics statistics(String runId, List<SliceResult> results, Publication.Published published, CopyJob job) {
         List<WrittenFile> files = published.files();
         FileSink sink = job.sink();
         long endNanos = System.nanoTime();
         long rows = results.stream().mapToLong(SliceResult::rows).sum();
         long bytesRead = results.stream().mapToLong(SliceResult::bytesRead).sum();
-        long firstByteNanos = results.stream().mapToLong(SliceResult::firstRowNanos).filter(t -> t >= 0).min()
+        long firstByteNanos = results.stream()
+                .mapToLong(SliceResult::firstRowNanos)
+                .filter(t -> t >= 0)
+                .min()
                 .orElse(readDoneNanos);
         int slices = results.size();
-        List<RunStatistics.Slice> sliceDetails = results.stream().map(result -> new RunStatistics.Slice(
-                result.slice().index(), result.slice().range(), result.rows(), result.bytesRead())).toList();
+        List<RunStatistics.Slice> sliceDetails = results.stream()
+                .map(result -> new RunStatistics.Slice(
+                        result.slice().index(), result.slice().range(), result.rows(), result.bytesRead()))
+                .toList();
         long duration = seconds(endNanos - startNanos);
         long timeToFirstByte = seconds(firstByteNanos - startNanos);
         double exactSeconds = Math.max(endNanos - startNanos, 1_000_000) / 1e9;
         double throughput = Math.round(bytesRead / 1024.0 / exactSeconds * 1000) / 1000.0;
         long bytesWritten = files.stream().mapToLong(WrittenFile::bytes).sum();
         String sinkType = sink.destination().type();
-        int sinkConnections = sink.destination() instanceof Destination.BlobStorage ? sink.blocks().maxConcurrentConnections()
+        int sinkConnections = sink.destination() instanceof Destination.BlobStorage
+                ? sink.blocks().maxConcurrentConnections()
                 : 1;
-        ExecutionDetail detail = new ExecutionDetail(new RunStatistics.Store(SOURCE_TYPE),
-                new RunStatistics.Store(sinkType), "Succeeded", ADF_TIMESTAMP.format(start), duration, slices,
-                new Profile(new Stage("Completed", 0), new Transfer("Completed", duration,
-                        new TransferDetails(new Reading(SOURCE_TYPE, seconds(readDoneNanos - startNanos),
-                                timeToFirstByte), new Writing(sinkType, duration)))),
+        ExecutionDetail detail = new ExecutionDetail(
+                new RunStatistics.Store(SOURCE_TYPE),
+                new RunStatistics.Store(sinkType),
+                "Succeeded",
+                ADF_TIMESTAMP.format(start),
+                duration,
+                slices,
+                new Profile(
+                        new Stage("Completed", 0),
+                        new Transfer(
+                                "Completed",
+                                duration,
+                                new TransferDetails(
+                                        new Reading(SOURCE_TYPE, seconds(readDoneNanos - startNanos), timeToFirstByte),
+                                        new Writing(sinkType, duration)))),
                 new DetailedDurations(0, timeToFirstByte, duration));
-        return new RunStatistics(bytesRead, bytesWritten, files.size(), slices, sinkConnections * slices, rows, rows,
-                duration, throughput, List.of(), slices, List.of(detail),
-                Map.of("VerificationResult", job.validateDataConsistency() ? "Verified" : "NotVerified"), runId, files,
-                published.manifest(), sliceDetails);
+        return new RunStatistics(
+                bytesRead,
+                bytesWritten,
+                files.size(),
+                slices,
+                sinkConnections * slices,
+                rows,
+                rows,
+                duration,
+                throughput,
+                List.of(),
+                slices,
+                List.of(detail),
+                Map.of("VerificationResult", job.validateDataConsistency() ? "Verified" : "NotVerified"),
+                runId,
+                files,
+                published.manifest(),
+                sliceDetails);
     }
 
     private static long seconds(long nanos) {

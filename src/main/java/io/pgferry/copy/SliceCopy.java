@@ -24,8 +24,7 @@ import io.pgferry.source.postgres.Slice;
  * @param slices how many slices the copy has; with more than one, each slice's files carry its number
  * @param sliceBytes what each slice may buffer for its file format, and as much again for its uploads
  */
-record SliceCopy(CopyJob job, RunControl control, OutputFormat format, ChunkSinks sinks, int slices,
-        long sliceBytes) {
+record SliceCopy(CopyJob job, RunControl control, OutputFormat format, ChunkSinks sinks, int slices, long sliceBytes) {
     /** Rows between progress reports. */
     private static final int PROGRESS_ROWS = 4096;
 
@@ -34,10 +33,15 @@ record SliceCopy(CopyJob job, RunControl control, OutputFormat format, ChunkSink
         FileSink sink = job.sink();
         ChunkSink chunks = sinks.open(sink, job.runId(), sliceBytes);
         RollingWriter output = null;
-        try (CopyOutReader reader = CopyOutReader.start(connection, format.copySql(slice.selectSql()),
-                format.binaryCopy())) {
-            output = new RollingWriter(chunks, sink.location(), sink.naming(), format.begin(reader),
-                    format.contentType(), sink.compression(),
+        try (CopyOutReader reader =
+                CopyOutReader.start(connection, format.copySql(slice.selectSql()), format.binaryCopy())) {
+            output = new RollingWriter(
+                    chunks,
+                    sink.location(),
+                    sink.naming(),
+                    format.begin(reader),
+                    format.contentType(),
+                    sink.compression(),
                     slices > 1 ? OptionalInt.of(slice.index()) : OptionalInt.empty());
             long rows = 0;
             long firstRowNanos = -1;
@@ -62,9 +66,12 @@ record SliceCopy(CopyJob job, RunControl control, OutputFormat format, ChunkSink
             }
             chunks.close();
             if (e instanceof OutOfMemoryError) {
-                throw CopyException.of(ErrorCode.OutOfMemory, "the copy needed more memory than the function has;"
-                        + " lower parallelCopies, blockSizeInMB or maxConcurrentConnections, or give the function a"
-                        + " larger heap", e);
+                throw CopyException.of(
+                        ErrorCode.OutOfMemory,
+                        "the copy needed more memory than the function has;"
+                                + " lower parallelCopies, blockSizeInMB or maxConcurrentConnections, or give the function a"
+                                + " larger heap",
+                        e);
             }
             if (e instanceof SQLException sqlFailure) {
                 throw PostgresErrors.translate(sqlFailure, job.source().connection());

@@ -9,6 +9,5 @@ import io.pgferry.source.postgres.Slice;
  *
  * @param firstRowNanos {@link System#nanoTime()} when its first row arrived, or -1 for none
  */
-record SliceResult(Slice slice, ChunkSink chunks, RollingWriter writer, long rows, long bytesRead,
-        long firstRowNanos) {
-}
+record SliceResult(
+        Slice slice, ChunkSink chunks, RollingWriter writer, long rows, long bytesRead, long firstRowNanos) {}

@@ -21,8 +21,8 @@ public final class CopyException extends RuntimeException {
         this(code, error, cause, retryAfterSeconds, code.field());
     }
 
-    private CopyException(ErrorCode code, ErrorResponse error, Throwable cause, int retryAfterSeconds,
-            ErrorCode.Field field) {
+    private CopyException(
+            ErrorCode code, ErrorResponse error, Throwable cause, int retryAfterSeconds, ErrorCode.Field field) {
         super(error.errorCode() + ": " + error.message(), cause, false, false);
         this.code = code;
         this.error = error;
@@ -34,10 +34,14 @@ public final class CopyException extends RuntimeException {
     public static CopyException invalidPayload(List<Violation> violations) {
         requireNonNull(violations, "violations is null");
         String message = violations.size() == 1
-                ? "The copy request is invalid: " + violations.get(0).pointer() + ": " + violations.get(0).reason()
+                ? "The copy request is invalid: " + violations.get(0).pointer() + ": "
+                        + violations.get(0).reason()
                 : "The copy request is invalid in " + violations.size() + " places; see details.";
-        return new CopyException(ErrorCode.InvalidPayload, new ErrorResponse(ErrorCode.InvalidPayload.name(),
-                message, FailureType.UserError, null, violations), null, 0);
+        return new CopyException(
+                ErrorCode.InvalidPayload,
+                new ErrorResponse(ErrorCode.InvalidPayload.name(), message, FailureType.UserError, null, violations),
+                null,
+                0);
     }
 
     /** @param cause what failed underneath, for the log; null when nothing did */
@@ -47,14 +51,14 @@ public final class CopyException extends RuntimeException {
 
     /** As {@link #of}, naming the request's field at fault. */
     public static CopyException at(ErrorCode code, String message, Violation field) {
-        return new CopyException(code, new ErrorResponse(code.name(), message, code.failureType(), null,
-                List.of(field)), null, 0);
+        return new CopyException(
+                code, new ErrorResponse(code.name(), message, code.failureType(), null, List.of(field)), null, 0);
     }
 
     /** This instance cannot take the copy now ({@code InstanceBusy}, 503 with {@code Retry-After}). */
     public static CopyException busy(String message, int retryAfterSeconds) {
-        return new CopyException(ErrorCode.InstanceBusy, ErrorCode.InstanceBusy.response(message), null,
-                retryAfterSeconds);
+        return new CopyException(
+                ErrorCode.InstanceBusy, ErrorCode.InstanceBusy.response(message), null, retryAfterSeconds);
     }
 
     /** A fault of pgferry's own (a bug): HTTP 500, saying no more than that; the log has the cause. */
@@ -64,14 +68,22 @@ public final class CopyException extends RuntimeException {
 
     /** The same failure, attributed to the named activity (ADF's {@code target}). */
     public CopyException withTarget(String target) {
-        return new CopyException(code, new ErrorResponse(error.errorCode(), error.message(), error.failureType(),
-                target, error.details()), getCause(), retryAfterSeconds, field);
+        return new CopyException(
+                code,
+                new ErrorResponse(error.errorCode(), error.message(), error.failureType(), target, error.details()),
+                getCause(),
+                retryAfterSeconds,
+                field);
     }
 
     /** The same failure with another message (more about what happened). */
     public CopyException withMessage(String message) {
-        return new CopyException(code, new ErrorResponse(error.errorCode(), message, error.failureType(),
-                error.target(), error.details()), getCause(), retryAfterSeconds, field);
+        return new CopyException(
+                code,
+                new ErrorResponse(error.errorCode(), message, error.failureType(), error.target(), error.details()),
+                getCause(),
+                retryAfterSeconds,
+                field);
     }
 
     /** The same failure, about a narrower part of the request than its code says (a schema, not the table). */
@@ -89,8 +101,16 @@ public final class CopyException extends RuntimeException {
         if (pointer == null || !error.details().isEmpty()) {
             return this;
         }
-        return new CopyException(code, new ErrorResponse(error.errorCode(), error.message(), error.failureType(),
-                error.target(), List.of(new Violation(pointer, error.message()))), getCause(), retryAfterSeconds,
+        return new CopyException(
+                code,
+                new ErrorResponse(
+                        error.errorCode(),
+                        error.message(),
+                        error.failureType(),
+                        error.target(),
+                        List.of(new Violation(pointer, error.message()))),
+                getCause(),
+                retryAfterSeconds,
                 field);
     }
 

@@ -70,7 +70,12 @@ public enum ErrorCode {
 
     /** The part of a request an error found while copying is about. */
     public enum Field {
-        NONE, SOURCE_CONNECTION, SOURCE_QUERY, SOURCE_PARTITIONS, SINK_CONNECTION, SINK_LOCATION,
+        NONE,
+        SOURCE_CONNECTION,
+        SOURCE_QUERY,
+        SOURCE_PARTITIONS,
+        SINK_CONNECTION,
+        SINK_LOCATION,
         /** A V2 dataset's {@code schema}, else the query or table. */
         SOURCE_SCHEMA,
         /** A V2 linked service's {@code timezone}, else the connection. */
@@ -118,17 +123,20 @@ public enum ErrorCode {
      * route does not take, a body too large), or empty for a status it does not explain.
      */
     public static Optional<ErrorResponse> forStatus(int status) {
-        return Optional.ofNullable(switch (status) {
-            case 400 -> MalformedJson.response("The request body is not valid JSON.");
-            case 404 -> NotFound.response("There is no such endpoint; /openapi/openapi.json lists them.");
-            case 405 -> MethodNotAllowed.response("The endpoint does not take this method.");
-            case 413 -> PayloadTooLarge.response("The request body is larger than 4 MiB; put a large payload in a"
-                    + " blob and name it with payloadBlob.");
-            case 414 -> UriTooLong.response("The request URI is too long.");
-            case 415 -> UnsupportedMediaType.response("The request body must be JSON (Content-Type"
-                    + " application/json).");
-            default -> null;
-        });
+        return Optional.ofNullable(
+                switch (status) {
+                    case 400 -> MalformedJson.response("The request body is not valid JSON.");
+                    case 404 -> NotFound.response("There is no such endpoint; /openapi/openapi.json lists them.");
+                    case 405 -> MethodNotAllowed.response("The endpoint does not take this method.");
+                    case 413 ->
+                        PayloadTooLarge.response("The request body is larger than 4 MiB; put a large payload in a"
+                                + " blob and name it with payloadBlob.");
+                    case 414 -> UriTooLong.response("The request URI is too long.");
+                    case 415 ->
+                        UnsupportedMediaType.response(
+                                "The request body must be JSON (Content-Type" + " application/json).");
+                    default -> null;
+                });
     }
 
     /** The body that answers this error. */

@@ -15,8 +15,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ErrorResponse(String errorCode, String message, FailureType failureType, String target,
-        List<Violation> details) {
+public record ErrorResponse(
+        String errorCode, String message, FailureType failureType, String target, List<Violation> details) {
     public ErrorResponse {
         requireNonNull(errorCode, "errorCode is null");
         requireNonNull(message, "message is null");

@@ -15,8 +15,7 @@ import io.pgferry.source.postgres.SourceColumn;
 
 /** The {@link OutputFormat} a sink's dataset asks for; the formats themselves know only the interface. */
 public final class OutputFormats {
-    private OutputFormats() {
-    }
+    private OutputFormats() {}
 
     /**
      * @param columns the source's columns, as the server describes them

@@ -13,9 +13,9 @@ import com.azure.storage.common.policy.RetryPolicyType;
 
 import io.pgferry.config.StorageConfig;
 import io.pgferry.contract.BlobAccount;
+import io.pgferry.contract.Secret;
 import io.pgferry.error.CopyException;
 import io.pgferry.error.ErrorCode;
-import io.pgferry.contract.Secret;
 import io.pgferry.sink.blob.BlobServices;
 
 /**
@@ -24,8 +24,13 @@ import io.pgferry.sink.blob.BlobServices;
  */
 @ApplicationScoped
 public class FunctionStorage {
-    private static final RequestRetryOptions RETRIES = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 4,
-            Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(5), null);
+    private static final RequestRetryOptions RETRIES = new RequestRetryOptions(
+            RetryPolicyType.EXPONENTIAL,
+            4,
+            Duration.ofSeconds(30),
+            Duration.ofMillis(500),
+            Duration.ofSeconds(5),
+            null);
 
     private final StorageConfig config;
     private final BlobServices services;
@@ -52,16 +57,20 @@ public class FunctionStorage {
         if (connectionString.isPresent()) {
             return new BlobAccount.Keyed(new Secret(connectionString.get()));
         }
-        URI endpoint = present(config.blobServiceUri()).map(URI::create)
-                .or(() -> present(config.accountName()).map(name -> URI.create("https://" + name
-                        + ".blob.core.windows.net")))
-                .orElseThrow(() -> CopyException.of(ErrorCode.RunStoreNotConfigured, "queue, event and"
-                        + " asynchronous copies need the function's storage account: set"
-                        + " pgferry.storage.connection-string (PGFERRY_STORAGE_CONNECTION_STRING; on Azure it is"
-                        + " AzureWebJobsStorage), or AzureWebJobsStorage__accountName or"
-                        + " AzureWebJobsStorage__blobServiceUri for the function's managed identity", null));
-        return new BlobAccount.ManagedIdentity(endpoint,
-                present(config.clientId()).map(id -> new BlobAccount.UserAssigned(false, id)));
+        URI endpoint = present(config.blobServiceUri())
+                .map(URI::create)
+                .or(() -> present(config.accountName())
+                        .map(name -> URI.create("https://" + name + ".blob.core.windows.net")))
+                .orElseThrow(() -> CopyException.of(
+                        ErrorCode.RunStoreNotConfigured,
+                        "queue, event and"
+                                + " asynchronous copies need the function's storage account: set"
+                                + " pgferry.storage.connection-string (PGFERRY_STORAGE_CONNECTION_STRING; on Azure it is"
+                                + " AzureWebJobsStorage), or AzureWebJobsStorage__accountName or"
+                                + " AzureWebJobsStorage__blobServiceUri for the function's managed identity",
+                        null));
+        return new BlobAccount.ManagedIdentity(
+                endpoint, present(config.clientId()).map(id -> new BlobAccount.UserAssigned(false, id)));
     }
 
     private static Optional<String> present(Optional<String> setting) {

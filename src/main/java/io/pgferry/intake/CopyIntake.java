@@ -39,8 +39,7 @@ public class CopyIntake {
     private final Runs runs;
 
     /** A payload and the run id it copies under unless it names one. */
-    public record Delivery(JsonNode payload, String defaultRunId) {
-    }
+    public record Delivery(JsonNode payload, String defaultRunId) {}
 
     @Inject
     CopyIntake(FileServerConfig fileServer, InvocationConfig invocation, CopyRunner runner, Runs runs) {
@@ -80,7 +79,8 @@ public class CopyIntake {
 
     /** @throws io.pgferry.error.CopyException 400 listing every problem of the payload */
     private CopyJob read(Delivery delivery) {
-        SinkChecks checks = new SinkChecks(BlobContainers::connectionStringProblem,
+        SinkChecks checks = new SinkChecks(
+                BlobContainers::connectionStringProblem,
                 host -> FileServerSink.rootProblem(host, fileServer.allowedRoots()));
         return new PayloadReader(checks, delivery.defaultRunId()).read(delivery.payload());
     }

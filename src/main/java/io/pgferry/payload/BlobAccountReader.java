@@ -3,11 +3,9 @@ package io.pgferry.payload;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -30,9 +28,9 @@ final class BlobAccountReader {
         this.credentials = credentials;
     }
 
-    private static final Pattern USER_ASSIGNED_IDENTITY = Pattern.compile(
-            "(?i)/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.ManagedIdentity"
-            + "/userAssignedIdentities/[^/]+");
+    private static final Pattern USER_ASSIGNED_IDENTITY =
+            Pattern.compile("(?i)/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.ManagedIdentity"
+                    + "/userAssignedIdentities/[^/]+");
 
     /**
      * The account's sign-in, whichever of ADF's forms the linked service uses: an account-key
@@ -43,22 +41,30 @@ final class BlobAccountReader {
      */
     BlobAccount read(Field settings, boolean legacy) {
         List<String> given = List.of("connectionString", "sasUri", "serviceEndpoint").stream()
-                .filter(name -> settings.get(name).present()).toList();
+                .filter(name -> settings.get(name).present())
+                .toList();
         if (given.size() != 1) {
-            reading.violation(settings, given.isEmpty() ? "needs connectionString, sasUri or serviceEndpoint"
-                    : "takes one of connectionString, sasUri and serviceEndpoint, not " + String.join(" and ", given));
+            reading.violation(
+                    settings,
+                    given.isEmpty()
+                            ? "needs connectionString, sasUri or serviceEndpoint"
+                            : "takes one of connectionString, sasUri and serviceEndpoint, not "
+                                    + String.join(" and ", given));
             return null;
         }
         Field authenticationType = settings.get("authenticationType");
-        String declared = authenticationType.present() && reading.oneOf(authenticationType,
-                Set.of("AccountKey", "SasUri", "ServicePrincipal", "Msi")) ? authenticationType.node().asText() : null;
+        String declared = authenticationType.present()
+                        && reading.oneOf(authenticationType, Set.of("AccountKey", "SasUri", "ServicePrincipal", "Msi"))
+                ? authenticationType.node().asText()
+                : null;
         BlobAccount account;
         String mode;
         if (given.get(0).equals("connectionString")) {
             Secret connectionString = reading.secret(settings.get("connectionString"), true);
             account = connectionString == null ? null : keyed(settings.get("connectionString"), connectionString);
             mode = connectionString != null && connectionString.reveal().contains("SharedAccessSignature=")
-                    ? "SasUri" : "AccountKey";
+                    ? "SasUri"
+                    : "AccountKey";
         } else {
             Field urlField = settings.get(given.get(0));
             URI uri = serviceUri(urlField);
@@ -71,35 +77,42 @@ final class BlobAccountReader {
             URI endpoint = URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + serviceRoot(uri));
             if (accountKey != null) {
                 mode = "AccountKey";
-                account = keyed(urlField, new Secret("DefaultEndpointsProtocol=" + uri.getScheme() + ";AccountName="
-                        + accountName(uri) + ";AccountKey=" + accountKey.reveal() + ";BlobEndpoint=" + endpoint + ";"));
+                account = keyed(
+                        urlField,
+                        new Secret("DefaultEndpointsProtocol=" + uri.getScheme() + ";AccountName=" + accountName(uri)
+                                + ";AccountKey=" + accountKey.reveal() + ";BlobEndpoint=" + endpoint + ";"));
             } else if (sas != null && !sas.isBlank()) {
                 mode = "SasUri";
-                account = keyed(urlField, new Secret("BlobEndpoint=" + endpoint + ";SharedAccessSignature=" + sas
-                        + ";"));
+                account =
+                        keyed(urlField, new Secret("BlobEndpoint=" + endpoint + ";SharedAccessSignature=" + sas + ";"));
             } else if (given.get(0).equals("sasUri")) {
                 reading.violation(urlField, "needs a SAS token, in the URL or in sasToken");
                 return null;
             } else {
                 if (legacy) {
-                    reading.violation(urlField, "needs an accountKey or a SAS token: an AzureStorage linked service"
-                            + " cannot sign in with an identity (use AzureBlobStorage)");
+                    reading.violation(
+                            urlField,
+                            "needs an accountKey or a SAS token: an AzureStorage linked service"
+                                    + " cannot sign in with an identity (use AzureBlobStorage)");
                     return null;
                 }
                 if (!endpoint.getScheme().equals("https")) {
-                    reading.violation(urlField, "must be an https URL to sign in with a service principal or a"
-                            + " managed identity: a token is only sent over HTTPS");
+                    reading.violation(
+                            urlField,
+                            "must be an https URL to sign in with a service principal or a"
+                                    + " managed identity: a token is only sent over HTTPS");
                     return null;
                 }
-                boolean servicePrincipal = settings.get("servicePrincipalId").present()
-                        || "ServicePrincipal".equals(declared);
+                boolean servicePrincipal =
+                        settings.get("servicePrincipalId").present() || "ServicePrincipal".equals(declared);
                 mode = servicePrincipal ? "ServicePrincipal" : "Msi";
                 account = servicePrincipal ? servicePrincipal(settings, endpoint) : managedIdentity(settings, endpoint);
             }
         }
         if (declared != null && !declared.equals(mode)) {
-            reading.violation(authenticationType, "is '" + declared + "' but the linked service's properties are"
-                    + " those of '" + mode + "'");
+            reading.violation(
+                    authenticationType,
+                    "is '" + declared + "' but the linked service's properties are" + " those of '" + mode + "'");
             return null;
         }
         return account;
@@ -135,27 +148,37 @@ final class BlobAccountReader {
         String clientId = reading.string(settings.get("servicePrincipalId"), true);
         String tenant = reading.string(settings.get("tenant"), true);
         Field credentialType = settings.get("servicePrincipalCredentialType");
-        if (credentialType.present() && reading.oneOf(credentialType, Set.of("ServicePrincipalKey",
-                "ServicePrincipalCert")) && credentialType.node().asText().equals("ServicePrincipalCert")) {
-            reading.violation(credentialType, "certificates come from Key Vault, which pgferry does not read yet;"
-                    + " use a client secret (servicePrincipalKey)");
+        if (credentialType.present()
+                && reading.oneOf(credentialType, Set.of("ServicePrincipalKey", "ServicePrincipalCert"))
+                && credentialType.node().asText().equals("ServicePrincipalCert")) {
+            reading.violation(
+                    credentialType,
+                    "certificates come from Key Vault, which pgferry does not read yet;"
+                            + " use a client secret (servicePrincipalKey)");
             return null;
         }
         List<String> keys = List.of("servicePrincipalKey", "servicePrincipalCredential").stream()
-                .filter(name -> settings.get(name).present()).toList();
+                .filter(name -> settings.get(name).present())
+                .toList();
         if (keys.size() > 1) {
-            reading.violation(settings.get("servicePrincipalCredential"),
+            reading.violation(
+                    settings.get("servicePrincipalCredential"),
                     "takes the place of servicePrincipalKey; give one of them");
         }
         Secret secret = reading.secret(settings.get(keys.isEmpty() ? "servicePrincipalKey" : keys.get(0)), true);
         BlobAccount.AzureCloud cloud = BlobAccount.AzureCloud.AzurePublic;
         Field cloudType = settings.get("azureCloudType");
         if (cloudType.present()) {
-            cloud = reading.oneOf(cloudType, Arrays.stream(BlobAccount.AzureCloud.values())
-                    .map(Enum::name).collect(Collectors.toSet()))
-                    ? BlobAccount.AzureCloud.valueOf(cloudType.node().asText()) : null;
+            cloud = reading.oneOf(
+                            cloudType,
+                            Arrays.stream(BlobAccount.AzureCloud.values())
+                                    .map(Enum::name)
+                                    .collect(Collectors.toSet()))
+                    ? BlobAccount.AzureCloud.valueOf(cloudType.node().asText())
+                    : null;
         }
-        return clientId == null || tenant == null || secret == null || cloud == null || keys.size() > 1 ? null
+        return clientId == null || tenant == null || secret == null || cloud == null || keys.size() > 1
+                ? null
                 : new BlobAccount.ServicePrincipal(endpoint, tenant, clientId, secret, cloud);
     }
 
@@ -175,11 +198,14 @@ final class BlobAccountReader {
         Field resourceId = properties.get("typeProperties").get("resourceId");
         String id = reading.string(resourceId, true);
         if (id != null && !USER_ASSIGNED_IDENTITY.matcher(id).matches()) {
-            reading.violation(resourceId, "must be a user-assigned identity's resource id, /subscriptions/<id>"
-                    + "/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>");
+            reading.violation(
+                    resourceId,
+                    "must be a user-assigned identity's resource id, /subscriptions/<id>"
+                            + "/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>");
             return null;
         }
-        return id == null ? null
+        return id == null
+                ? null
                 : new BlobAccount.ManagedIdentity(endpoint, Optional.of(new BlobAccount.UserAssigned(true, id)));
     }
 

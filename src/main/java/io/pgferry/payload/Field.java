@@ -11,7 +11,8 @@ record Field(JsonNode node, String pointer) {
     }
 
     Field get(String name) {
-        return new Field(node.path(name), pointer + "/" + name.replace("~", "~0").replace("/", "~1"));
+        return new Field(
+                node.path(name), pointer + "/" + name.replace("~", "~0").replace("/", "~1"));
     }
 
     Field get(int index) {

@@ -10,8 +10,7 @@ import java.util.Map;
  * {@code }}}. Errors name the key or position, never a value.
  */
 final class OdbcConnectionString {
-    private OdbcConnectionString() {
-    }
+    private OdbcConnectionString() {}
 
     /**
      * @return lower-cased key to value, in order of appearance

@@ -16,8 +16,7 @@ final class PathNames {
     /** What pgferry adds to a name at most: a slice and chunk number and a codec's suffix. */
     static final int GENERATED_PART = 32;
 
-    private PathNames() {
-    }
+    private PathNames() {}
 
     /** Why {@code folderPath} (its outer slashes already trimmed) is not a folder path, or empty when it is. */
     static Optional<String> folderProblem(String folderPath) {

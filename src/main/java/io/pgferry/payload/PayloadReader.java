@@ -15,10 +15,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.pgferry.error.CopyException;
 import io.pgferry.contract.CopyJob;
 import io.pgferry.contract.FileSink;
 import io.pgferry.contract.PostgresSource;
+import io.pgferry.error.CopyException;
 import io.pgferry.error.Violation;
 import io.pgferry.payload.expression.Expressions;
 
@@ -52,8 +52,10 @@ public final class PayloadReader {
         this.checks = requireNonNull(checks, "checks is null");
         requireNonNull(defaultRunId, "defaultRunId is null");
         // An id from outside (a CloudEvents id may be any string) that is no run id stands for the same run anyway.
-        this.defaultRunId = RUN_ID.matcher(defaultRunId).matches() ? defaultRunId
-                : UUID.nameUUIDFromBytes(defaultRunId.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        this.defaultRunId = RUN_ID.matcher(defaultRunId).matches()
+                ? defaultRunId
+                : UUID.nameUUIDFromBytes(defaultRunId.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .toString();
     }
 
     /**
@@ -62,8 +64,8 @@ public final class PayloadReader {
     public CopyJob read(JsonNode body) {
         Field root = Field.root(body);
         if (!root.node().isObject()) {
-            throw CopyException.invalidPayload(List.of(new Violation("",
-                    "the request body must be a JSON object with activity, datasets and linkedServices")));
+            throw CopyException.invalidPayload(List.of(new Violation(
+                    "", "the request body must be a JSON object with activity, datasets and linkedServices")));
         }
         List<Violation> oversized = new ArrayList<>();
         findOversizedStrings(body, "", oversized);
@@ -73,20 +75,23 @@ public final class PayloadReader {
         runId = defaultRunId;
         Field runIdField = root.get("runId");
         if (runIdField.present()) {
-            if (!runIdField.node().isTextual() || !RUN_ID.matcher(runIdField.node().asText()).matches()) {
-                throw CopyException.invalidPayload(List.of(new Violation(runIdField.pointer(),
+            if (!runIdField.node().isTextual()
+                    || !RUN_ID.matcher(runIdField.node().asText()).matches()) {
+                throw CopyException.invalidPayload(List.of(new Violation(
+                        runIdField.pointer(),
                         "must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit")));
             }
             runId = runIdField.node().asText();
         }
         Reading reading = new Reading(scope(root));
-        Field activity = root.get("pipeline").present() ? copyActivity(reading, root.get("pipeline"))
+        Field activity = root.get("pipeline").present()
+                ? copyActivity(reading, root.get("pipeline"))
                 : reading.object(root.get("activity"));
         Map<String, Field> datasets = reading.index(root.get("datasets"));
         Map<String, Field> linkedServices = reading.index(root.get("linkedServices"));
         // The factory's credentials (user-assigned managed identities), which only some linked services name.
-        Map<String, Field> credentials = root.get("credentials").present() ? reading.index(root.get("credentials"))
-                : Map.of();
+        Map<String, Field> credentials =
+                root.get("credentials").present() ? reading.index(root.get("credentials")) : Map.of();
         if (activity == null) {
             throw CopyException.invalidPayload(reading.violations());
         }
@@ -101,7 +106,8 @@ public final class PayloadReader {
         boolean validate = false;
         if (typeProperties != null) {
             validate = reading.bool(typeProperties.get("validateDataConsistency"), false);
-            parallelCopies = reading.integer(typeProperties.get("parallelCopies"), 1, MAX_PARALLEL_COPIES).orElse(1);
+            parallelCopies = reading.integer(typeProperties.get("parallelCopies"), 1, MAX_PARALLEL_COPIES)
+                    .orElse(1);
             rejectUnsupportedActivitySettings(reading, typeProperties);
             Field sourceSettings = reading.object(typeProperties.get("source"));
             Field sinkSettings = reading.object(typeProperties.get("sink"));
@@ -130,8 +136,11 @@ public final class PayloadReader {
                 findOversizedStrings(node.get(i), pointer + "/" + i, into);
             }
         } else if (node.isObject()) {
-            node.fields().forEachRemaining(entry -> findOversizedStrings(entry.getValue(),
-                    pointer + "/" + entry.getKey().replace("~", "~0").replace("/", "~1"), into));
+            node.fields()
+                    .forEachRemaining(entry -> findOversizedStrings(
+                            entry.getValue(),
+                            pointer + "/" + entry.getKey().replace("~", "~0").replace("/", "~1"),
+                            into));
         }
     }
 
@@ -160,26 +169,32 @@ public final class PayloadReader {
         Map<String, JsonNode> given = new HashMap<>();
         root.get("parameters").node().fields().forEachRemaining(entry -> given.put(entry.getKey(), entry.getValue()));
         ObjectNode pipeline = JsonNodeFactory.instance.objectNode();
-        pipeline.set("parameters", Expressions.parameters(root.get("pipeline").get("properties").get("parameters")
-                .node(), given));
-        pipeline.put("RunId", runId).put("DataFactory", "pgferry").put("TriggerType", "Manual")
+        pipeline.set(
+                "parameters",
+                Expressions.parameters(
+                        root.get("pipeline").get("properties").get("parameters").node(), given));
+        pipeline.put("RunId", runId)
+                .put("DataFactory", "pgferry")
+                .put("TriggerType", "Manual")
                 .put("Pipeline", root.get("pipeline").get("name").node().asText(""))
                 .put("TriggerTime", now.toString());
-        ObjectNode trigger = JsonNodeFactory.instance.objectNode().put("startTime", now.toString())
+        ObjectNode trigger = JsonNodeFactory.instance
+                .objectNode()
+                .put("startTime", now.toString())
                 .put("scheduledTime", now.toString());
-        return new Expressions.Scope(pipeline, JsonNodeFactory.instance.objectNode(),
-                JsonNodeFactory.instance.objectNode(), trigger, now);
+        return new Expressions.Scope(
+                pipeline, JsonNodeFactory.instance.objectNode(), JsonNodeFactory.instance.objectNode(), trigger, now);
     }
 
     private static void rejectUnsupportedActivitySettings(Reading reading, Field typeProperties) {
         if (reading.bool(typeProperties.get("enableStaging"), false)) {
-            reading.violation(typeProperties.get("enableStaging"),
-                    "staged copy is not supported; remove it or set false");
+            reading.violation(
+                    typeProperties.get("enableStaging"), "staged copy is not supported; remove it or set false");
         }
         Field mappings = typeProperties.get("translator").get("mappings");
         if (mappings.node().isArray() && !mappings.node().isEmpty()) {
-            reading.violation(mappings,
-                    "column mappings are not supported yet; select and rename columns in the query");
+            reading.violation(
+                    mappings, "column mappings are not supported yet; select and rename columns in the query");
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.pgferry.payload;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,8 +27,22 @@ final class PostgresServiceReader {
             "(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
     /** A bracketed IPv6 literal, as in a URL. */
     private static final Pattern IPV6_LITERAL = Pattern.compile("\\[[0-9A-Fa-f:.]{2,45}\\]");
-    private static final Set<String> ODBC_KEYS = Set.of("server", "host", "port", "database", "uid", "user id",
-            "user", "username", "password", "pwd", "encryptionmethod", "em", "validateservercertificate", "vsc");
+
+    private static final Set<String> ODBC_KEYS = Set.of(
+            "server",
+            "host",
+            "port",
+            "database",
+            "uid",
+            "user id",
+            "user",
+            "username",
+            "password",
+            "pwd",
+            "encryptionmethod",
+            "em",
+            "validateservercertificate",
+            "vsc");
 
     private final Reading reading;
 
@@ -38,8 +51,7 @@ final class PostgresServiceReader {
     }
 
     /** A linked service's connection and the session settings it carries. */
-    record SourceService(PostgresConnection connection, Optional<Duration> commandTimeout, String timeZone) {
-    }
+    record SourceService(PostgresConnection connection, Optional<Duration> commandTimeout, String timeZone) {}
 
     SourceService read(Field linkedService) {
         Field properties = linkedService.get("properties");
@@ -47,20 +59,23 @@ final class PostgresServiceReader {
             return null;
         }
         Field settings = properties.get("typeProperties");
-        reading.pointTo(ErrorCode.Field.SOURCE_CONNECTION, settings.get("connectionString").present()
-                ? settings.get("connectionString") : settings);
-        if (!settings.get("connectionString").present() && settings.get("database").present()) {
+        reading.pointTo(
+                ErrorCode.Field.SOURCE_CONNECTION,
+                settings.get("connectionString").present() ? settings.get("connectionString") : settings);
+        if (!settings.get("connectionString").present()
+                && settings.get("database").present()) {
             reading.pointTo(ErrorCode.Field.SOURCE_DATABASE, settings.get("database"));
         }
         if (settings.get("encryptedCredential").present()) {
-            reading.violation(settings.get("encryptedCredential"),
+            reading.violation(
+                    settings.get("encryptedCredential"),
                     "is encrypted for an ADF integration runtime and cannot be used here; give the password instead");
         }
         if (settings.get("connectionString").present()) {
             if (settings.get("password").present()) {
-                reading.violation(settings.get("password"),
-                        "Key Vault passwords are not supported yet; put Password= in"
-                        + " the connection string");
+                reading.violation(
+                        settings.get("password"),
+                        "Key Vault passwords are not supported yet; put Password= in" + " the connection string");
                 return null;
             }
             PostgresConnection connection = fromConnectionString(settings.get("connectionString"));
@@ -88,11 +103,15 @@ final class PostgresServiceReader {
         for (String key : pairs.keySet()) {
             if (!ODBC_KEYS.contains(key) && (previous.equals("password") || previous.equals("pwd"))) {
                 // Most likely the rest of a password holding ';': never echo it.
-                reading.violation(field, "has an unknown key right after Password=; a password holding ';' must be"
-                        + " enclosed in braces, Password={...}");
+                reading.violation(
+                        field,
+                        "has an unknown key right after Password=; a password holding ';' must be"
+                                + " enclosed in braces, Password={...}");
             } else if (!ODBC_KEYS.contains(key)) {
-                reading.violation(field, "has unknown key '" + key + "'; supported keys: Server, Port, Database, UID,"
-                        + " Password, EncryptionMethod (EM), ValidateServerCertificate (VSC)");
+                reading.violation(
+                        field,
+                        "has unknown key '" + key + "'; supported keys: Server, Port, Database, UID,"
+                                + " Password, EncryptionMethod (EM), ValidateServerCertificate (VSC)");
             }
             previous = key;
         }
@@ -101,7 +120,9 @@ final class PostgresServiceReader {
         String user = required(field, pairs, "UID", "uid", "user id", "user", "username");
         String password = required(field, pairs, "Password", "password", "pwd");
         int port = port(field, firstOf(pairs, "port").orElse("5432"));
-        SslMode sslMode = sslMode(field, firstOf(pairs, "encryptionmethod", "em").orElse("0"),
+        SslMode sslMode = sslMode(
+                field,
+                firstOf(pairs, "encryptionmethod", "em").orElse("0"),
                 firstOf(pairs, "validateservercertificate", "vsc").orElse("0"));
         host = host(field, "a Server", host);
         plainText(field, "a Database", database);
@@ -110,7 +131,14 @@ final class PostgresServiceReader {
         if (reading.violationCount() > before) {
             return null;
         }
-        return new PostgresConnection(host, port, database, user, new Secret(password), sslMode, Optional.empty(),
+        return new PostgresConnection(
+                host,
+                port,
+                database,
+                user,
+                new Secret(password),
+                sslMode,
+                Optional.empty(),
                 PostgresConnection.DEFAULT_CONNECT_TIMEOUT_SECONDS);
     }
 
@@ -126,12 +154,21 @@ final class PostgresServiceReader {
         plainText(settings.get("database"), "it", database);
         plainText(settings.get("username"), "it", user);
         plainText(settings.get("password"), "it", password == null ? null : password.reveal());
-        if (host == null || database == null || user == null || password == null
-                || reading.violationCount() > before) {
+        if (host == null || database == null || user == null || password == null || reading.violationCount() > before) {
             return null;
         }
-        return new SourceService(new PostgresConnection(host, port, database, user, password, SslMode.DISABLE,
-                Optional.empty(), PostgresConnection.DEFAULT_CONNECT_TIMEOUT_SECONDS), Optional.empty(), Reading.UTC);
+        return new SourceService(
+                new PostgresConnection(
+                        host,
+                        port,
+                        database,
+                        user,
+                        password,
+                        SslMode.DISABLE,
+                        Optional.empty(),
+                        PostgresConnection.DEFAULT_CONNECT_TIMEOUT_SECONDS),
+                Optional.empty(),
+                Reading.UTC);
     }
 
     /**
@@ -152,28 +189,31 @@ final class PostgresServiceReader {
         Field sslField = settings.get("sslMode").present() ? settings.get("sslMode") : settings.get("sslmode");
         SslMode sslMode = SslMode.values()[(int) reading.integer(sslField, 0, 5).orElse(2)];
         if (reading.bool(settings.get("trustServerCertificate"), false) && sslMode.verifies()) {
-            reading.violation(settings.get("trustServerCertificate"),
-                    "cannot be true with sslMode 4 or 5, which verify the"
-                    + " certificate");
+            reading.violation(
+                    settings.get("trustServerCertificate"),
+                    "cannot be true with sslMode 4 or 5, which verify the" + " certificate");
         }
         for (String clientCertificate : List.of("sslCertificate", "sslKey", "sslPassword")) {
             if (settings.get(clientCertificate).present()) {
                 reading.violation(settings.get(clientCertificate), "client certificates are not supported yet");
             }
         }
-        String encoding = Optional.ofNullable(reading.string(settings.get("encoding"), false)).orElse("UTF8");
+        String encoding = Optional.ofNullable(reading.string(settings.get("encoding"), false))
+                .orElse("UTF8");
         if (!Set.of("UTF8", "UTF-8").contains(encoding.toUpperCase(Locale.ROOT))) {
             reading.violation(settings.get("encoding"), "only UTF8 is supported");
         }
         Optional<String> schema = Optional.ofNullable(reading.string(settings.get("schema"), false))
                 .filter(name -> !name.isEmpty());
-        Field timeoutField = settings.get("connectionTimeout").present() ? settings.get("connectionTimeout")
+        Field timeoutField = settings.get("connectionTimeout").present()
+                ? settings.get("connectionTimeout")
                 : settings.get("timeout");
-        int connectTimeout = (int) reading.integer(timeoutField, 1, 3600)
-                .orElse(PostgresConnection.DEFAULT_CONNECT_TIMEOUT_SECONDS);
-        OptionalLong commandTimeout = reading.integer(settings.get("commandTimeout"), 0,
-                Reading.LONGEST_TIMEOUT.toSeconds());
-        String timeZone = Optional.ofNullable(reading.string(settings.get("timezone"), false)).orElse(Reading.UTC);
+        int connectTimeout =
+                (int) reading.integer(timeoutField, 1, 3600).orElse(PostgresConnection.DEFAULT_CONNECT_TIMEOUT_SECONDS);
+        OptionalLong commandTimeout =
+                reading.integer(settings.get("commandTimeout"), 0, Reading.LONGEST_TIMEOUT.toSeconds());
+        String timeZone = Optional.ofNullable(reading.string(settings.get("timezone"), false))
+                .orElse(Reading.UTC);
         if (settings.get("timezone").present()) {
             reading.pointTo(ErrorCode.Field.SOURCE_TIMEZONE, settings.get("timezone"));
         }
@@ -199,9 +239,10 @@ final class PostgresServiceReader {
         if (reading.violationCount() > before) {
             return null;
         }
-        return new SourceService(new PostgresConnection(server, resolvedPort, database, user, password, sslMode,
-                schema, connectTimeout),
-                commandTimeout.isPresent() ? Optional.of(Duration.ofSeconds(commandTimeout.getAsLong()))
+        return new SourceService(
+                new PostgresConnection(server, resolvedPort, database, user, password, sslMode, schema, connectTimeout),
+                commandTimeout.isPresent()
+                        ? Optional.of(Duration.ofSeconds(commandTimeout.getAsLong()))
                         : Optional.empty(),
                 timeZone);
     }
@@ -220,8 +261,10 @@ final class PostgresServiceReader {
             return trimmed.substring(1, trimmed.length() - 1);
         }
         if (!HOST_NAME.matcher(trimmed).matches()) {
-            reading.violation(field, ("it".equals(what) ? "is" : "has " + what + " that is") + " not a host name"
-                    + " (letters, digits, '-' and '.'), an IPv4 address or a bracketed IPv6 address");
+            reading.violation(
+                    field,
+                    ("it".equals(what) ? "is" : "has " + what + " that is") + " not a host name"
+                            + " (letters, digits, '-' and '.'), an IPv4 address or a bracketed IPv6 address");
             return null;
         }
         return trimmed;
@@ -230,8 +273,10 @@ final class PostgresServiceReader {
     /** Connection values travel as typed properties, but never with a NUL or another control character. */
     private void plainText(Field field, String what, String value) {
         if (value != null && value.chars().anyMatch(Character::isISOControl)) {
-            reading.violation(field, ("it".equals(what) ? "contains" : "has " + what + " that contains")
-                    + " a control character (NUL, line break, tab, ...)");
+            reading.violation(
+                    field,
+                    ("it".equals(what) ? "contains" : "has " + what + " that contains")
+                            + " a control character (NUL, line break, tab, ...)");
         }
     }
 
@@ -266,14 +311,15 @@ final class PostgresServiceReader {
     }
 
     private SslMode sslMode(Field field, String encryptionMethod, String validateCertificate) {
-        boolean validate = switch (validateCertificate.trim()) {
-            case "0" -> false;
-            case "1" -> true;
-            default -> {
-                reading.violation(field, "has ValidateServerCertificate other than 0 or 1");
-                yield false;
-            }
-        };
+        boolean validate =
+                switch (validateCertificate.trim()) {
+                    case "0" -> false;
+                    case "1" -> true;
+                    default -> {
+                        reading.violation(field, "has ValidateServerCertificate other than 0 or 1");
+                        yield false;
+                    }
+                };
         return switch (encryptionMethod.trim()) {
             case "0" -> SslMode.DISABLE;
             case "1" -> validate ? SslMode.VERIFY_FULL : SslMode.REQUIRE;
@@ -284,5 +330,4 @@ final class PostgresServiceReader {
             }
         };
     }
-
 }

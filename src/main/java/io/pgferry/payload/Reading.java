@@ -19,8 +19,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.pgferry.error.ErrorCode;
 import io.pgferry.contract.Secret;
+import io.pgferry.error.ErrorCode;
 import io.pgferry.error.Violation;
 import io.pgferry.payload.expression.Expressions;
 
@@ -33,6 +33,7 @@ final class Reading {
     static final String UTC = "UTC";
     /** The longest string a request may give a field (a query, an expression). */
     static final int MAX_STRING = 1024 * 1024;
+
     private static final Pattern TIMESPAN = Pattern.compile("(?:(\\d{1,9})\\.)?(\\d\\d):(60|[0-5]\\d):(60|[0-5]\\d)");
     /** PostgreSQL's statement_timeout is a 32-bit count of milliseconds: a little under 25 days. */
     static final Duration LONGEST_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
@@ -109,12 +110,14 @@ final class Reading {
     }
 
     Field linkedService(Field reference, Map<String, Field> linkedServices) {
-        return object(reference) == null ? null
+        return object(reference) == null
+                ? null
                 : resolve(reference, "LinkedServiceReference", linkedServices, "/linkedServices");
     }
 
     Field credential(Field reference, Map<String, Field> credentials) {
-        return object(reference) == null ? null
+        return object(reference) == null
+                ? null
                 : resolve(reference, "CredentialReference", credentials, "/credentials");
     }
 
@@ -140,8 +143,10 @@ final class Reading {
                 given.put(parameter, value);
             }
         });
-        referenceParameters.put(resource, Expressions.parameters(resource.get("properties").get("parameters").node(),
-                given));
+        referenceParameters.put(
+                resource,
+                Expressions.parameters(
+                        resource.get("properties").get("parameters").node(), given));
         return resource;
     }
 
@@ -156,8 +161,9 @@ final class Reading {
     boolean oneOf(Field field, Set<String> supported) {
         String value = string(field, true);
         if (value != null && !supported.contains(value)) {
-            violation(field, "'" + value + "' is not supported; supported: " + String.join(", ",
-                    new TreeSet<>(supported)));
+            violation(
+                    field,
+                    "'" + value + "' is not supported; supported: " + String.join(", ", new TreeSet<>(supported)));
             return false;
         }
         return value != null;
@@ -286,8 +292,10 @@ final class Reading {
             return Optional.empty();
         }
         long days = matcher.group(1) == null ? 0 : Long.parseLong(matcher.group(1));
-        Duration timespan = Duration.ofDays(days).plusHours(Long.parseLong(matcher.group(2)))
-                .plusMinutes(Long.parseLong(matcher.group(3))).plusSeconds(Long.parseLong(matcher.group(4)));
+        Duration timespan = Duration.ofDays(days)
+                .plusHours(Long.parseLong(matcher.group(2)))
+                .plusMinutes(Long.parseLong(matcher.group(3)))
+                .plusSeconds(Long.parseLong(matcher.group(4)));
         if (timespan.compareTo(LONGEST_TIMEOUT) > 0) {
             violation(field, "must be at most 24.20:31:23 (PostgreSQL's longest statement timeout)");
             return Optional.empty();

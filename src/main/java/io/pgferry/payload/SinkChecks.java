@@ -12,8 +12,8 @@ import java.util.function.Function;
  * @param blobConnectionString checks an Azure Storage connection string
  * @param fileServerRoot checks a {@code FileServer} linked service's {@code host} folder
  */
-public record SinkChecks(Function<String, Optional<String>> blobConnectionString,
-        Function<String, Optional<String>> fileServerRoot) {
+public record SinkChecks(
+        Function<String, Optional<String>> blobConnectionString, Function<String, Optional<String>> fileServerRoot) {
     public SinkChecks {
         requireNonNull(blobConnectionString, "blobConnectionString is null");
         requireNonNull(fileServerRoot, "fileServerRoot is null");

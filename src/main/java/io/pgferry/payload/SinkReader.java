@@ -1,33 +1,23 @@
 package io.pgferry.payload;
 
-import java.net.URI;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
-import io.pgferry.contract.AvroFormat;
 import io.pgferry.contract.BlobAccount;
 import io.pgferry.contract.BlockSettings;
 import io.pgferry.contract.Compression;
-import io.pgferry.contract.DelimitedTextFormat;
-import io.pgferry.error.ErrorCode;
+import io.pgferry.contract.Destination;
 import io.pgferry.contract.FileLocation;
 import io.pgferry.contract.FileNaming;
 import io.pgferry.contract.FileSink;
-import io.pgferry.contract.JsonFormat;
-import io.pgferry.contract.ParquetFormat;
-import io.pgferry.contract.Secret;
 import io.pgferry.contract.SinkFormat;
-import io.pgferry.contract.Destination;
+import io.pgferry.error.ErrorCode;
 
 /**
  * The sink half of a copy request: the file dataset (DelimitedText, Json, Parquet or Avro), its location and store (Blob
@@ -38,8 +28,9 @@ final class SinkReader {
     static final int DEFAULT_MAX_CONCURRENT_CONNECTIONS = 4;
     private static final String DEFAULT_FILE_NAME_PREFIX = "data";
     /** Dataset types and the sink and write-settings types that go with them. */
-    private static final Map<String, String> SINK_TYPES = Map.of("DelimitedText", "DelimitedTextSink", "Json",
-            "JsonSink", "Parquet", "ParquetSink", "Avro", "AvroSink");
+    private static final Map<String, String> SINK_TYPES = Map.of(
+            "DelimitedText", "DelimitedTextSink", "Json", "JsonSink", "Parquet", "ParquetSink", "Avro", "AvroSink");
+
     private static final Pattern METADATA_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final Pattern CONTAINER_NAME = Pattern.compile("^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$");
 
@@ -63,19 +54,21 @@ final class SinkReader {
         if (dataset == null) {
             return null;
         }
-        return reading.within(reading.scope().withDataset(reading.parameters(dataset)),
+        return reading.within(
+                reading.scope().withDataset(reading.parameters(dataset)),
                 () -> sink(dataset, settings, linkedServices, sinkKnown, blocks));
     }
 
-    private FileSink sink(Field dataset, Field settings, Map<String, Field> linkedServices, boolean sinkKnown,
-            BlockSettings blocks) {
+    private FileSink sink(
+            Field dataset, Field settings, Map<String, Field> linkedServices, boolean sinkKnown, BlockSettings blocks) {
         Field properties = dataset.get("properties");
         boolean datasetKnown = reading.oneOf(properties.get("type"), SINK_TYPES.keySet());
         if (!datasetKnown && !sinkKnown) {
             return null;
         }
         // The dataset decides the format; when its type is wrong, the sink's type lets the other checks go on.
-        String kind = datasetKnown ? properties.get("type").node().asText()
+        String kind = datasetKnown
+                ? properties.get("type").node().asText()
                 : settings.get("type").node().asText().replaceFirst("Sink$", "");
         String expectedSink = SINK_TYPES.get(kind);
         if (datasetKnown && sinkKnown && !settings.get("type").node().asText().equals(expectedSink)) {
@@ -85,36 +78,54 @@ final class SinkReader {
         Field typeProperties = properties.get("typeProperties");
         Field locationField = reading.object(typeProperties.get("location"));
         if (linkedService != null) {
-            reading.pointTo(ErrorCode.Field.SINK_CONNECTION, linkedService.get("properties").get("typeProperties"));
+            reading.pointTo(
+                    ErrorCode.Field.SINK_CONNECTION,
+                    linkedService.get("properties").get("typeProperties"));
         }
         if (locationField != null) {
             reading.pointTo(ErrorCode.Field.SINK_LOCATION, locationField);
         }
-        Destination store = linkedService == null || locationField == null ? null
-                : reading.within(reading.scope().withLinkedService(reading.parameters(linkedService)),
+        Destination store = linkedService == null || locationField == null
+                ? null
+                : reading.within(
+                        reading.scope().withLinkedService(reading.parameters(linkedService)),
                         () -> sinkStore(linkedService, locationField, settings.get("storeSettings")));
         FileLocation location = locationField == null ? null : location(locationField);
         String encoding = formats.encoding(typeProperties.get("encodingName"), kind.equals("DelimitedText"));
-        SinkFormat format = switch (kind) {
-            case "Json" -> formats.jsonFormat(settings.get("formatSettings"));
-            case "Parquet" -> formats.parquetFormat(typeProperties.get("compressionCodec"));
-            case "Avro" -> formats.avroFormat(typeProperties.get("avroCompressionCodec"),
-                    typeProperties.get("avroCompressionLevel"));
-            default -> formats.delimitedTextFormat(typeProperties, settings.get("formatSettings"), encoding);
-        };
+        SinkFormat format =
+                switch (kind) {
+                    case "Json" -> formats.jsonFormat(settings.get("formatSettings"));
+                    case "Parquet" -> formats.parquetFormat(typeProperties.get("compressionCodec"));
+                    case "Avro" ->
+                        formats.avroFormat(
+                                typeProperties.get("avroCompressionCodec"), typeProperties.get("avroCompressionLevel"));
+                    default -> formats.delimitedTextFormat(typeProperties, settings.get("formatSettings"), encoding);
+                };
         // Parquet and Avro compress inside the file; the text formats compress the whole file.
-        Compression compression = switch (kind) {
-            case "Json" -> formats.compression(typeProperties.get("compression").get("type"),
-                    typeProperties.get("compression").get("level"));
-            case "Parquet", "Avro" -> Compression.NONE;
-            default -> formats.compression(typeProperties.get("compressionCodec"), typeProperties.get("compressionLevel"));
-        };
+        Compression compression =
+                switch (kind) {
+                    case "Json" ->
+                        formats.compression(
+                                typeProperties.get("compression").get("type"),
+                                typeProperties.get("compression").get("level"));
+                    case "Parquet", "Avro" -> Compression.NONE;
+                    default ->
+                        formats.compression(
+                                typeProperties.get("compressionCodec"), typeProperties.get("compressionLevel"));
+                };
         FileNaming naming = fileNaming(settings.get("formatSettings"), location, kind, compression);
-        Map<String, String> metadata = metadata(settings.get("storeSettings").get("metadata"),
-                store instanceof Destination.FileServer);
+        Map<String, String> metadata =
+                metadata(settings.get("storeSettings").get("metadata"), store instanceof Destination.FileServer);
         Optional<String> manifest = manifest(settings.get("manifest"));
-        if (!datasetKnown || store == null || location == null || format == null || compression == null
-                || naming == null || encoding == null || metadata == null || manifest == null) {
+        if (!datasetKnown
+                || store == null
+                || location == null
+                || format == null
+                || compression == null
+                || naming == null
+                || encoding == null
+                || metadata == null
+                || manifest == null) {
             return null;
         }
         return new FileSink(store, location, format, compression, naming, blocks, metadata, manifest);
@@ -161,12 +172,13 @@ final class SinkReader {
             String name = reading.string(entry.get("name"), true);
             String value = reading.string(entry.get("value"), true);
             if (name != null && (!METADATA_NAME.matcher(name).matches() || name.equalsIgnoreCase("pgferry_run_id"))) {
-                reading.violation(entry.get("name"), "must be a C# identifier (letters, digits, _), not"
-                        + " pgferry_run_id");
-            } else if (value != null && (value.startsWith("$$") || !value.chars().allMatch(c -> c >= 0x20
-                    && c < 0x7F))) {
-                reading.violation(entry.get("value"), "must be printable ASCII; ADF's $$ system variables are not"
-                        + " supported");
+                reading.violation(
+                        entry.get("name"), "must be a C# identifier (letters, digits, _), not" + " pgferry_run_id");
+            } else if (value != null
+                    && (value.startsWith("$$") || !value.chars().allMatch(c -> c >= 0x20 && c < 0x7F))) {
+                reading.violation(
+                        entry.get("value"),
+                        "must be printable ASCII; ADF's $$ system variables are not" + " supported");
             } else if (name != null && value != null) {
                 metadata.put(name, value);
             }
@@ -186,19 +198,25 @@ final class SinkReader {
             reading.oneOf(location.get("type"), Set.of(fileServer ? "FileServerLocation" : "AzureBlobStorageLocation"));
         }
         if (storeSettings.get("type").present()) {
-            reading.oneOf(storeSettings.get("type"), Set.of(fileServer ? "FileServerWriteSettings"
-                    : "AzureBlobStorageWriteSettings"));
+            reading.oneOf(
+                    storeSettings.get("type"),
+                    Set.of(fileServer ? "FileServerWriteSettings" : "AzureBlobStorageWriteSettings"));
         }
-        return fileServer ? fileServer(settings)
-                : blobStorage(settings, location, properties.get("type").node().asText().equals("AzureStorage"));
+        return fileServer
+                ? fileServer(settings)
+                : blobStorage(
+                        settings,
+                        location,
+                        properties.get("type").node().asText().equals("AzureStorage"));
     }
 
     private Destination.FileServer fileServer(Field settings) {
         for (String credential : List.of("userId", "password")) {
             if (settings.get(credential).present()) {
-                reading.violation(settings.get(credential),
+                reading.violation(
+                        settings.get(credential),
                         "is not supported: pgferry writes to a folder of the function"
-                        + " host (a local disk or a mounted share); remove it");
+                                + " host (a local disk or a mounted share); remove it");
             }
         }
         String host = reading.string(settings.get("host"), true);
@@ -207,7 +225,9 @@ final class SinkReader {
         }
         Optional<String> problem = checks.fileServerRoot().apply(host);
         problem.ifPresent(reason -> reading.violation(settings.get("host"), reason));
-        return problem.isPresent() ? null : new Destination.FileServer(Path.of(host).normalize());
+        return problem.isPresent()
+                ? null
+                : new Destination.FileServer(Path.of(host).normalize());
     }
 
     /** @param legacy an {@code AzureStorage} linked service, which takes keys and SAS only */
@@ -215,9 +235,10 @@ final class SinkReader {
         BlobAccount account = accounts.read(settings, legacy);
         String container = reading.string(location.get("container"), true);
         if (container != null && !CONTAINER_NAME.matcher(container).matches()) {
-            reading.violation(location.get("container"),
+            reading.violation(
+                    location.get("container"),
                     "must be 3 to 63 lower-case letters, digits and single hyphens,"
-                    + " starting and ending with a letter or digit");
+                            + " starting and ending with a letter or digit");
             container = null;
         }
         return account == null || container == null ? null : new Destination.BlobStorage(account, container);
@@ -225,21 +246,23 @@ final class SinkReader {
 
     private FileLocation location(Field location) {
         String folderPath = Optional.ofNullable(reading.string(location.get("folderPath"), false))
-                .map(p -> p.replaceAll("^/+|/+$", "")).orElse("");
-        PathNames.folderProblem(folderPath).ifPresent(reason -> reading.violation(location.get("folderPath"),
-                reason));
+                .map(p -> p.replaceAll("^/+|/+$", ""))
+                .orElse("");
+        PathNames.folderProblem(folderPath).ifPresent(reason -> reading.violation(location.get("folderPath"), reason));
         if (folderPath.length() + PathNames.GENERATED_PART > PathNames.MAX_NAME) {
-            reading.violation(location.get("folderPath"), "is too long: a blob name holds at most "
-                    + PathNames.MAX_NAME + " characters");
+            reading.violation(
+                    location.get("folderPath"),
+                    "is too long: a blob name holds at most " + PathNames.MAX_NAME + " characters");
         }
         Optional<String> fileName = Optional.ofNullable(reading.string(location.get("fileName"), false))
                 .filter(n -> !n.isEmpty());
         fileName.flatMap(PathNames::segmentProblem)
                 .ifPresent(reason -> reading.violation(location.get("fileName"), reason));
-        if (fileName.isPresent() && folderPath.length() + fileName.get().length() + PathNames.GENERATED_PART
-                > PathNames.MAX_NAME) {
-            reading.violation(location.get("fileName"), "with folderPath is too long: a blob name holds at most "
-                    + PathNames.MAX_NAME + " characters");
+        if (fileName.isPresent()
+                && folderPath.length() + fileName.get().length() + PathNames.GENERATED_PART > PathNames.MAX_NAME) {
+            reading.violation(
+                    location.get("fileName"),
+                    "with folderPath is too long: a blob name holds at most " + PathNames.MAX_NAME + " characters");
         }
         return new FileLocation(folderPath, fileName, location.get("folderPath").pointer());
     }
@@ -250,8 +273,7 @@ final class SinkReader {
      * {@code fileNamePrefix} work for every format (ADF's JSON sink cannot chunk; pgferry's can). A compressed chunk's
      * name gets the codec's suffix.
      */
-    private FileNaming fileNaming(Field formatSettings, FileLocation location, String kind,
-            Compression compression) {
+    private FileNaming fileNaming(Field formatSettings, FileLocation location, String kind, Compression compression) {
         int before = reading.violationCount();
         if (formatSettings.present()) {
             reading.object(formatSettings);
@@ -271,17 +293,21 @@ final class SinkReader {
                     case "Avro" -> Optional.of(".avro");
                     default -> Optional.empty();
                 });
-        extension.filter(e -> !e.isEmpty()).flatMap(PathNames::segmentProblem)
+        extension
+                .filter(e -> !e.isEmpty())
+                .flatMap(PathNames::segmentProblem)
                 .ifPresent(reason -> reading.violation(formatSettings.get("fileExtension"), reason));
         if (prefix.orElse("").length() + extension.orElse("").length() + PathNames.GENERATED_PART
                 > PathNames.MAX_SEGMENT) {
-            reading.violation(formatSettings.get("fileNamePrefix"), "with fileExtension is too long: a blob"
-                    + " name's segment holds at most " + PathNames.MAX_SEGMENT + " characters");
+            reading.violation(
+                    formatSettings.get("fileNamePrefix"),
+                    "with fileExtension is too long: a blob" + " name's segment holds at most " + PathNames.MAX_SEGMENT
+                            + " characters");
         }
         Optional<String> fileName = location == null ? Optional.empty() : location.fileName();
         if (fileName.isEmpty() && extension.isEmpty()) {
-            reading.violation(formatSettings.get("fileExtension"),
-                    "is required when the dataset has no fileName (e.g. .csv)");
+            reading.violation(
+                    formatSettings.get("fileExtension"), "is required when the dataset has no fileName (e.g. .csv)");
         }
         if (reading.violationCount() > before || compression == null) {
             return null;
@@ -291,15 +317,18 @@ final class SinkReader {
         String fileExtension = fileName.map(n -> n.lastIndexOf('.') > 0 ? n.substring(n.lastIndexOf('.')) : "")
                 .orElseGet(extension::orElseThrow);
         String suffix = compression.codec().fileSuffix();
-        return new FileNaming(prefix.orElse(stem), fileExtension.endsWith(suffix) ? fileExtension
-                : fileExtension + suffix, maxRows, maxBytes);
+        return new FileNaming(
+                prefix.orElse(stem),
+                fileExtension.endsWith(suffix) ? fileExtension : fileExtension + suffix,
+                maxRows,
+                maxBytes);
     }
 
     private BlockSettings blockSettings(Field storeSettings) {
-        long blockSizeMb = reading.integer(storeSettings.get("blockSizeInMB"), 4, 100).orElse(DEFAULT_BLOCK_SIZE_MB);
+        long blockSizeMb =
+                reading.integer(storeSettings.get("blockSizeInMB"), 4, 100).orElse(DEFAULT_BLOCK_SIZE_MB);
         long concurrency = reading.integer(storeSettings.get("maxConcurrentConnections"), 1, 64)
                 .orElse(DEFAULT_MAX_CONCURRENT_CONNECTIONS);
         return new BlockSettings((int) blockSizeMb * 1024 * 1024, (int) concurrency);
     }
-
 }

@@ -3,21 +3,15 @@ package io.pgferry.payload;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.pgferry.error.ErrorCode;
 import io.pgferry.contract.Partitioning;
-import io.pgferry.contract.PostgresConnection;
 import io.pgferry.contract.PostgresSource;
-import io.pgferry.contract.Secret;
-import io.pgferry.contract.SslMode;
 import io.pgferry.contract.TableName;
+import io.pgferry.error.ErrorCode;
 
 /**
  * The source half of a copy request: the PostgreSQL dataset, its linked service (legacy {@code PostgreSql} with an
@@ -38,8 +32,9 @@ final class SourceReader {
 
     /** @param dataset null when the input reference did not resolve: the source settings are checked anyway */
     PostgresSource source(Field dataset, Field settings, Map<String, Field> linkedServices) {
-        reading.oneOf(settings.get("type"), Set.of("RelationalSource", "PostgreSqlSource", "PostgreSqlV2Source",
-                "AzurePostgreSqlSource"));
+        reading.oneOf(
+                settings.get("type"),
+                Set.of("RelationalSource", "PostgreSqlSource", "PostgreSqlV2Source", "AzurePostgreSqlSource"));
         Optional<String> query = Optional.ofNullable(reading.string(settings.get("query"), false))
                 .map(q -> q.strip().replaceAll("[\\s;]+$", ""))
                 .filter(q -> !q.isEmpty());
@@ -48,7 +43,8 @@ final class SourceReader {
         if (dataset == null) {
             return null;
         }
-        return reading.within(reading.scope().withDataset(reading.parameters(dataset)),
+        return reading.within(
+                reading.scope().withDataset(reading.parameters(dataset)),
                 () -> source(dataset, settings, linkedServices, query, queryTimeout, partitioning));
     }
 
@@ -57,7 +53,8 @@ final class SourceReader {
      * {@code partitionSettings}.
      */
     private Partitioning partitioning(Field settings) {
-        Field option = settings.get("partitionOption").present() ? settings.get("partitionOption")
+        Field option = settings.get("partitionOption").present()
+                ? settings.get("partitionOption")
                 : settings.get("partitionOptions");
         Field partitionSettings = settings.get("partitionSettings");
         reading.pointTo(ErrorCode.Field.SOURCE_PARTITIONS, partitionSettings.present() ? partitionSettings : option);
@@ -67,8 +64,8 @@ final class SourceReader {
                 return new Partitioning.PhysicalPages();
             case "DynamicRange":
                 if (partitionSettings.get("partitionColumnName").present()) {
-                    reading.pointTo(ErrorCode.Field.SOURCE_PARTITION_COLUMN,
-                            partitionSettings.get("partitionColumnName"));
+                    reading.pointTo(
+                            ErrorCode.Field.SOURCE_PARTITION_COLUMN, partitionSettings.get("partitionColumnName"));
                 }
                 return new Partitioning.DynamicRange(
                         Optional.ofNullable(reading.string(partitionSettings.get("partitionColumnName"), false)),
@@ -82,21 +79,25 @@ final class SourceReader {
                 }
                 for (int i = 0; i < given.node().size() && given.node().isArray(); i++) {
                     Field name = given.get(i);
-                    Optional.ofNullable(reading.string(name, true)).flatMap(text -> tableName(name, text))
+                    Optional.ofNullable(reading.string(name, true))
+                            .flatMap(text -> tableName(name, text))
                             .ifPresent(names::add);
                 }
                 return new Partitioning.PhysicalPartitions(names, given.pointer());
             }
             default:
-                reading.violation(option, "'" + kind + "' is not supported; supported: None, DynamicRange,"
-                        + " PhysicalPartitionsOfTable");
+                reading.violation(
+                        option,
+                        "'" + kind + "' is not supported; supported: None, DynamicRange,"
+                                + " PhysicalPartitionsOfTable");
                 return null;
         }
     }
 
     /** A DynamicRange bound: an integer, a date or a timestamp, as the partition column's type takes them. */
     private Optional<String> bound(Field field) {
-        Optional<String> bound = Optional.ofNullable(reading.string(field, false)).map(String::strip);
+        Optional<String> bound =
+                Optional.ofNullable(reading.string(field, false)).map(String::strip);
         if (bound.isPresent() && !RANGE_BOUND.matcher(bound.get()).matches()) {
             reading.violation(field, "must be an integer, a date (2026-01-31) or a timestamp (2026-01-31T08:00:00)");
             return Optional.empty();
@@ -104,22 +105,37 @@ final class SourceReader {
         return bound;
     }
 
-    private PostgresSource source(Field dataset, Field settings, Map<String, Field> linkedServices,
-            Optional<String> query, Optional<Duration> queryTimeout, Partitioning partitioning) {
+    private PostgresSource source(
+            Field dataset,
+            Field settings,
+            Map<String, Field> linkedServices,
+            Optional<String> query,
+            Optional<Duration> queryTimeout,
+            Partitioning partitioning) {
         Field properties = dataset.get("properties");
-        reading.oneOf(properties.get("type"), Set.of("RelationalTable", "PostgreSqlTable", "PostgreSqlV2Table",
-                "AzurePostgreSqlTable"));
+        reading.oneOf(
+                properties.get("type"),
+                Set.of("RelationalTable", "PostgreSqlTable", "PostgreSqlV2Table", "AzurePostgreSqlTable"));
         Field tableSettings = properties.get("typeProperties");
         Optional<TableName> table = datasetTable(tableSettings);
-        if (!settings.get("query").present() && table.isEmpty() && !tableSettings.get("tableName").present()
+        if (!settings.get("query").present()
+                && table.isEmpty()
+                && !tableSettings.get("tableName").present()
                 && !tableSettings.get("table").present()) {
             reading.violation(settings.get("query"), "is required when the source dataset names no table");
         }
-        reading.pointTo(ErrorCode.Field.SOURCE_QUERY, settings.get("query").present() ? settings.get("query")
-                : tableSettings.get("tableName").present() ? tableSettings.get("tableName") : tableSettings.get("table"));
+        reading.pointTo(
+                ErrorCode.Field.SOURCE_QUERY,
+                settings.get("query").present()
+                        ? settings.get("query")
+                        : tableSettings.get("tableName").present()
+                                ? tableSettings.get("tableName")
+                                : tableSettings.get("table"));
         Field linkedService = reading.linkedService(properties.get("linkedServiceName"), linkedServices);
-        PostgresServiceReader.SourceService service = linkedService == null ? null
-                : reading.within(reading.scope().withLinkedService(reading.parameters(linkedService)),
+        PostgresServiceReader.SourceService service = linkedService == null
+                ? null
+                : reading.within(
+                        reading.scope().withLinkedService(reading.parameters(linkedService)),
                         () -> services.read(linkedService));
         if (service == null || partitioning == null || (query.isEmpty() && table.isEmpty())) {
             return null;
@@ -141,8 +157,10 @@ final class SourceReader {
                 reading.violation(settings.get("table"), "must not be empty");
                 return Optional.empty();
             }
-            if (table.indexOf('\0') >= 0 || schema.filter(name -> name.indexOf('\0') >= 0).isPresent()) {
-                reading.violation(settings.get(table.indexOf('\0') >= 0 ? "table" : "schema"),
+            if (table.indexOf('\0') >= 0
+                    || schema.filter(name -> name.indexOf('\0') >= 0).isPresent()) {
+                reading.violation(
+                        settings.get(table.indexOf('\0') >= 0 ? "table" : "schema"),
                         "contains a NUL character, which no PostgreSQL name can hold");
                 return Optional.empty();
             }
@@ -160,5 +178,4 @@ final class SourceReader {
             return Optional.empty();
         }
     }
-
 }

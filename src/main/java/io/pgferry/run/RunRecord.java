@@ -6,10 +6,9 @@ import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import io.pgferry.error.ErrorResponse;
 import io.pgferry.contract.RunStatistics;
+import io.pgferry.error.ErrorResponse;
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import io.pgferry.error.CopyException;
 
 /**
  * The durable record of one run, kept in Blob Storage so any instance can answer for it and it survives restarts.
@@ -23,8 +22,17 @@ import io.pgferry.error.CopyException;
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RunRecord(String runId, RunStatus status, String trigger, String activityName, Instant startedAt,
-        Instant updatedAt, long rowsCopied, long estimatedRows, RunStatistics output, ErrorResponse error,
+public record RunRecord(
+        String runId,
+        RunStatus status,
+        String trigger,
+        String activityName,
+        Instant startedAt,
+        Instant updatedAt,
+        long rowsCopied,
+        long estimatedRows,
+        RunStatistics output,
+        ErrorResponse error,
         int httpStatus) {
 
     public RunRecord {
@@ -44,18 +52,48 @@ public record RunRecord(String runId, RunStatus status, String trigger, String a
     }
 
     RunRecord canceling(Instant now) {
-        return new RunRecord(runId, RunStatus.Canceling, trigger, activityName, startedAt, now, rowsCopied,
-                estimatedRows, null, null, 0);
+        return new RunRecord(
+                runId,
+                RunStatus.Canceling,
+                trigger,
+                activityName,
+                startedAt,
+                now,
+                rowsCopied,
+                estimatedRows,
+                null,
+                null,
+                0);
     }
 
     RunRecord succeeded(RunStatistics statistics, Instant now) {
-        return new RunRecord(runId, RunStatus.Succeeded, trigger, activityName, startedAt, now,
-                statistics.rowsCopied(), estimatedRows, statistics, null, 0);
+        return new RunRecord(
+                runId,
+                RunStatus.Succeeded,
+                trigger,
+                activityName,
+                startedAt,
+                now,
+                statistics.rowsCopied(),
+                estimatedRows,
+                statistics,
+                null,
+                0);
     }
 
     RunRecord failed(RunStatus finalStatus, ErrorResponse failure, int status, Instant now) {
-        return new RunRecord(runId, finalStatus, trigger, activityName, startedAt, now, rowsCopied, estimatedRows,
-                null, failure, status);
+        return new RunRecord(
+                runId,
+                finalStatus,
+                trigger,
+                activityName,
+                startedAt,
+                now,
+                rowsCopied,
+                estimatedRows,
+                null,
+                failure,
+                status);
     }
 
     /** Estimated share of the rows copied, 0 to 99 while running, or -1 when the total is unknown. */

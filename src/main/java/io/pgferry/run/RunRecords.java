@@ -41,8 +41,7 @@ public class RunRecords {
     }
 
     /** A record with the ETag it was read at. */
-    public record Stored(RunRecord record, String etag) {
-    }
+    public record Stored(RunRecord record, String etag) {}
 
     /** @return the new record's ETag, or empty when a record of that run id exists */
     Optional<String> create(RunRecord record) {
@@ -57,7 +56,8 @@ public class RunRecords {
     public Optional<Stored> find(String runId) {
         try {
             var response = blob(runId).downloadContentWithResponse(null, null, null, null);
-            return Optional.of(new Stored(mapper.readValue(response.getValue().toBytes(), RunRecord.class),
+            return Optional.of(new Stored(
+                    mapper.readValue(response.getValue().toBytes(), RunRecord.class),
                     response.getDeserializedHeaders().getETag()));
         } catch (BlobStorageException e) {
             if (e.getStatusCode() == 404) {
@@ -72,12 +72,17 @@ public class RunRecords {
     private Optional<String> write(RunRecord record, BlobRequestConditions conditions) {
         try {
             byte[] json = mapper.writeValueAsBytes(record);
-            var response = blob(record.runId()).uploadWithResponse(new BlobParallelUploadOptions(BinaryData
-                    .fromBytes(json)).setRequestConditions(conditions)
-                    .setHeaders(new BlobHttpHeaders().setContentType("application/json")), null, null);
+            var response = blob(record.runId())
+                    .uploadWithResponse(
+                            new BlobParallelUploadOptions(BinaryData.fromBytes(json))
+                                    .setRequestConditions(conditions)
+                                    .setHeaders(new BlobHttpHeaders().setContentType("application/json")),
+                            null,
+                            null);
             return Optional.of(response.getValue().getETag());
         } catch (BlobStorageException e) {
-            if (e.getStatusCode() == 409 || e.getStatusCode() == 412
+            if (e.getStatusCode() == 409
+                    || e.getStatusCode() == 412
                     || BlobErrorCode.BLOB_ALREADY_EXISTS.equals(e.getErrorCode())) {
                 return Optional.empty();
             }
@@ -106,7 +111,10 @@ public class RunRecords {
     }
 
     private static CopyException unavailable(BlobStorageException e) {
-        return CopyException.of(ErrorCode.RunStoreUnavailable, "the run records' storage answered "
-                + e.getStatusCode() + (e.getErrorCode() == null ? "" : " " + e.getErrorCode()), e);
+        return CopyException.of(
+                ErrorCode.RunStoreUnavailable,
+                "the run records' storage answered " + e.getStatusCode()
+                        + (e.getErrorCode() == null ? "" : " " + e.getErrorCode()),
+                e);
     }
 }

@@ -21,13 +21,13 @@ import org.jboss.logging.Logger;
 
 import io.pgferry.config.InvocationConfig;
 import io.pgferry.config.StorageConfig;
-import io.pgferry.error.CopyException;
 import io.pgferry.contract.CopyJob;
-import io.pgferry.error.ErrorCode;
 import io.pgferry.contract.RunStatistics;
 import io.pgferry.copy.Admission;
 import io.pgferry.copy.CopyRunner;
 import io.pgferry.copy.RunControl;
+import io.pgferry.error.CopyException;
+import io.pgferry.error.ErrorCode;
 import io.pgferry.run.RunRecords.Stored;
 
 /**
@@ -45,10 +45,10 @@ public class Runs {
     private final Duration heartbeat;
     private final Duration invocationTimeout;
     private final Map<String, RunControl> local = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
-            task -> daemon(task, "pgferry-heartbeat"));
-    private final ExecutorService background = Executors.newCachedThreadPool(
-            task -> daemon(task, "pgferry-run-" + THREADS.incrementAndGet()));
+    private final ScheduledExecutorService heartbeats =
+            Executors.newSingleThreadScheduledExecutor(task -> daemon(task, "pgferry-heartbeat"));
+    private final ExecutorService background =
+            Executors.newCachedThreadPool(task -> daemon(task, "pgferry-run-" + THREADS.incrementAndGet()));
 
     @Inject
     Runs(RunRecords store, CopyRunner runner, StorageConfig config, InvocationConfig invocation) {
@@ -59,14 +59,11 @@ public class Runs {
     }
 
     /** A run this instance may execute, or the record of one that exists already. */
-    private sealed interface Claim permits Claimed, Existing {
-    }
+    private sealed interface Claim permits Claimed, Existing {}
 
-    private record Claimed(RunRecord record) implements Claim {
-    }
+    private record Claimed(RunRecord record) implements Claim {}
 
-    private record Existing(RunRecord record) implements Claim {
-    }
+    private record Existing(RunRecord record) implements Claim {}
 
     /**
      * Runs the copy here and now, within the invocation timeout, unless its run id already succeeded (its record is
@@ -122,16 +119,26 @@ public class Runs {
      * retryable), so pollers do not wait for it forever.
      */
     public Optional<RunRecord> find(String runId) {
-        return store.find(runId).map(Stored::record).map(record -> record.status().finished() || alive(record)
-                ? record
-                : record.failed(RunStatus.Failed, CopyException.of(ErrorCode.RunAbandoned, "the instance running"
-                        + " run " + runId + " stopped (last heard of at " + record.updatedAt() + "); start it again",
-                        null).error(), 502, Instant.now()));
+        return store.find(runId)
+                .map(Stored::record)
+                .map(record -> record.status().finished() || alive(record)
+                        ? record
+                        : record.failed(
+                                RunStatus.Failed,
+                                CopyException.of(
+                                                ErrorCode.RunAbandoned,
+                                                "the instance running" + " run " + runId + " stopped (last heard of at "
+                                                        + record.updatedAt() + "); start it again",
+                                                null)
+                                        .error(),
+                                502,
+                                Instant.now()));
     }
 
     /** Whether a running record's instance still heartbeats. */
     private boolean alive(RunRecord record) {
-        return record.updatedAt().isAfter(Instant.now().minus(heartbeat.multipliedBy(3).plusSeconds(30)));
+        return record.updatedAt()
+                .isAfter(Instant.now().minus(heartbeat.multipliedBy(3).plusSeconds(30)));
     }
 
     /**
@@ -139,8 +146,8 @@ public class Runs {
      * run is answered as it is.
      */
     public Optional<RunRecord> cancel(String runId) {
-        Optional<RunRecord> updated = update(runId, record -> record.status().finished() ? record
-                : record.canceling(Instant.now()));
+        Optional<RunRecord> updated =
+                update(runId, record -> record.status().finished() ? record : record.canceling(Instant.now()));
         RunControl control = local.get(runId);
         if (control != null) {
             control.cancel();
@@ -173,12 +180,13 @@ public class Runs {
     private RunRecord execute(CopyJob job, RunRecord claimed, RunControl control, Admission.Ticket ticket) {
         String runId = job.runId();
         local.put(runId, control);
-        ScheduledFuture<?> beats = heartbeats.scheduleWithFixedDelay(() -> beat(runId, control),
-                heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> beats = heartbeats.scheduleWithFixedDelay(
+                () -> beat(runId, control), heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
         try {
             RunStatistics statistics = runner.run(job, control, ticket);
             beats.cancel(false);
-            return update(runId, record -> record.succeeded(statistics, Instant.now())).orElse(claimed);
+            return update(runId, record -> record.succeeded(statistics, Instant.now()))
+                    .orElse(claimed);
         } catch (CopyException e) {
             beats.cancel(false);
             RunStatus status = e.code() == ErrorCode.RunCancelled ? RunStatus.Cancelled : RunStatus.Failed;
@@ -189,8 +197,9 @@ public class Runs {
             beats.cancel(false);
             LOG.errorf(e, "run %s failed unexpectedly", runId);
             CopyException internal = CopyException.internalError(e);
-            update(runId, record -> record.failed(RunStatus.Failed, internal.error(), internal.httpStatus(),
-                    Instant.now()));
+            update(
+                    runId,
+                    record -> record.failed(RunStatus.Failed, internal.error(), internal.httpStatus(), Instant.now()));
             throw internal;
         } finally {
             beats.cancel(false);
@@ -205,7 +214,8 @@ public class Runs {
                 if (record.status() == RunStatus.Canceling) {
                     control.cancel();
                 }
-                return record.status().finished() ? record
+                return record.status().finished()
+                        ? record
                         : record.progress(control.rowsCopied(), control.estimatedRows(), Instant.now());
             });
         } catch (RuntimeException e) {
@@ -221,7 +231,8 @@ public class Runs {
                 return Optional.empty();
             }
             RunRecord changed = change.apply(found.get().record());
-            if (changed == found.get().record() || store.replace(changed, found.get().etag()).isPresent()) {
+            if (changed == found.get().record()
+                    || store.replace(changed, found.get().etag()).isPresent()) {
                 return Optional.of(changed);
             }
         }
@@ -229,8 +240,10 @@ public class Runs {
     }
 
     private static CopyException inProgress(RunRecord record) {
-        return CopyException.of(ErrorCode.RunInProgress, "run " + record.runId() + " is already in progress (since "
-                + record.startedAt() + "); try again later", null);
+        return CopyException.of(
+                ErrorCode.RunInProgress,
+                "run " + record.runId() + " is already in progress (since " + record.startedAt() + "); try again later",
+                null);
     }
 
     private static Thread daemon(Runnable task, String name) {
@@ -242,8 +255,11 @@ public class Runs {
     /** The instance is going away: its copies stop as retryable failures, to be run again (not as cancelled). */
     @PreDestroy
     void stop() {
-        local.values().forEach(control -> control.cancel(CopyException.of(ErrorCode.InstanceStopping, "the"
-                + " instance running the copy is shutting down; nothing was written, start it again", null)));
+        local.values()
+                .forEach(control -> control.cancel(CopyException.of(
+                        ErrorCode.InstanceStopping,
+                        "the" + " instance running the copy is shutting down; nothing was written, start it again",
+                        null)));
         background.shutdown();
         heartbeats.shutdownNow();
     }

@@ -12,7 +12,7 @@ final class ChunkOutputStream extends OutputStream {
 
     @Override
     public void write(int b) {
-        chunk.write(new byte[] { (byte) b }, 0, 1);
+        chunk.write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override

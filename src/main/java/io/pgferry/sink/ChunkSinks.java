@@ -3,9 +3,9 @@ package io.pgferry.sink;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.pgferry.error.CopyException;
-import io.pgferry.contract.FileSink;
 import io.pgferry.contract.Destination;
+import io.pgferry.contract.FileSink;
+import io.pgferry.error.CopyException;
 import io.pgferry.sink.blob.BlobContainers;
 import io.pgferry.sink.file.FileServerSink;
 

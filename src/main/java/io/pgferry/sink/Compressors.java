@@ -2,9 +2,9 @@ package io.pgferry.sink;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -17,8 +17,7 @@ import io.pgferry.contract.Compression;
 final class Compressors {
     private static final int BUFFER_SIZE = 64 * 1024;
 
-    private Compressors() {
-    }
+    private Compressors() {}
 
     /**
      * @param chunk receives the compressed bytes; closing the returned stream ends the compressed file, not the chunk
@@ -37,22 +36,24 @@ final class Compressors {
                 zip.putNextEntry(new ZipEntry(fileName));
                 yield zip;
             }
-            case GZIP -> new GZIPOutputStream(out, BUFFER_SIZE) {
-                {
-                    def.setLevel(compression.level());
-                }
-            };
-            // .NET's DeflateStream, which ADF uses, writes raw deflate: no zlib header.
-            case DEFLATE -> new DeflaterOutputStream(out, new Deflater(compression.level(), true), BUFFER_SIZE) {
-                @Override
-                public void close() throws IOException {
-                    try {
-                        super.close();
-                    } finally {
-                        def.end();
+            case GZIP ->
+                new GZIPOutputStream(out, BUFFER_SIZE) {
+                    {
+                        def.setLevel(compression.level());
                     }
-                }
-            };
+                };
+            // .NET's DeflateStream, which ADF uses, writes raw deflate: no zlib header.
+            case DEFLATE ->
+                new DeflaterOutputStream(out, new Deflater(compression.level(), true), BUFFER_SIZE) {
+                    @Override
+                    public void close() throws IOException {
+                        try {
+                            super.close();
+                        } finally {
+                            def.end();
+                        }
+                    }
+                };
         };
     }
 }

@@ -46,8 +46,14 @@ public final class RollingWriter {
     /**
      * @param slice the slice number when a copy reads in several slices: it goes into every file name
      */
-    public RollingWriter(ChunkSink store, FileLocation location, FileNaming naming, FileEncoding encoding,
-            String contentType, Compression compression, OptionalInt slice) {
+    public RollingWriter(
+            ChunkSink store,
+            FileLocation location,
+            FileNaming naming,
+            FileEncoding encoding,
+            String contentType,
+            Compression compression,
+            OptionalInt slice) {
         this.store = store;
         this.location = location;
         this.naming = naming;
@@ -107,7 +113,10 @@ public final class RollingWriter {
                 throw e;
             }
             committed = i + 1;
-            written.add(new WrittenFile(chunk.path(), rowsPerChunk.get(i), chunk.bytes(),
+            written.add(new WrittenFile(
+                    chunk.path(),
+                    rowsPerChunk.get(i),
+                    chunk.bytes(),
                     chunk.md5().map(Md5::base64).orElse(null)));
         }
         return written;
@@ -152,13 +161,18 @@ public final class RollingWriter {
     private void open() {
         String name = name(chunks.size());
         names.add(name);
-        current = store.create(name, compression.codec().contentType() != null ? compression.codec().contentType()
-                : contentType, compression.codec().contentEncoding());
+        current = store.create(
+                name,
+                compression.codec().contentType() != null ? compression.codec().contentType() : contentType,
+                compression.codec().contentEncoding());
         currentRows = 0;
         try {
             String file = name.substring(name.lastIndexOf('/') + 1);
-            out = Compressors.wrap(compression, current,
-                    file.substring(0, file.length() - compression.codec().fileSuffix().length()));
+            out = Compressors.wrap(
+                    compression,
+                    current,
+                    file.substring(
+                            0, file.length() - compression.codec().fileSuffix().length()));
             encoder = encoding.open(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -183,8 +197,8 @@ public final class RollingWriter {
     private String name(int index) {
         String file;
         if (slice.isPresent()) {
-            file = String.format("%s_%03d_%05d%s", naming.fileNamePrefix(), slice.getAsInt(), index,
-                    naming.fileExtension());
+            file = String.format(
+                    "%s_%03d_%05d%s", naming.fileNamePrefix(), slice.getAsInt(), index, naming.fileExtension());
         } else if (location.fileName().isPresent() && !naming.splits()) {
             file = location.fileName().get();
         } else {

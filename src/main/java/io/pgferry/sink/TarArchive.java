@@ -46,11 +46,13 @@ final class TarArchive extends OutputStream {
         this.gzip = gzipLevel >= 0;
         chunk.reserve(head(0).length);
         OutputStream raw = new ChunkOutputStream(chunk);
-        body = gzip ? new GZIPOutputStream(raw, 64 * 1024) {
-            {
-                def.setLevel(gzipLevel);
-            }
-        } : raw;
+        body = gzip
+                ? new GZIPOutputStream(raw, 64 * 1024) {
+                    {
+                        def.setLevel(gzipLevel);
+                    }
+                }
+                : raw;
     }
 
     @Override
@@ -76,7 +78,8 @@ final class TarArchive extends OutputStream {
     /** The archive's head for a file of {@code size} bytes; its length does not depend on the size. */
     private byte[] head(long size) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
-        boolean plainName = name.length() <= TarConstants.NAMELEN && name.chars().allMatch(c -> c > 31 && c < 127);
+        boolean plainName =
+                name.length() <= TarConstants.NAMELEN && name.chars().allMatch(c -> c > 31 && c < 127);
         if (!plainName) {
             byte[] record = paxRecord("path", name);
             TarArchiveEntry pax = new TarArchiveEntry("././@PaxHeader", TarConstants.LF_PAX_EXTENDED_HEADER_LC);
@@ -87,8 +90,8 @@ final class TarArchive extends OutputStream {
             head.write(new byte[(RECORD - record.length % RECORD) % RECORD]);
         }
         String ustarName = plainName ? name : name.replaceAll("[^ -~]", "_");
-        TarArchiveEntry entry = new TarArchiveEntry(ustarName.substring(0,
-                Math.min(ustarName.length(), TarConstants.NAMELEN)));
+        TarArchiveEntry entry =
+                new TarArchiveEntry(ustarName.substring(0, Math.min(ustarName.length(), TarConstants.NAMELEN)));
         entry.setSize(size);
         entry.setModTime(modified.toEpochMilli());
         head.write(header(entry));

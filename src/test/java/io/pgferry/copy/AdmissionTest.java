@@ -30,12 +30,15 @@ class AdmissionTest {
     void slicesShareWhatTheHeapGivesFileFormats() {
         Admission admission = new Admission(() -> 8);
         long quarter = Runtime.getRuntime().maxMemory() / 4;
-        try (Admission.Ticket one = admission.admit(); Admission.Ticket other = admission.admit()) {
+        try (Admission.Ticket one = admission.admit();
+                Admission.Ticket other = admission.admit()) {
             assertThat(one.sliceBytes(1)).isEqualTo(quarter);
             assertThat(other.sliceBytes(3)).isEqualTo(quarter / 4);
         }
         try (Admission.Ticket alone = admission.admit()) {
-            assertThat(alone.sliceBytes(2)).as("ended copies give their share back").isEqualTo(quarter / 2);
+            assertThat(alone.sliceBytes(2))
+                    .as("ended copies give their share back")
+                    .isEqualTo(quarter / 2);
         }
     }
 }

@@ -31,7 +31,6 @@ import io.pgferry.testing.TestingServers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
 /**
@@ -60,24 +59,37 @@ class TriggersIT {
 
         // The host's first delivery, and the same invocation again (a host that crashed before deleting it).
         var message = host.queue().receiveMessage();
-        ObjectNode invocation = HostInvocations.queue(message.getBody().toString(), message.getMessageId(),
-                message.getPopReceipt(), message.getDequeueCount());
+        ObjectNode invocation = HostInvocations.queue(
+                message.getBody().toString(),
+                message.getMessageId(),
+                message.getPopReceipt(),
+                message.getDequeueCount());
         Response first = invoke("/copyOnQueue", invocation);
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(first.contentType()).startsWith("application/json");
-        assertThat(first.jsonPath().getString("Logs[0]")).contains("run " + message.getMessageId())
+        assertThat(first.jsonPath().getString("Logs[0]"))
+                .contains("run " + message.getMessageId())
                 .contains("Succeeded, 1500 rows");
         assertThat(first.jsonPath().getMap("Outputs")).isEmpty();
-        String etag = azurite.container(container).getBlobClient("exports/orders/orders_00000.csv").getProperties()
+        String etag = azurite.container(container)
+                .getBlobClient("exports/orders/orders_00000.csv")
+                .getProperties()
                 .getETag();
 
-        Response again = invoke("/copyOnQueue", HostInvocations.queue(message.getBody().toString(),
-                message.getMessageId(), message.getPopReceipt(), 2));
+        Response again = invoke(
+                "/copyOnQueue",
+                HostInvocations.queue(
+                        message.getBody().toString(), message.getMessageId(), message.getPopReceipt(), 2));
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(again.jsonPath().getString("Logs[0]")).contains("Succeeded, 1500 rows");
-        assertThat(azurite.container(container).getBlobClient("exports/orders/orders_00000.csv").getProperties()
-                .getETag()).as("not copied again").isEqualTo(etag);
-        assertThat(CsvReader.read(azurite.download(container, "", downloads), CSV, "id")).hasSize(1500);
+        assertThat(azurite.container(container)
+                        .getBlobClient("exports/orders/orders_00000.csv")
+                        .getProperties()
+                        .getETag())
+                .as("not copied again")
+                .isEqualTo(etag);
+        assertThat(CsvReader.read(azurite.download(container, "", downloads), CSV, "id"))
+                .hasSize(1500);
 
         JsonNode record = runRecord(message.getMessageId());
         assertThat(record.path("status").asText()).isEqualTo("Succeeded");
@@ -98,7 +110,8 @@ class TriggersIT {
         assertThat(host.drain()).isEqualTo(2);
         assertThat(host.queue().getProperties().getApproximateMessagesCount()).isZero();
         assertThat(host.poison().peekMessage()).isNull();
-        assertThat(runRecord(payload.path("runId").asText()).path("status").asText()).isEqualTo("Succeeded");
+        assertThat(runRecord(payload.path("runId").asText()).path("status").asText())
+                .isEqualTo("Succeeded");
         assertThat(azurite.download(container, "", downloads)).hasSize(1);
     }
 
@@ -126,18 +139,30 @@ class TriggersIT {
         azurite.container("pgferry-runs").createIfNotExists();
         var blob = azurite.container("pgferry-runs").getBlobClient(runId + ".json");
         String now = java.time.Instant.now().toString();
-        blob.upload(BinaryData.fromString("{\"runId\":\"" + runId + "\",\"status\":\"InProgress\",\"trigger\":"
-                + "\"queue\",\"startedAt\":\"" + now + "\",\"updatedAt\":\"" + now + "\",\"rowsCopied\":0,"
-                + "\"estimatedRows\":-1,\"httpStatus\":0}"), true);
+        blob.upload(
+                BinaryData.fromString("{\"runId\":\"" + runId + "\",\"status\":\"InProgress\",\"trigger\":"
+                        + "\"queue\",\"startedAt\":\"" + now + "\",\"updatedAt\":\"" + now + "\",\"rowsCopied\":0,"
+                        + "\"estimatedRows\":-1,\"httpStatus\":0}"),
+                true);
 
-        invoke("/copyOnQueue", HostInvocations.queue(payload.toString(), UUID.randomUUID().toString(), "pr", 1))
-                .then().statusCode(409).body("errorCode", equalTo("RunInProgress"));
+        invoke(
+                        "/copyOnQueue",
+                        HostInvocations.queue(
+                                payload.toString(), UUID.randomUUID().toString(), "pr", 1))
+                .then()
+                .statusCode(409)
+                .body("errorCode", equalTo("RunInProgress"));
         assertThat(azurite.container(container).exists()).isFalse();
 
         String anHourAgo = java.time.Instant.now().minusSeconds(3600).toString();
         blob.upload(BinaryData.fromString(blob.downloadContent().toString().replace(now, anHourAgo)), true);
-        invoke("/copyOnQueue", HostInvocations.queue(payload.toString(), UUID.randomUUID().toString(), "pr", 2))
-                .then().statusCode(200).body("Logs[0]", containsString("Succeeded, 5 rows"));
+        invoke(
+                        "/copyOnQueue",
+                        HostInvocations.queue(
+                                payload.toString(), UUID.randomUUID().toString(), "pr", 2))
+                .then()
+                .statusCode(200)
+                .body("Logs[0]", containsString("Succeeded, 5 rows"));
     }
 
     @Test
@@ -146,19 +171,38 @@ class TriggersIT {
         String container = "q-" + suffix();
         String payloads = "payloads-" + suffix();
         azurite.container(payloads).create();
-        azurite.container(payloads).getBlobClient("daily/orders.json")
+        azurite.container(payloads)
+                .getBlobClient("daily/orders.json")
                 .upload(BinaryData.fromString(payload(table, container).toString()));
 
-        invoke("/copyOnQueue", HostInvocations.queue("{\"payloadBlob\": \"" + payloads + "/daily/orders.json\"}",
-                UUID.randomUUID().toString(), "pr", 1)).then().statusCode(200);
+        invoke(
+                        "/copyOnQueue",
+                        HostInvocations.queue(
+                                "{\"payloadBlob\": \"" + payloads + "/daily/orders.json\"}",
+                                UUID.randomUUID().toString(),
+                                "pr",
+                                1))
+                .then()
+                .statusCode(200);
         assertThat(azurite.download(container, "", downloads)).hasSize(1);
 
-        invoke("/copyOnQueue", HostInvocations.queue("{\"payloadBlob\": \"" + payloads + "/missing.json\"}",
-                UUID.randomUUID().toString(), "pr", 1)).then().statusCode(400)
+        invoke(
+                        "/copyOnQueue",
+                        HostInvocations.queue(
+                                "{\"payloadBlob\": \"" + payloads + "/missing.json\"}",
+                                UUID.randomUUID().toString(),
+                                "pr",
+                                1))
+                .then()
+                .statusCode(400)
                 .body("details[0].pointer", equalTo("/Data/message/payloadBlob"))
                 .body("details[0].reason", containsString("does not exist"));
-        invoke("/copyOnQueue", HostInvocations.queue("not json", UUID.randomUUID().toString(), "pr", 1)).then()
-                .statusCode(400).body("details[0].pointer", equalTo("/Data/message"));
+        invoke(
+                        "/copyOnQueue",
+                        HostInvocations.queue("not json", UUID.randomUUID().toString(), "pr", 1))
+                .then()
+                .statusCode(400)
+                .body("details[0].pointer", equalTo("/Data/message"));
     }
 
     @Test
@@ -171,18 +215,30 @@ class TriggersIT {
         blob.upload(BinaryData.fromString(payload(table, container).toString()));
         String id = UUID.randomUUID().toString();
 
-        invoke("/copyOnEvent", HostInvocations.event(HostInvocations.blobCreated(id, blob.getBlobUrl(),
-                "PutBlob"))).then().statusCode(200).body("Logs[0]", containsString("Succeeded, 30 rows"));
-        String etag = azurite.container(container).getBlobClient("exports/orders/orders_00000.csv").getProperties()
+        invoke("/copyOnEvent", HostInvocations.event(HostInvocations.blobCreated(id, blob.getBlobUrl(), "PutBlob")))
+                .then()
+                .statusCode(200)
+                .body("Logs[0]", containsString("Succeeded, 30 rows"));
+        String etag = azurite.container(container)
+                .getBlobClient("exports/orders/orders_00000.csv")
+                .getProperties()
                 .getETag();
-        invoke("/copyOnEvent", HostInvocations.event(HostInvocations.blobCreated(id, blob.getBlobUrl(),
-                "PutBlob"))).then().statusCode(200);
-        assertThat(azurite.container(container).getBlobClient("exports/orders/orders_00000.csv").getProperties()
-                .getETag()).isEqualTo(etag);
+        invoke("/copyOnEvent", HostInvocations.event(HostInvocations.blobCreated(id, blob.getBlobUrl(), "PutBlob")))
+                .then()
+                .statusCode(200);
+        assertThat(azurite.container(container)
+                        .getBlobClient("exports/orders/orders_00000.csv")
+                        .getProperties()
+                        .getETag())
+                .isEqualTo(etag);
         assertThat(runRecord(id).path("trigger").asText()).isEqualTo("event");
 
-        invoke("/copyOnEvent", HostInvocations.event(HostInvocations.blobCreated(UUID.randomUUID().toString(),
-                blob.getBlobUrl(), "CreateFile"))).then().statusCode(200)
+        invoke(
+                        "/copyOnEvent",
+                        HostInvocations.event(HostInvocations.blobCreated(
+                                UUID.randomUUID().toString(), blob.getBlobUrl(), "CreateFile")))
+                .then()
+                .statusCode(200)
                 .body("Logs[0]", containsString("nothing to copy"));
     }
 
@@ -193,21 +249,31 @@ class TriggersIT {
         String id = "event/" + suffix();
 
         invoke("/copyOnEvent", HostInvocations.event(HostInvocations.cloudEvent(id, payload(table, container))))
-                .then().statusCode(200).body("Logs[0]", containsString("Succeeded, 40 rows"));
-        assertThat(CsvReader.read(azurite.download(container, "", downloads), CSV, "id")).hasSize(40);
+                .then()
+                .statusCode(200)
+                .body("Logs[0]", containsString("Succeeded, 40 rows"));
+        assertThat(CsvReader.read(azurite.download(container, "", downloads), CSV, "id"))
+                .hasSize(40);
 
         ObjectNode broken = payload(table, container);
         broken.withObject("/activity/typeProperties").put("parallelCopies", 99);
-        invoke("/copyOnEvent", HostInvocations.event(HostInvocations.cloudEvent(suffix(), broken))).then()
-                .statusCode(400).body("errorCode", equalTo("InvalidPayload"))
+        invoke("/copyOnEvent", HostInvocations.event(HostInvocations.cloudEvent(suffix(), broken)))
+                .then()
+                .statusCode(400)
+                .body("errorCode", equalTo("InvalidPayload"))
                 .body("details[0].pointer", equalTo("/activity/typeProperties/parallelCopies"));
     }
 
     @Test
     void aDirectWebhookAnswersBothHandshakes() {
-        given().header("WebHook-Request-Origin", "eventgrid.azure.net").header("WebHook-Request-Rate", "120")
-                .options("/events").then().statusCode(200).header("WebHook-Allowed-Origin", "eventgrid.azure.net")
-                .header("WebHook-Allowed-Rate", "*").header("Allow", containsString("POST"));
+        given().header("WebHook-Request-Origin", "eventgrid.azure.net")
+                .header("WebHook-Request-Rate", "120")
+                .options("/events")
+                .then()
+                .statusCode(200)
+                .header("WebHook-Allowed-Origin", "eventgrid.azure.net")
+                .header("WebHook-Allowed-Rate", "*")
+                .header("Allow", containsString("POST"));
         given().options("/events").then().statusCode(400);
 
         String validation = "[{\"id\": \"" + UUID.randomUUID() + "\", \"topic\": \"/subscriptions/x\","
@@ -215,11 +281,19 @@ class TriggersIT {
                 + " \"validationUrl\": \"https://rp-eastus2.eventgrid.azure.net:553/eventsubscriptions/x/validate\"},"
                 + " \"eventType\": \"Microsoft.EventGrid.SubscriptionValidationEvent\","
                 + " \"eventTime\": \"2026-11-24T10:00:00Z\", \"metadataVersion\": \"1\", \"dataVersion\": \"1\"}]";
-        given().contentType(ContentType.JSON).header("aeg-event-type", "SubscriptionValidation").body(validation)
-                .post("/events").then().statusCode(200)
+        given().contentType(ContentType.JSON)
+                .header("aeg-event-type", "SubscriptionValidation")
+                .body(validation)
+                .post("/events")
+                .then()
+                .statusCode(200)
                 .body("validationResponse", equalTo("512d38b6-c7b8-40c8-89fe-f46f9e9622b6"));
-        given().contentType(ContentType.JSON).header("aeg-event-type", "Something").body("[]").post("/events")
-                .then().statusCode(400);
+        given().contentType(ContentType.JSON)
+                .header("aeg-event-type", "Something")
+                .body("[]")
+                .post("/events")
+                .then()
+                .statusCode(400);
     }
 
     @Test
@@ -229,17 +303,28 @@ class TriggersIT {
         String second = "w-" + suffix();
         ArrayNode batch = MAPPER.createArrayNode();
         for (String container : List.of(first, second)) {
-            ObjectNode event = batch.addObject().put("id", UUID.randomUUID().toString()).put("topic", "/custom")
-                    .put("subject", "copies").put("eventType", "Pgferry.CopyRequested")
-                    .put("eventTime", "2026-11-24T10:00:00Z").put("dataVersion", "1").put("metadataVersion", "1");
+            ObjectNode event = batch.addObject()
+                    .put("id", UUID.randomUUID().toString())
+                    .put("topic", "/custom")
+                    .put("subject", "copies")
+                    .put("eventType", "Pgferry.CopyRequested")
+                    .put("eventTime", "2026-11-24T10:00:00Z")
+                    .put("dataVersion", "1")
+                    .put("metadataVersion", "1");
             event.set("data", payload(table, container));
         }
 
-        Response accepted = given().contentType(ContentType.JSON).header("aeg-event-type", "Notification")
-                .header("aeg-delivery-count", "0").body(batch.toString()).post("/events");
+        Response accepted = given().contentType(ContentType.JSON)
+                .header("aeg-event-type", "Notification")
+                .header("aeg-delivery-count", "0")
+                .body(batch.toString())
+                .post("/events");
         assertThat(accepted.statusCode()).isEqualTo(202);
         List<String> runIds = accepted.jsonPath().getList("runs");
-        assertThat(runIds).containsExactly(batch.get(0).path("id").asText(), batch.get(1).path("id").asText());
+        assertThat(runIds)
+                .containsExactly(
+                        batch.get(0).path("id").asText(),
+                        batch.get(1).path("id").asText());
         for (String runId : runIds) {
             awaitStatus(runId, "Succeeded");
         }
@@ -248,19 +333,35 @@ class TriggersIT {
 
         // A CloudEvent on its own, as CloudEvents subscriptions deliver it.
         String third = "w-" + suffix();
-        String cloudEvent = HostInvocations.cloudEvent("ce-" + suffix(), payload(table, third)).toString();
-        String runId = given().contentType("application/cloudevents+json; charset=utf-8").body(cloudEvent)
-                .post("/events").then().statusCode(202).extract().path("runs[0]");
+        String cloudEvent = HostInvocations.cloudEvent("ce-" + suffix(), payload(table, third))
+                .toString();
+        String runId = given().contentType("application/cloudevents+json; charset=utf-8")
+                .body(cloudEvent)
+                .post("/events")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("runs[0]");
         awaitStatus(runId, "Succeeded");
 
         // One event without a payload refuses the whole delivery (Event Grid dead-letters a 400) and starts nothing.
         ArrayNode bad = MAPPER.createArrayNode();
         bad.add(((ObjectNode) batch.get(0).deepCopy()).put("id", "fresh-" + suffix()));
-        bad.addObject().put("id", "empty-" + suffix()).put("eventType", "Pgferry.CopyRequested").put("data", "x");
-        given().contentType(ContentType.JSON).header("aeg-event-type", "Notification").body(bad.toString())
-                .post("/events").then().statusCode(400).body("details[0].pointer", equalTo("/1/data"));
-        assertThat(azurite.container("pgferry-runs").getBlobClient(bad.get(0).path("id").asText() + ".json")
-                .exists()).isFalse();
+        bad.addObject()
+                .put("id", "empty-" + suffix())
+                .put("eventType", "Pgferry.CopyRequested")
+                .put("data", "x");
+        given().contentType(ContentType.JSON)
+                .header("aeg-event-type", "Notification")
+                .body(bad.toString())
+                .post("/events")
+                .then()
+                .statusCode(400)
+                .body("details[0].pointer", equalTo("/1/data"));
+        assertThat(azurite.container("pgferry-runs")
+                        .getBlobClient(bad.get(0).path("id").asText() + ".json")
+                        .exists())
+                .isFalse();
     }
 
     private void awaitStatus(String runId, String status) throws Exception {
@@ -288,17 +389,29 @@ class TriggersIT {
                 .header("X-Azure-Functions-HostVersion", "4.1041.200.25071")
                 .header("X-Azure-Functions-InvocationId", UUID.randomUUID().toString())
                 .header("User-Agent", "Azure-Functions-Host/4.1041.200.25071")
-                .body(invocation.toString().getBytes(StandardCharsets.UTF_8)).post(path);
+                .body(invocation.toString().getBytes(StandardCharsets.UTF_8))
+                .post(path);
     }
 
     private JsonNode runRecord(String runId) throws Exception {
-        return MAPPER.readTree(azurite.container("pgferry-runs").getBlobClient(runId + ".json").downloadContent()
+        return MAPPER.readTree(azurite.container("pgferry-runs")
+                .getBlobClient(runId + ".json")
+                .downloadContent()
                 .toBytes());
     }
 
     private ObjectNode payload(String table, String container) {
-        return Payloads.load("valid/table-to-csv-chunks.json", Map.of("TABLE", table, "CONTAINER", container,
-                "PG_CONNECTION", postgres.odbcConnectionString(), "BLOB_CONNECTION", azurite.connectionString()));
+        return Payloads.load(
+                "valid/table-to-csv-chunks.json",
+                Map.of(
+                        "TABLE",
+                        table,
+                        "CONTAINER",
+                        container,
+                        "PG_CONNECTION",
+                        postgres.odbcConnectionString(),
+                        "BLOB_CONNECTION",
+                        azurite.connectionString()));
     }
 
     private String table(int rows) {
@@ -311,5 +424,4 @@ class TriggersIT {
     private static String suffix() {
         return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
-
 }

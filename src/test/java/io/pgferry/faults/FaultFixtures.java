@@ -61,6 +61,7 @@ final class FaultFixtures {
     static final ObjectMapper JSON = new ObjectMapper();
     /** Rows of the mid-size table: about 30 MB of CSV, in 3 chunks of {@link #ROWS_PER_FILE}. */
     static final int ROWS = 300_000;
+
     static final int ROWS_PER_FILE = 100_000;
     static final String FOLDER = "exports/orders";
     static final String MANIFEST = "_manifest.json";
@@ -77,15 +78,15 @@ final class FaultFixtures {
     });
     private static String table;
 
-    private FaultFixtures() {
-    }
+    private FaultFixtures() {}
 
     /** The mid-size table (id, two text columns, a numeric and a timestamptz), created once per JVM. */
     static synchronized String table(TestingPostgres postgres) {
         if (table == null) {
             String name = "faults_" + suffix();
-            postgres.execute("CREATE TABLE " + name + " (id int NOT NULL, name text, amount numeric(12,2),"
-                    + " seen timestamptz, note text)",
+            postgres.execute(
+                    "CREATE TABLE " + name + " (id int NOT NULL, name text, amount numeric(12,2),"
+                            + " seen timestamptz, note text)",
                     "INSERT INTO " + name + " SELECT i, md5(i::text) || md5((i * 7)::text), (i * 1.25)::numeric(12,2),"
                             + " TIMESTAMPTZ '2024-01-01 00:00:00+00' + i * INTERVAL '1 second', 'row ' || i"
                             + " FROM generate_series(1, " + ROWS + ") i",
@@ -102,10 +103,18 @@ final class FaultFixtures {
     // ---- payloads ------------------------------------------------------------------------------------------------
 
     /** The whole table as CSV in chunks of {@link #ROWS_PER_FILE}, blocks of 4 MB. */
-    static ObjectNode payload(String pgConnectionString, String blobConnectionString, String table,
-            String container) {
-        ObjectNode payload = Payloads.load("valid/table-to-csv-chunks.json", Map.of("TABLE", table, "CONTAINER",
-                container, "PG_CONNECTION", pgConnectionString, "BLOB_CONNECTION", blobConnectionString));
+    static ObjectNode payload(String pgConnectionString, String blobConnectionString, String table, String container) {
+        ObjectNode payload = Payloads.load(
+                "valid/table-to-csv-chunks.json",
+                Map.of(
+                        "TABLE",
+                        table,
+                        "CONTAINER",
+                        container,
+                        "PG_CONNECTION",
+                        pgConnectionString,
+                        "BLOB_CONNECTION",
+                        blobConnectionString));
         payload.withObject("/activity/typeProperties/sink/formatSettings").put("maxRowsPerFile", ROWS_PER_FILE);
         payload.withObject("/activity/typeProperties/sink/storeSettings").put("blockSizeInMB", 4);
         return payload;
@@ -123,8 +132,10 @@ final class FaultFixtures {
 
     /** Azurite's connection string with its blob endpoint behind {@code proxy}. */
     static String throughProxy(TestingAzurite azurite, FaultProxy proxy) {
-        return azurite.connectionString().replace(azurite.blobEndpoint(),
-                "http://" + proxy.host() + ":" + proxy.port() + "/" + TestingAzurite.ACCOUNT);
+        return azurite.connectionString()
+                .replace(
+                        azurite.blobEndpoint(),
+                        "http://" + proxy.host() + ":" + proxy.port() + "/" + TestingAzurite.ACCOUNT);
     }
 
     static int blobPort(TestingAzurite azurite) {
@@ -138,7 +149,8 @@ final class FaultFixtures {
         linkedService.putObject("typeProperties").put("host", root.toString());
         ObjectNode location = payload.withObject("/datasets/1/properties/typeProperties/location");
         location.put("type", "FileServerLocation").remove("container");
-        payload.withObject("/activity/typeProperties/sink").putObject("storeSettings")
+        payload.withObject("/activity/typeProperties/sink")
+                .putObject("storeSettings")
                 .put("type", "FileServerWriteSettings");
         return payload;
     }
@@ -151,10 +163,18 @@ final class FaultFixtures {
      */
     static CompletableFuture<Response> start(ObjectNode payload) {
         String body = payload.toString();
-        RestAssuredConfig patient = RestAssured.config().httpClient(RestAssured.config().getHttpClientConfig()
-                .setParam("http.socket.timeout", (int) HANG_GUARD.plus(EVENT_GUARD).toMillis()));
-        return CompletableFuture.supplyAsync(() -> given().config(patient).contentType(ContentType.JSON).body(body)
-                .post("/copy").then().extract().response(), CALLERS);
+        RestAssuredConfig patient = RestAssured.config()
+                .httpClient(RestAssured.config().getHttpClientConfig().setParam("http.socket.timeout", (int)
+                        HANG_GUARD.plus(EVENT_GUARD).toMillis()));
+        return CompletableFuture.supplyAsync(
+                () -> given().config(patient)
+                        .contentType(ContentType.JSON)
+                        .body(body)
+                        .post("/copy")
+                        .then()
+                        .extract()
+                        .response(),
+                CALLERS);
     }
 
     /**
@@ -183,24 +203,24 @@ final class FaultFixtures {
     }
 
     static Response post(ObjectNode payload) {
-        return answer(start(payload), () -> {
-        });
+        return answer(start(payload), () -> {});
     }
 
     /** The answer's status, errorCode and failureType, one of the codes given. */
     static void assertFailed(Response answer, int status, String failureType, String... errorCodes) {
         assertThat(answer.statusCode()).as("status of %s", answer.asString()).isEqualTo(status);
-        assertThat(answer.jsonPath().getString("errorCode")).as("errorCode of %s", answer.asString())
+        assertThat(answer.jsonPath().getString("errorCode"))
+                .as("errorCode of %s", answer.asString())
                 .isIn((Object[]) errorCodes);
-        assertThat(answer.jsonPath().getString("failureType")).as("failureType of %s", answer.asString())
+        assertThat(answer.jsonPath().getString("failureType"))
+                .as("failureType of %s", answer.asString())
                 .isEqualTo(failureType);
     }
 
     // ---- the sink ------------------------------------------------------------------------------------------------
 
     /** A file of the sink: its bytes' MD5 (base64), size and the run that wrote it (blob metadata; null on disk). */
-    record Entry(String md5, long size, String runId) {
-    }
+    record Entry(String md5, long size, String runId) {}
 
     /** Where a copy writes: a container or a folder, its files named relative to it. */
     interface Sink {
@@ -222,18 +242,27 @@ final class FaultFixtures {
                 if (!client.exists()) {
                     return files;
                 }
-                for (BlobItem item : client.listBlobs(new ListBlobsOptions().setDetails(new BlobListDetails()
-                        .setRetrieveMetadata(true)), null)) {
+                for (BlobItem item : client.listBlobs(
+                        new ListBlobsOptions().setDetails(new BlobListDetails().setRetrieveMetadata(true)), null)) {
                     byte[] bytes = read(item.getName());
-                    files.put(item.getName(), new Entry(md5(bytes), bytes.length, item.getMetadata() == null ? null
-                            : item.getMetadata().get("pgferry_run_id")));
+                    files.put(
+                            item.getName(),
+                            new Entry(
+                                    md5(bytes),
+                                    bytes.length,
+                                    item.getMetadata() == null
+                                            ? null
+                                            : item.getMetadata().get("pgferry_run_id")));
                 }
                 return files;
             }
 
             @Override
             public byte[] read(String name) {
-                return azurite.container(container).getBlobClient(name).downloadContent().toBytes();
+                return azurite.container(container)
+                        .getBlobClient(name)
+                        .downloadContent()
+                        .toBytes();
             }
 
             @Override
@@ -305,7 +334,8 @@ final class FaultFixtures {
      */
     static void assertUnchanged(Sink sink, Map<String, Entry> before) {
         Map<String, Entry> after = sink.state();
-        assertThat(after.keySet()).as("%s after the failed copy (before: %s)", sink, before.keySet())
+        assertThat(after.keySet())
+                .as("%s after the failed copy (before: %s)", sink, before.keySet())
                 .noneMatch(name -> name.endsWith(".partial"));
         assertThat(after).as("%s after the failed copy", sink).isEqualTo(before);
     }
@@ -321,18 +351,24 @@ final class FaultFixtures {
         if (after.equals(before)) {
             return;
         }
-        assertThat(after.keySet()).as("%s after the failed copy (before: %s)", sink, before.keySet())
+        assertThat(after.keySet())
+                .as("%s after the failed copy (before: %s)", sink, before.keySet())
                 .noneMatch(name -> name.endsWith(".partial"));
         List<String> ofTheFailedRun = after.entrySet().stream()
-                .filter(e -> failedRunId.equals(e.getValue().runId())).map(Map.Entry::getKey).toList();
-        assertThat(ofTheFailedRun).as("files of the failed run %s left in %s (before: %s, after: %s)", failedRunId,
-                sink, before, after).isEmpty();
+                .filter(e -> failedRunId.equals(e.getValue().runId()))
+                .map(Map.Entry::getKey)
+                .toList();
+        assertThat(ofTheFailedRun)
+                .as("files of the failed run %s left in %s (before: %s, after: %s)", failedRunId, sink, before, after)
+                .isEmpty();
         for (Map.Entry<String, Entry> file : after.entrySet()) {
-            assertThat(before).as("%s in %s after the failed copy: not a file of the earlier run as it was",
-                    file.getKey(), sink).containsEntry(file.getKey(), file.getValue());
+            assertThat(before)
+                    .as("%s in %s after the failed copy: not a file of the earlier run as it was", file.getKey(), sink)
+                    .containsEntry(file.getKey(), file.getValue());
         }
-        assertThat(after.keySet()).as("%s holds part of the earlier output (before: %s): it must hold no manifest",
-                sink, before.keySet()).noneMatch(FaultFixtures::isManifest);
+        assertThat(after.keySet())
+                .as("%s holds part of the earlier output (before: %s): it must hold no manifest", sink, before.keySet())
+                .noneMatch(FaultFixtures::isManifest);
     }
 
     /**
@@ -351,7 +387,8 @@ final class FaultFixtures {
         List<Number> answeredBytes = answer.jsonPath().getList("files.bytes");
         Map<String, Long> answered = new TreeMap<>();
         for (int i = 0; i < answeredPaths.size(); i++) {
-            answered.put(sink.relative(answeredPaths.get(i)), answeredBytes.get(i).longValue());
+            answered.put(
+                    sink.relative(answeredPaths.get(i)), answeredBytes.get(i).longValue());
         }
         assertThat(data).as("data files in %s", sink).isEqualTo(answered.keySet());
         BitSet ids = new BitSet(rows + 1);
@@ -371,27 +408,38 @@ final class FaultFixtures {
         assertThat(lines).as("rows in %s", sink).isEqualTo(rows);
         assertThat(ids.nextClearBit(1)).as("the first missing id").isEqualTo(rows + 1);
 
-        List<String> manifests = state.keySet().stream().filter(FaultFixtures::isManifest).toList();
+        List<String> manifests =
+                state.keySet().stream().filter(FaultFixtures::isManifest).toList();
         if (manifests.isEmpty()) {
             return; // before the manifest existed: the data files alone say the output is complete
         }
         assertThat(manifests).as("manifests in %s", sink).hasSize(1);
         JsonNode manifest = readJson(sink.read(manifests.get(0)));
         if (manifest.has("runId")) {
-            assertThat(manifest.path("runId").asText()).isEqualTo(answer.jsonPath().getString("runId"));
+            assertThat(manifest.path("runId").asText())
+                    .isEqualTo(answer.jsonPath().getString("runId"));
         }
         Set<String> listed = new TreeSet<>();
         long listedRows = 0;
         for (JsonNode file : manifest.path("files")) {
             String name = sink.relative(file.path("path").asText());
-            assertThat(listed.add(name)).as("%s listed twice in the manifest", name).isTrue();
-            assertThat(state).as("the manifest lists %s, which %s does not hold", name, sink).containsKey(name);
-            assertThat(file.path("bytes").asLong()).as("bytes of %s in the manifest", name)
+            assertThat(listed.add(name))
+                    .as("%s listed twice in the manifest", name)
+                    .isTrue();
+            assertThat(state)
+                    .as("the manifest lists %s, which %s does not hold", name, sink)
+                    .containsKey(name);
+            assertThat(file.path("bytes").asLong())
+                    .as("bytes of %s in the manifest", name)
                     .isEqualTo(state.get(name).size());
             if (file.hasNonNull("md5")) {
                 String md5 = file.path("md5").asText();
-                assertThat(md5.equals(state.get(name).md5()) || md5.equalsIgnoreCase(hex(state.get(name).md5())))
-                        .as("MD5 of %s in the manifest: %s, stored %s", name, md5, state.get(name).md5()).isTrue();
+                assertThat(md5.equals(state.get(name).md5())
+                                || md5.equalsIgnoreCase(hex(state.get(name).md5())))
+                        .as(
+                                "MD5 of %s in the manifest: %s, stored %s",
+                                name, md5, state.get(name).md5())
+                        .isTrue();
             }
             listedRows += file.path("rows").asLong();
         }
@@ -409,7 +457,8 @@ final class FaultFixtures {
 
     static String md5(byte[] bytes) {
         try {
-            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
+            return Base64.getEncoder()
+                    .encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -424,7 +473,9 @@ final class FaultFixtures {
     /** A backend of pgferry's that came through the proxy: pid, state and its query's text. */
     record Backend(int pid, String state, String query) {
         boolean copying() {
-            return "active".equals(state) && query != null && query.trim().toUpperCase().startsWith("COPY");
+            return "active".equals(state)
+                    && query != null
+                    && query.trim().toUpperCase().startsWith("COPY");
         }
     }
 
@@ -457,10 +508,17 @@ final class FaultFixtures {
     /** Waits for the event "a COPY of the copy is streaming through the proxy" and answers its backend. */
     static Backend awaitCopying(TestingPostgres postgres, FaultProxy proxy) {
         Backend[] found = new Backend[1];
-        FaultProxy.await(() -> {
-            found[0] = backends(postgres, proxy).stream().filter(Backend::copying).findFirst().orElse(null);
-            return found[0] != null;
-        }, EVENT_GUARD, () -> "no COPY through " + proxy + ": " + backends(postgres, proxy), 100);
+        FaultProxy.await(
+                () -> {
+                    found[0] = backends(postgres, proxy).stream()
+                            .filter(Backend::copying)
+                            .findFirst()
+                            .orElse(null);
+                    return found[0] != null;
+                },
+                EVENT_GUARD,
+                () -> "no COPY through " + proxy + ": " + backends(postgres, proxy),
+                100);
         return found[0];
     }
 
@@ -470,7 +528,9 @@ final class FaultFixtures {
             statement.setInt(1, pid);
             try (ResultSet row = statement.executeQuery()) {
                 row.next();
-                assertThat(row.getBoolean(1)).as("pg_terminate_backend(%d)", pid).isTrue();
+                assertThat(row.getBoolean(1))
+                        .as("pg_terminate_backend(%d)", pid)
+                        .isTrue();
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -484,10 +544,16 @@ final class FaultFixtures {
      */
     static void assertNoBackendLeaks(TestingPostgres postgres, FaultProxy proxy, Set<Integer> gone) {
         AtomicReference<List<Backend>> last = new AtomicReference<>(List.of());
-        FaultProxy.await(() -> {
-            last.set(backends(postgres, proxy));
-            return last.get().stream().allMatch(b -> "idle".equals(b.state()) && "DISCARD ALL".equals(b.query())
-                    && !gone.contains(b.pid()));
-        }, EVENT_GUARD, () -> "backends through " + proxy + " still busy: " + last.get(), 100);
+        FaultProxy.await(
+                () -> {
+                    last.set(backends(postgres, proxy));
+                    return last.get().stream()
+                            .allMatch(b -> "idle".equals(b.state())
+                                    && "DISCARD ALL".equals(b.query())
+                                    && !gone.contains(b.pid()));
+                },
+                EVENT_GUARD,
+                () -> "backends through " + proxy + " still busy: " + last.get(),
+                100);
     }
 }

@@ -41,8 +41,8 @@ class PostgresRestartIT {
     @BeforeAll
     static void startOwnServer() {
         own = TestingPostgres.start();
-        own.execute("CREATE TABLE restart_rows AS SELECT i AS id, md5(i::text) AS name"
-                + " FROM generate_series(1, " + ROWS + ") i");
+        own.execute("CREATE TABLE restart_rows AS SELECT i AS id, md5(i::text) AS name" + " FROM generate_series(1, "
+                + ROWS + ") i");
     }
 
     @AfterAll
@@ -69,13 +69,15 @@ class PostgresRestartIT {
         FaultProxy proxy = FaultProxy.tcp(own.port());
         ObjectNode slow = payload(container);
         // Through a proxy that counts what the server sends: the copy is mid-stream once rows flow.
-        slow.withObject("/linkedServices/0/properties/typeProperties").put("connectionString",
-                FaultFixtures.throughProxy(own, proxy));
+        slow.withObject("/linkedServices/0/properties/typeProperties")
+                .put("connectionString", FaultFixtures.throughProxy(own, proxy));
         // A millisecond a row: the copy is still streaming whenever the restart comes.
-        slow.withObject("/activity/typeProperties/source").put("query",
-                "SELECT id, name, (SELECT 1 FROM pg_sleep(0.001 + 0 * id)) AS s FROM restart_rows");
+        slow.withObject("/activity/typeProperties/source")
+                .put("query", "SELECT id, name, (SELECT 1 FROM pg_sleep(0.001 + 0 * id)) AS s FROM restart_rows");
         CompletableFuture<Response> cut = CompletableFuture.supplyAsync(() -> copy(slow));
-        FaultProxy.await(() -> proxy.bytesToClient() > 100_000, java.time.Duration.ofMinutes(2),
+        FaultProxy.await(
+                () -> proxy.bytesToClient() > 100_000,
+                java.time.Duration.ofMinutes(2),
                 () -> "the COPY never streamed 100 kB");
 
         own.restart();
@@ -96,14 +98,24 @@ class PostgresRestartIT {
 
     private List<String> names(String container) {
         return azurite.container(container).exists()
-                ? azurite.container(container).listBlobs().stream().map(blob -> blob.getName()).toList()
+                ? azurite.container(container).listBlobs().stream()
+                        .map(blob -> blob.getName())
+                        .toList()
                 : List.of();
     }
 
     private ObjectNode payload(String container) {
-        return Payloads.load("valid/table-to-csv-chunks.json", Map.of("TABLE", "restart_rows", "CONTAINER",
-                container, "PG_CONNECTION", own.odbcConnectionString(), "BLOB_CONNECTION",
-                azurite.connectionString()));
+        return Payloads.load(
+                "valid/table-to-csv-chunks.json",
+                Map.of(
+                        "TABLE",
+                        "restart_rows",
+                        "CONTAINER",
+                        container,
+                        "PG_CONNECTION",
+                        own.odbcConnectionString(),
+                        "BLOB_CONNECTION",
+                        azurite.connectionString()));
     }
 
     private static Response copy(ObjectNode payload) {

@@ -58,8 +58,8 @@ class SinkFaultsIT {
 
     /** The whole table into {@code container} through the proxy; 3 chunks of 100,000 rows, 4 MB blocks. */
     private ObjectNode payload(String container) {
-        return FaultFixtures.payload(postgres.odbcConnectionString(), FaultFixtures.throughProxy(azurite, proxy),
-                table, container);
+        return FaultFixtures.payload(
+                postgres.odbcConnectionString(), FaultFixtures.throughProxy(azurite, proxy), table, container);
     }
 
     /**
@@ -74,10 +74,14 @@ class SinkFaultsIT {
         Response answer = post(payload(container));
 
         assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(200);
-        List<String> commits = proxy.requests().stream().filter(FaultProxy.blockListCommit())
-                .map(FaultProxy.Request::path).toList();
-        List<String> writes = proxy.requests().stream().filter(request -> request.method().equals("PUT"))
-                .map(FaultProxy.Request::path).toList();
+        List<String> commits = proxy.requests().stream()
+                .filter(FaultProxy.blockListCommit())
+                .map(FaultProxy.Request::path)
+                .toList();
+        List<String> writes = proxy.requests().stream()
+                .filter(request -> request.method().equals("PUT"))
+                .map(FaultProxy.Request::path)
+                .toList();
         assertThat(commits).hasSize(4).last().asString().endsWith("_manifest.json");
         assertThat(commits.subList(0, 3)).allSatisfy(path -> assertThat(path).doesNotEndWith("_manifest.json"));
         assertThat(writes.get(writes.size() - 1)).endsWith("_manifest.json");
@@ -98,7 +102,8 @@ class SinkFaultsIT {
     void aBurstOf503OnBlockUploadsIsRetriedAndTheOutputIsComplete() {
         String container = "kf-" + suffix();
         // The first attempt at each of the first six blocks; each block's retry goes through.
-        FaultProxy.Rule busy = proxy.answer(503, FaultProxy.blockUpload()).oncePerTarget().times(6);
+        FaultProxy.Rule busy =
+                proxy.answer(503, FaultProxy.blockUpload()).oncePerTarget().times(6);
 
         Response answer = post(payload(container));
 
@@ -118,7 +123,9 @@ class SinkFaultsIT {
         assertThat(failing.answered()).as("block uploads answered 500").isPositive();
         assertFailed(answer, 502, "SystemError", "SinkWriteFailed");
         assertUnchanged(sink, before);
-        assertThat(proxy.requests(FaultProxy.blockListCommit())).as("block lists committed").isZero();
+        assertThat(proxy.requests(FaultProxy.blockListCommit()))
+                .as("block lists committed")
+                .isZero();
     }
 
     /**
@@ -131,12 +138,13 @@ class SinkFaultsIT {
         String container = "kf-" + suffix();
         Sink sink = FaultFixtures.blob(azurite, container);
         Map<String, Entry> before = sink.state();
-        FaultProxy.Rule second = proxy.answer(500,
-                FaultProxy.nthDistinctPath(2, FaultProxy.blockListCommit()));
+        FaultProxy.Rule second = proxy.answer(500, FaultProxy.nthDistinctPath(2, FaultProxy.blockListCommit()));
 
         Response answer = post(payload(container));
 
-        assertThat(second.answered()).as("commits of the second chunk answered 500").isPositive();
+        assertThat(second.answered())
+                .as("commits of the second chunk answered 500")
+                .isPositive();
         assertFailed(answer, 502, "SystemError", "SinkWriteFailed");
         assertUnchanged(sink, before);
     }
@@ -154,16 +162,19 @@ class SinkFaultsIT {
         earlier.put("runId", "earlier-" + suffix());
         assertComplete(sink, post(earlier), ROWS);
         Map<String, Entry> before = sink.state();
-        assertThat(before.values()).extracting(Entry::runId).containsOnly(earlier.path("runId").asText());
+        assertThat(before.values())
+                .extracting(Entry::runId)
+                .containsOnly(earlier.path("runId").asText());
 
         String later = "later-" + suffix();
         ObjectNode failing = payload(container);
         failing.put("runId", later);
-        FaultProxy.Rule second = proxy.answer(500,
-                FaultProxy.nthDistinctPath(2, FaultProxy.blockListCommit()));
+        FaultProxy.Rule second = proxy.answer(500, FaultProxy.nthDistinctPath(2, FaultProxy.blockListCommit()));
         Response answer = post(failing);
 
-        assertThat(second.answered()).as("commits of the second chunk answered 500").isPositive();
+        assertThat(second.answered())
+                .as("commits of the second chunk answered 500")
+                .isPositive();
         assertFailed(answer, 502, "SystemError", "SinkWriteFailed");
         assertNoMixOfRuns(sink, before, later);
     }

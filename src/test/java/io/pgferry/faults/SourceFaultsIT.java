@@ -56,7 +56,8 @@ import io.restassured.response.Response;
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class SourceFaultsIT {
     enum SinkKind {
-        BLOB, FILE_SERVER
+        BLOB,
+        FILE_SERVER
     }
 
     private final TestingPostgres postgres = TestingServers.postgres();
@@ -79,13 +80,12 @@ class SourceFaultsIT {
     }
 
     /** A copy of the whole table through the proxy into a fresh container or folder. */
-    private record Target(ObjectNode payload, Sink sink) {
-    }
+    private record Target(ObjectNode payload, Sink sink) {}
 
     private Target target(SinkKind kind) {
         String container = "sf-" + suffix();
-        ObjectNode payload = FaultFixtures.payload(FaultFixtures.throughProxy(postgres, proxy),
-                azurite.connectionString(), table, container);
+        ObjectNode payload = FaultFixtures.payload(
+                FaultFixtures.throughProxy(postgres, proxy), azurite.connectionString(), table, container);
         if (kind == SinkKind.FILE_SERVER) {
             Path root = temp.resolve("share-" + suffix());
             try {
@@ -109,8 +109,11 @@ class SourceFaultsIT {
         FaultProxy.await(proxy::stalled, EVENT_GUARD, proxy::toString);
         Backend copying = awaitCopying(postgres, proxy);
         terminate(postgres, copying.pid());
-        FaultProxy.await(() -> backends(postgres, proxy).stream().noneMatch(b -> b.pid() == copying.pid()),
-                EVENT_GUARD, () -> "backend " + copying.pid() + " outlived pg_terminate_backend", 100);
+        FaultProxy.await(
+                () -> backends(postgres, proxy).stream().noneMatch(b -> b.pid() == copying.pid()),
+                EVENT_GUARD,
+                () -> "backend " + copying.pid() + " outlived pg_terminate_backend",
+                100);
         proxy.passThrough();
 
         Response answer = answer(call, proxy::resetAll);
@@ -150,7 +153,8 @@ class SourceFaultsIT {
 
             Response answer = answer(start(target.payload()), proxy::resetAll);
 
-            assertThat(proxy.triggersFired()).as("copy %d reached its COPY (it answered %s)", i, answer.asString())
+            assertThat(proxy.triggersFired())
+                    .as("copy %d reached its COPY (it answered %s)", i, answer.asString())
                     .isTrue();
             assertFailed(answer, 502, "SystemError", "SourceUnreachable");
             assertUnchanged(target.sink(), before);
@@ -246,8 +250,11 @@ class SourceFaultsIT {
         FaultProxy.await(proxy::stalled, EVENT_GUARD, proxy::toString);
         Backend victim = awaitCopying(postgres, proxy);
         terminate(postgres, victim.pid());
-        FaultProxy.await(() -> backends(postgres, proxy).stream().noneMatch(b -> b.pid() == victim.pid()),
-                EVENT_GUARD, () -> "backend " + victim.pid() + " outlived pg_terminate_backend", 100);
+        FaultProxy.await(
+                () -> backends(postgres, proxy).stream().noneMatch(b -> b.pid() == victim.pid()),
+                EVENT_GUARD,
+                () -> "backend " + victim.pid() + " outlived pg_terminate_backend",
+                100);
         proxy.passThrough();
 
         Response answer = answer(call, proxy::resetAll);
@@ -271,13 +278,19 @@ class SourceFaultsIT {
 
     /** A PostgreSqlV2 linked service through the proxy with a short connectionTimeout, reading the table. */
     private ObjectNode v2(String container) {
-        ObjectNode payload = FaultFixtures.payload(postgres.odbcConnectionString(), azurite.connectionString(), table,
-                container);
+        ObjectNode payload =
+                FaultFixtures.payload(postgres.odbcConnectionString(), azurite.connectionString(), table, container);
         ObjectNode linkedService = payload.withObject("/linkedServices/0/properties");
         linkedService.put("type", "PostgreSqlV2");
-        linkedService.putObject("typeProperties").put("server", proxy.host()).put("port", proxy.port())
-                .put("database", TestingPostgres.DATABASE).put("username", TestingPostgres.USER)
-                .put("password", postgres.password()).put("sslMode", 0).put("connectionTimeout", 3);
+        linkedService
+                .putObject("typeProperties")
+                .put("server", proxy.host())
+                .put("port", proxy.port())
+                .put("database", TestingPostgres.DATABASE)
+                .put("username", TestingPostgres.USER)
+                .put("password", postgres.password())
+                .put("sslMode", 0)
+                .put("connectionTimeout", 3);
         source(payload).put("query", "SELECT * FROM " + table);
         return payload;
     }

@@ -47,7 +47,8 @@ class AdmissionIT {
         String table = "held_" + suffix();
         postgres.execute("CREATE TABLE " + table + " AS SELECT i AS id FROM generate_series(1, 10) i");
         CompletableFuture<Response> held;
-        try (Connection lock = postgres.connect(); Statement statement = lock.createStatement()) {
+        try (Connection lock = postgres.connect();
+                Statement statement = lock.createStatement()) {
             lock.setAutoCommit(false);
             statement.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
             held = CompletableFuture.supplyAsync(() -> post(payload(table, "a-" + suffix())));
@@ -70,7 +71,8 @@ class AdmissionIT {
      * of its own in autocommit, since a transaction sees one snapshot of pg_stat_activity.
      */
     private void awaitWaitingOnLock() throws Exception {
-        try (Connection watcher = postgres.connect(); Statement statement = watcher.createStatement()) {
+        try (Connection watcher = postgres.connect();
+                Statement statement = watcher.createStatement()) {
             awaitWaitingOnLock(statement);
         }
     }
@@ -90,8 +92,15 @@ class AdmissionIT {
         try (ResultSet rows = statement.executeQuery("SELECT application_name, state, wait_event_type, wait_event,"
                 + " left(query, 80) FROM pg_stat_activity WHERE backend_type = 'client backend'")) {
             while (rows.next()) {
-                sessions.append('\n').append(rows.getString(1)).append(" | ").append(rows.getString(2)).append(" | ")
-                        .append(rows.getString(3)).append(" | ").append(rows.getString(4)).append(" | ")
+                sessions.append('\n')
+                        .append(rows.getString(1))
+                        .append(" | ")
+                        .append(rows.getString(2))
+                        .append(" | ")
+                        .append(rows.getString(3))
+                        .append(" | ")
+                        .append(rows.getString(4))
+                        .append(" | ")
                         .append(rows.getString(5));
             }
         }
@@ -103,8 +112,17 @@ class AdmissionIT {
     }
 
     private ObjectNode payload(String table, String container) {
-        return Payloads.load("valid/table-to-csv-chunks.json", Map.of("TABLE", table, "CONTAINER", container,
-                "PG_CONNECTION", postgres.odbcConnectionString(), "BLOB_CONNECTION", azurite.connectionString()));
+        return Payloads.load(
+                "valid/table-to-csv-chunks.json",
+                Map.of(
+                        "TABLE",
+                        table,
+                        "CONTAINER",
+                        container,
+                        "PG_CONNECTION",
+                        postgres.odbcConnectionString(),
+                        "BLOB_CONNECTION",
+                        azurite.connectionString()));
     }
 
     private static String suffix() {

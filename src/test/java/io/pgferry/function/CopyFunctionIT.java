@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.equalTo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,14 +37,20 @@ class CopyFunctionIT extends BaseCopyFunction {
         Path root = downloads.resolve("share");
         Files.createDirectories(root);
 
-        post(toFileServer(payload(table, "unused"), root)).statusCode(200)
+        post(toFileServer(payload(table, "unused"), root))
+                .statusCode(200)
                 .body("filesWritten", equalTo(3))
                 .body("executionDetails[0].sink.type", equalTo("FileServer"))
-                .body("files.path", equalTo(List.of(root + "/exports/orders/orders_00000.csv",
-                        root + "/exports/orders/orders_00001.csv", root + "/exports/orders/orders_00002.csv")));
+                .body(
+                        "files.path",
+                        equalTo(List.of(
+                                root + "/exports/orders/orders_00000.csv",
+                                root + "/exports/orders/orders_00001.csv",
+                                root + "/exports/orders/orders_00002.csv")));
 
         List<Path> files = listFiles(root.resolve("exports/orders"));
-        assertThat(files).extracting(f -> f.getFileName().toString())
+        assertThat(files)
+                .extracting(f -> f.getFileName().toString())
                 .containsExactly("_manifest.json", "orders_00000.csv", "orders_00001.csv", "orders_00002.csv");
         assertThat(CsvReader.read(files.subList(1, 4), DUCKDB_DEFAULTS, "id"))
                 .isEqualTo(Tables.postgresText(postgres, table, MIXED_COLUMNS, "id"));
@@ -59,17 +64,25 @@ class CopyFunctionIT extends BaseCopyFunction {
         ObjectNode payload = toFileServer(payload(table, "unused"), root);
         csvDataset(payload).put("compressionCodec", "TarGzip");
 
-        post(payload).statusCode(200).body("files.path", equalTo(List.of(
-                root + "/exports/orders/orders_00000.csv.tar.gz", root + "/exports/orders/orders_00001.csv.tar.gz")));
+        post(payload)
+                .statusCode(200)
+                .body(
+                        "files.path",
+                        equalTo(List.of(
+                                root + "/exports/orders/orders_00000.csv.tar.gz",
+                                root + "/exports/orders/orders_00001.csv.tar.gz")));
 
         List<Path> extracted = new ArrayList<>();
         for (Path archive : listFiles(root.resolve("exports/orders")).stream()
-                .filter(file -> !file.getFileName().toString().startsWith("_")).toList()) {
-            for (Map.Entry<String, byte[]> member : GnuTar.extract(archive, true).entrySet()) {
+                .filter(file -> !file.getFileName().toString().startsWith("_"))
+                .toList()) {
+            for (Map.Entry<String, byte[]> member :
+                    GnuTar.extract(archive, true).entrySet()) {
                 extracted.add(Files.write(downloads.resolve(member.getKey()), member.getValue()));
             }
         }
-        assertThat(extracted).extracting(f -> f.getFileName().toString())
+        assertThat(extracted)
+                .extracting(f -> f.getFileName().toString())
                 .containsExactly("orders_00000.csv", "orders_00001.csv");
         assertThat(CsvReader.read(extracted, DUCKDB_DEFAULTS, "id"))
                 .isEqualTo(Tables.postgresText(postgres, table, MIXED_COLUMNS, "id"));
@@ -89,7 +102,8 @@ class CopyFunctionIT extends BaseCopyFunction {
 
     @Test
     void aFileServerFolderOutsideTheAllowedRootsIsRefused() {
-        post(toFileServer(payload("t", "unused"), Path.of("/etc"))).statusCode(400)
+        post(toFileServer(payload("t", "unused"), Path.of("/etc")))
+                .statusCode(400)
                 .body("details.pointer", equalTo(List.of("/linkedServices/1/properties/typeProperties/host")));
     }
 
@@ -98,8 +112,11 @@ class CopyFunctionIT extends BaseCopyFunction {
         TestingPostgres tls = TestingServers.postgresWithTls();
         String container = uniqueContainer();
 
-        post(toTls(payload("t", container), tls, "localhost", 5, 15)).statusCode(200).body("rowsCopied", equalTo(1));
-        post(toTls(payload("t", container), tls, "127.0.0.1", 5, 15)).statusCode(400)
+        post(toTls(payload("t", container), tls, "localhost", 5, 15))
+                .statusCode(200)
+                .body("rowsCopied", equalTo(1));
+        post(toTls(payload("t", container), tls, "127.0.0.1", 5, 15))
+                .statusCode(400)
                 .body("errorCode", equalTo("SourceTlsFailed"))
                 .body("message", containsString("127.0.0.1"));
         post(toTls(payload("t", container), tls, "127.0.0.1", 4, 15)).statusCode(200);
@@ -109,11 +126,12 @@ class CopyFunctionIT extends BaseCopyFunction {
     void aCertificateFromAnUntrustedAuthorityIsRefused() throws Exception {
         TestingPostgres tls = TestingServers.postgresWithTls();
         byte[] trusted = Files.readAllBytes(TestingCertificates.TRUSTED);
-        Files.copy(tls.certificates().otherAuthority(), TestingCertificates.TRUSTED,
-                StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                tls.certificates().otherAuthority(), TestingCertificates.TRUSTED, StandardCopyOption.REPLACE_EXISTING);
         try {
             // Another connectionTimeout makes another pool, so no connection verified earlier is reused.
-            post(toTls(payload("t", uniqueContainer()), tls, "localhost", 5, 17)).statusCode(400)
+            post(toTls(payload("t", uniqueContainer()), tls, "localhost", 5, 17))
+                    .statusCode(400)
                     .body("errorCode", equalTo("SourceTlsFailed"));
         } finally {
             Files.write(TestingCertificates.TRUSTED, trusted);
@@ -123,7 +141,8 @@ class CopyFunctionIT extends BaseCopyFunction {
     @Test
     void aConnectionWithoutTlsToATlsOnlyServerIsRefusedClearly() {
         TestingPostgres tls = TestingServers.postgresWithTls();
-        post(toTls(payload("t", uniqueContainer()), tls, "127.0.0.1", 0, 15)).statusCode(400)
+        post(toTls(payload("t", uniqueContainer()), tls, "127.0.0.1", 0, 15))
+                .statusCode(400)
                 .body("errorCode", equalTo("SourceAuthenticationFailed"))
                 .body("message", containsString("no encryption"));
     }
@@ -135,25 +154,35 @@ class CopyFunctionIT extends BaseCopyFunction {
         // Row 1000 holds a value Parquet refuses; the rows after it would take most of an hour to stream if the COPY
         // were drained rather than cancelled (the cancel request must itself speak TLS to this server).
         ObjectNode failing = parquet(toTls(payload("t", container), tls, "localhost", 5, 19), "snappy");
-        source(failing).put("query", "SELECT i, CASE WHEN i = 1000 THEN 'infinity'::timestamp"
-                + " ELSE TIMESTAMP '2024-01-01' END AS ts, (SELECT 1 FROM pg_sleep(CASE WHEN i > 1000 THEN 0.01"
-                + " ELSE 0 END)) AS s FROM generate_series(1, 300000) i");
+        source(failing)
+                .put(
+                        "query",
+                        "SELECT i, CASE WHEN i = 1000 THEN 'infinity'::timestamp"
+                                + " ELSE TIMESTAMP '2024-01-01' END AS ts, (SELECT 1 FROM pg_sleep(CASE WHEN i > 1000 THEN 0.01"
+                                + " ELSE 0 END)) AS s FROM generate_series(1, 300000) i");
         failing.withObject("/activity/typeProperties").put("parallelCopies", 1);
 
         post(failing).statusCode(400).body("errorCode", equalTo("ValueNotRepresentable"));
 
         // Same linked service settings, so the same pool: the connection must be back in step with the server.
-        post(toTls(payload("t", container), tls, "localhost", 5, 19)).statusCode(200).body("rowsCopied", equalTo(1));
+        post(toTls(payload("t", container), tls, "localhost", 5, 19))
+                .statusCode(200)
+                .body("rowsCopied", equalTo(1));
     }
 
     /** A PostgreSqlV2 linked service to the TLS-only server, reading one row. */
-    private static ObjectNode toTls(ObjectNode payload, TestingPostgres server, String host, int sslMode,
-            int connectionTimeout) {
+    private static ObjectNode toTls(
+            ObjectNode payload, TestingPostgres server, String host, int sslMode, int connectionTimeout) {
         ObjectNode linkedService = payload.withObject("/linkedServices/0/properties");
         linkedService.put("type", "PostgreSqlV2");
-        linkedService.putObject("typeProperties").put("server", host).put("port", server.port())
-                .put("database", TestingPostgres.DATABASE).put("username", TestingPostgres.USER)
-                .put("password", server.password()).put("sslMode", sslMode)
+        linkedService
+                .putObject("typeProperties")
+                .put("server", host)
+                .put("port", server.port())
+                .put("database", TestingPostgres.DATABASE)
+                .put("username", TestingPostgres.USER)
+                .put("password", server.password())
+                .put("sslMode", sslMode)
                 .put("connectionTimeout", connectionTimeout);
         source(payload).put("query", "SELECT 1 AS one");
         return payload;

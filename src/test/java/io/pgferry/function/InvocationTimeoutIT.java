@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
@@ -46,21 +45,40 @@ class InvocationTimeoutIT {
         // An hour's query: only the invocation timeout ends it.
         ObjectNode payload = payload("SELECT i AS id, pg_sleep(3600) FROM generate_series(1, 10) i", container);
 
-        given().contentType(ContentType.JSON).body(payload.toString()).post("/copy").then().statusCode(502)
-                .body("errorCode", equalTo("InvocationTimedOut")).body("failureType", equalTo("SystemError"));
-        assertThat(azurite.container(container).exists() && azurite.container(container).listBlobs().iterator()
-                .hasNext()).isFalse();
+        given().contentType(ContentType.JSON)
+                .body(payload.toString())
+                .post("/copy")
+                .then()
+                .statusCode(502)
+                .body("errorCode", equalTo("InvocationTimedOut"))
+                .body("failureType", equalTo("SystemError"));
+        assertThat(azurite.container(container).exists()
+                        && azurite.container(container).listBlobs().iterator().hasNext())
+                .isFalse();
 
         ObjectNode slow = payload("SELECT i AS id, pg_sleep(0.5) FROM generate_series(1, 6) i", container);
-        String location = given().contentType(ContentType.JSON).body(slow.toString()).post("/runs").then()
-                .statusCode(202).extract().header("Location");
+        String location = given().contentType(ContentType.JSON)
+                .body(slow.toString())
+                .post("/runs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .header("Location");
         assertThat(AsyncRuns.pollUntilNot202(location).statusCode()).isEqualTo(200);
     }
 
     private ObjectNode payload(String query, String container) {
-        ObjectNode payload = Payloads.load("valid/table-to-csv-chunks.json", Map.of("TABLE", "unused", "CONTAINER",
-                container, "PG_CONNECTION", TestingServers.postgres().odbcConnectionString(), "BLOB_CONNECTION",
-                azurite.connectionString()));
+        ObjectNode payload = Payloads.load(
+                "valid/table-to-csv-chunks.json",
+                Map.of(
+                        "TABLE",
+                        "unused",
+                        "CONTAINER",
+                        container,
+                        "PG_CONNECTION",
+                        TestingServers.postgres().odbcConnectionString(),
+                        "BLOB_CONNECTION",
+                        azurite.connectionString()));
         payload.withObject("/activity/typeProperties/source").put("query", query);
         return payload;
     }

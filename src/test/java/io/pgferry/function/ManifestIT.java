@@ -49,15 +49,19 @@ class ManifestIT {
         String table = table(2500);
         String container = "m-" + suffix();
         ObjectNode payload = payload(table, container);
-        payload.withObject("/activity/typeProperties").put("validateDataConsistency", true).put("parallelCopies", 2);
+        payload.withObject("/activity/typeProperties")
+                .put("validateDataConsistency", true)
+                .put("parallelCopies", 2);
 
         Response answer = post(payload);
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(answer.jsonPath().getString("manifest")).isEqualTo(container + "/exports/orders/_manifest.json");
-        assertThat(answer.jsonPath().getString("dataConsistencyVerification.VerificationResult")).isEqualTo("Verified");
+        assertThat(answer.jsonPath().getString("dataConsistencyVerification.VerificationResult"))
+                .isEqualTo("Verified");
 
         BlobContainerClient blobs = azurite.container(container);
-        JsonNode manifest = JSON.readTree(blobs.getBlobClient("exports/orders/_manifest.json").downloadContent()
+        JsonNode manifest = JSON.readTree(blobs.getBlobClient("exports/orders/_manifest.json")
+                .downloadContent()
                 .toBytes());
         List<String> dataBlobs = new ArrayList<>();
         blobs.listBlobs().forEach(blob -> {
@@ -73,11 +77,14 @@ class ManifestIT {
             String name = file.path("path").asText().substring(container.length() + 1);
             byte[] stored = blobs.getBlobClient(name).downloadContent().toBytes();
             assertThat(file.path("bytes").asLong()).isEqualTo(stored.length);
-            assertThat(file.path("md5").asText()).isEqualTo(md5(stored))
-                    .isEqualTo(Base64.getEncoder().encodeToString(blobs.getBlobClient(name).getProperties()
-                            .getContentMd5()));
+            assertThat(file.path("md5").asText())
+                    .isEqualTo(md5(stored))
+                    .isEqualTo(Base64.getEncoder()
+                            .encodeToString(
+                                    blobs.getBlobClient(name).getProperties().getContentMd5()));
         }
-        assertThat(listed).containsExactlyInAnyOrderElementsOf(dataBlobs)
+        assertThat(listed)
+                .containsExactlyInAnyOrderElementsOf(dataBlobs)
                 .isEqualTo(answer.jsonPath().getList("files.path"));
         assertThat(rows).isEqualTo(2500);
         assertThat(manifest.path("runId").asText()).isEqualTo(answer.jsonPath().getString("runId"));
@@ -87,7 +94,8 @@ class ManifestIT {
         assertThat(manifest.path("source").path("snapshot").asText()).matches("\\d+:\\d+:[\\d,]*");
         assertThat(manifest.path("source").path("walLsn").asText()).matches("[0-9A-F]+/[0-9A-F]+");
         assertThat(manifest.path("source").path("exportedSnapshot").asText()).isNotEmpty();
-        assertThat(manifest.path("schema").path("columns").findValuesAsText("name")).containsExactly("id", "name");
+        assertThat(manifest.path("schema").path("columns").findValuesAsText("name"))
+                .containsExactly("id", "name");
         assertThat(manifest.path("schema").path("sha256").asText()).hasSize(64);
         assertThat(manifest.toString()).doesNotContain(postgres.password());
     }
@@ -98,10 +106,14 @@ class ManifestIT {
         String container = "m-" + suffix();
         ObjectNode renamed = payload(table, container);
         renamed.withObject("/activity/typeProperties/source").put("query", "SELECT * FROM " + table);
-        renamed.withObject("/activity/typeProperties/sink").putObject("manifest").put("fileName", "_DONE.json");
+        renamed.withObject("/activity/typeProperties/sink")
+                .putObject("manifest")
+                .put("fileName", "_DONE.json");
         assertThat(post(renamed).jsonPath().getString("manifest")).isEqualTo(container + "/exports/orders/_DONE.json");
-        JsonNode manifest = JSON.readTree(azurite.container(container).getBlobClient("exports/orders/_DONE.json")
-                .downloadContent().toBytes());
+        JsonNode manifest = JSON.readTree(azurite.container(container)
+                .getBlobClient("exports/orders/_DONE.json")
+                .downloadContent()
+                .toBytes());
         assertThat(manifest.path("source").has("table")).isFalse();
         assertThat(manifest.path("source").path("querySha256").asText()).hasSize(64);
 
@@ -112,7 +124,9 @@ class ManifestIT {
         assertThat(answer.jsonPath().getString("manifest")).isNull();
         assertThat(answer.jsonPath().getString("dataConsistencyVerification.VerificationResult"))
                 .isEqualTo("NotVerified");
-        assertThat(azurite.container(without).listBlobs().stream().map(blob -> blob.getName()).toList())
+        assertThat(azurite.container(without).listBlobs().stream()
+                        .map(blob -> blob.getName())
+                        .toList())
                 .containsExactly("exports/orders/orders_00000.csv");
     }
 
@@ -123,14 +137,16 @@ class ManifestIT {
         ObjectNode linkedService = payload.withObject("/linkedServices/1/properties");
         linkedService.put("type", "FileServer");
         linkedService.putObject("typeProperties").put("host", root.toString());
-        payload.withObject("/datasets/1/properties/typeProperties/location").put("type", "FileServerLocation")
+        payload.withObject("/datasets/1/properties/typeProperties/location")
+                .put("type", "FileServerLocation")
                 .remove("container");
         payload.withObject("/activity/typeProperties/sink/storeSettings").put("type", "FileServerWriteSettings");
         payload.withObject("/activity/typeProperties").put("validateDataConsistency", true);
 
         Response answer = post(payload);
         assertThat(answer.statusCode()).isEqualTo(200);
-        assertThat(answer.jsonPath().getString("dataConsistencyVerification.VerificationResult")).isEqualTo("Verified");
+        assertThat(answer.jsonPath().getString("dataConsistencyVerification.VerificationResult"))
+                .isEqualTo("Verified");
         Path folder = root.resolve("exports/orders");
         JsonNode manifest = JSON.readTree(folder.resolve("_manifest.json").toFile());
         try (Stream<Path> files = Files.list(folder)) {
@@ -138,8 +154,8 @@ class ManifestIT {
                     .containsExactly("_manifest.json", "orders_00000.csv", "orders_00001.csv");
         }
         for (JsonNode file : manifest.path("files")) {
-            assertThat(file.path("md5").asText()).isEqualTo(md5(Files.readAllBytes(Path.of(file.path("path")
-                    .asText()))));
+            assertThat(file.path("md5").asText())
+                    .isEqualTo(md5(Files.readAllBytes(Path.of(file.path("path").asText()))));
         }
     }
 
@@ -162,9 +178,12 @@ class ManifestIT {
 
         assertThat(post(payload).statusCode()).isEqualTo(200);
 
-        assertThat(blobs.listBlobs().stream().map(blob -> blob.getName()).toList()).containsExactly(
-                "exports/orders/_manifest.json", "exports/orders/orders_00000.csv", "exports/orders/orders_00001.csv",
-                "exports/orders/other.csv");
+        assertThat(blobs.listBlobs().stream().map(blob -> blob.getName()).toList())
+                .containsExactly(
+                        "exports/orders/_manifest.json",
+                        "exports/orders/orders_00000.csv",
+                        "exports/orders/orders_00001.csv",
+                        "exports/orders/other.csv");
     }
 
     private String table(int rows) {
@@ -175,8 +194,17 @@ class ManifestIT {
     }
 
     private ObjectNode payload(String table, String container) {
-        return Payloads.load("valid/table-to-csv-chunks.json", Map.of("TABLE", table, "CONTAINER", container,
-                "PG_CONNECTION", postgres.odbcConnectionString(), "BLOB_CONNECTION", azurite.connectionString()));
+        return Payloads.load(
+                "valid/table-to-csv-chunks.json",
+                Map.of(
+                        "TABLE",
+                        table,
+                        "CONTAINER",
+                        container,
+                        "PG_CONNECTION",
+                        postgres.odbcConnectionString(),
+                        "BLOB_CONNECTION",
+                        azurite.connectionString()));
     }
 
     private static Response post(ObjectNode payload) {
@@ -184,7 +212,8 @@ class ManifestIT {
     }
 
     private static String md5(byte[] bytes) throws Exception {
-        return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
+        return Base64.getEncoder()
+                .encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
     }
 
     private static String suffix() {

@@ -39,13 +39,16 @@ class PooledSessionIT {
         String query = "SELECT pg_advisory_lock(77001) AS locked, set_config('pgferry.leak', 'yes', false) AS leak";
         assertThat(copy(role, query).jsonPath().getInt("rowsCopied")).isEqualTo(1);
         List<String> first = sessions(role);
-        assertThat(copy(role, "SELECT current_setting('pgferry.leak', true) AS leak").jsonPath().getInt("rowsCopied"))
+        assertThat(copy(role, "SELECT current_setting('pgferry.leak', true) AS leak")
+                        .jsonPath()
+                        .getInt("rowsCopied"))
                 .isEqualTo(1);
         List<String> second = sessions(role);
 
         assertThat(first).hasSize(1).allSatisfy(session -> assertThat(session).endsWith("DISCARD ALL"));
         assertThat(second).as("the same backend, reset again").isEqualTo(first);
-        try (Connection connection = postgres.connect(); Statement statement = connection.createStatement();
+        try (Connection connection = postgres.connect();
+                Statement statement = connection.createStatement();
                 ResultSet row = statement.executeQuery(
                         "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 77001")) {
             row.next();
@@ -56,7 +59,8 @@ class PooledSessionIT {
     /** Each session of the role: its backend pid, state and last statement. */
     private List<String> sessions(String role) throws Exception {
         List<String> sessions = new ArrayList<>();
-        try (Connection connection = postgres.connect(); Statement statement = connection.createStatement();
+        try (Connection connection = postgres.connect();
+                Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT pid, state, query FROM pg_stat_activity"
                         + " WHERE usename = '" + role + "' ORDER BY pid")) {
             while (rows.next()) {
@@ -67,13 +71,26 @@ class PooledSessionIT {
     }
 
     private io.restassured.response.Response copy(String role, String query) {
-        ObjectNode payload = Payloads.load("valid/table-to-csv-chunks.json", Map.of("TABLE", "unused", "CONTAINER",
-                "s-" + UUID.randomUUID().toString().substring(0, 8), "PG_CONNECTION", "Server=" + postgres.host()
-                        + ";Port=" + postgres.port() + ";Database=" + TestingPostgres.DATABASE + ";UID=" + role
-                        + ";Password=pooled", "BLOB_CONNECTION",
-                azurite.connectionString()));
+        ObjectNode payload = Payloads.load(
+                "valid/table-to-csv-chunks.json",
+                Map.of(
+                        "TABLE",
+                        "unused",
+                        "CONTAINER",
+                        "s-" + UUID.randomUUID().toString().substring(0, 8),
+                        "PG_CONNECTION",
+                        "Server=" + postgres.host()
+                                + ";Port=" + postgres.port() + ";Database=" + TestingPostgres.DATABASE + ";UID=" + role
+                                + ";Password=pooled",
+                        "BLOB_CONNECTION",
+                        azurite.connectionString()));
         payload.withObject("/activity/typeProperties/source").put("query", query);
-        return given().contentType(ContentType.JSON).body(payload.toString()).post("/copy").then().statusCode(200)
-                .extract().response();
+        return given().contentType(ContentType.JSON)
+                .body(payload.toString())
+                .post("/copy")
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
     }
 }

@@ -41,7 +41,8 @@ class PostgresVersionsIT {
     Path downloads;
 
     static Stream<String> versions() {
-        return Stream.of(System.getProperty("pgferry.test.postgres.versions", "").split(","))
+        return Stream.of(
+                        System.getProperty("pgferry.test.postgres.versions", "").split(","))
                 .filter(v -> !v.isBlank());
     }
 
@@ -49,41 +50,68 @@ class PostgresVersionsIT {
     @MethodSource("versions")
     void copiesEveryCellAndSlicesWhereTheServerCan(String version) throws Exception {
         try (TestingPostgres postgres = TestingPostgres.startVersion(version)) {
-            postgres.execute("CREATE TABLE versions (id int PRIMARY KEY, name text, amount numeric(12, 2),"
-                    + " seen timestamptz, doc jsonb, tags int[])",
+            postgres.execute(
+                    "CREATE TABLE versions (id int PRIMARY KEY, name text, amount numeric(12, 2),"
+                            + " seen timestamptz, doc jsonb, tags int[])",
                     "INSERT INTO versions SELECT i, CASE WHEN i % 5 = 0 THEN NULL ELSE 'n ' || i || E', \"q\"\\nx' END,"
                             + " i * 1.25, TIMESTAMPTZ '2024-01-01 00:00:00+00' + i * INTERVAL '1 hour',"
                             + " jsonb_build_object('i', i), ARRAY[i, NULL] FROM generate_series(1, 5000) i");
             String container = "v-" + UUID.randomUUID().toString().substring(0, 8);
-            ObjectNode payload = Payloads.load("valid/table-to-csv-chunks.json", Map.of("TABLE", "versions",
-                    "CONTAINER", container, "PG_CONNECTION", postgres.odbcConnectionString(), "BLOB_CONNECTION",
-                    azurite.connectionString()));
+            ObjectNode payload = Payloads.load(
+                    "valid/table-to-csv-chunks.json",
+                    Map.of(
+                            "TABLE",
+                            "versions",
+                            "CONTAINER",
+                            container,
+                            "PG_CONNECTION",
+                            postgres.odbcConnectionString(),
+                            "BLOB_CONNECTION",
+                            azurite.connectionString()));
             payload.withObject("/activity/typeProperties").put("parallelCopies", 2);
 
             int expectedSlices = postgres.versionNumber() >= 140000 ? 2 : 1;
-            given().contentType(ContentType.JSON).body(payload.toString()).post("/copy").then().statusCode(200)
+            given().contentType(ContentType.JSON)
+                    .body(payload.toString())
+                    .post("/copy")
+                    .then()
+                    .statusCode(200)
                     .body("rowsCopied", equalTo(5000))
                     .body("usedParallelCopies", equalTo(expectedSlices));
 
             List<String> columns = List.of("id", "name", "amount", "seen", "doc", "tags");
-            assertThat(CsvReader.read(azurite.download(container, "", downloads), BaseCopyFunction.DUCKDB_DEFAULTS, "id"))
+            assertThat(CsvReader.read(
+                            azurite.download(container, "", downloads), BaseCopyFunction.DUCKDB_DEFAULTS, "id"))
                     .isEqualTo(Tables.postgresText(postgres, "versions", columns, "id"));
 
             // JSON (row_to_json) and Parquet (binary COPY) ride the same server features on every version.
             String json = "v-" + UUID.randomUUID().toString().substring(0, 8);
-            given().contentType(ContentType.JSON).body(BaseCopyFunction.json(payload.deepCopy(), "setOfObjects")
-                    .toString().replace(container, json)).post("/copy").then()
+            given().contentType(ContentType.JSON)
+                    .body(BaseCopyFunction.json(payload.deepCopy(), "setOfObjects")
+                            .toString()
+                            .replace(container, json))
+                    .post("/copy")
+                    .then()
                     .statusCode(200);
             assertThat(JsonReader.count(azurite.download(json, "", downloads), "newline_delimited"))
                     .isEqualTo(5000);
             String parquet = "v-" + UUID.randomUUID().toString().substring(0, 8);
-            given().contentType(ContentType.JSON).body(BaseCopyFunction.parquet(payload.deepCopy(), "snappy")
-                    .toString().replace(container, parquet)).post("/copy").then().statusCode(200);
-            assertThat(ParquetReader.rows(azurite.download(parquet, "", downloads),
-                    "SELECT id, name, amount, epoch_us(seen), doc, to_json(tags)::VARCHAR FROM FILES ORDER BY id"))
-                    .isEqualTo(Tables.postgresObjects(postgres, "SELECT id, name, amount,"
-                            + " (extract(epoch FROM seen) * 1000000)::bigint, doc::text, array_to_json(tags)::text"
-                            + " FROM versions ORDER BY id"));
+            given().contentType(ContentType.JSON)
+                    .body(BaseCopyFunction.parquet(payload.deepCopy(), "snappy")
+                            .toString()
+                            .replace(container, parquet))
+                    .post("/copy")
+                    .then()
+                    .statusCode(200);
+            assertThat(
+                            ParquetReader.rows(
+                                    azurite.download(parquet, "", downloads),
+                                    "SELECT id, name, amount, epoch_us(seen), doc, to_json(tags)::VARCHAR FROM FILES ORDER BY id"))
+                    .isEqualTo(Tables.postgresObjects(
+                            postgres,
+                            "SELECT id, name, amount,"
+                                    + " (extract(epoch FROM seen) * 1000000)::bigint, doc::text, array_to_json(tags)::text"
+                                    + " FROM versions ORDER BY id"));
         }
     }
 }

@@ -74,21 +74,26 @@ class SinkOptionsIT {
 
         post(payload).statusCode(200);
 
-        byte[] bytes = Files.readAllBytes(azurite.download(container, "", downloads).get(0));
+        byte[] bytes =
+                Files.readAllBytes(azurite.download(container, "", downloads).get(0));
         String text = new String(bytes, Charset.forName("windows-1252"));
         assertThat(text).contains("café 1");
         assertThat(bytes).contains((byte) 0xE9).doesNotContain((byte) 0xC3);
 
         postgres.execute("INSERT INTO " + table + " VALUES (999, 'tick ✓', NULL)");
         String refused = container();
-        post(payloadWithEncoding(table, refused)).statusCode(400).body("failureType", equalTo("UserError"))
+        post(payloadWithEncoding(table, refused))
+                .statusCode(400)
+                .body("failureType", equalTo("UserError"))
                 .body("message", containsString("WIN1252"));
-        assertThat(azurite.container(refused).exists() && azurite.container(refused).listBlobs().iterator()
-                .hasNext()).isFalse();
+        assertThat(azurite.container(refused).exists()
+                        && azurite.container(refused).listBlobs().iterator().hasNext())
+                .isFalse();
         ObjectNode utf32 = payload(table, container());
         utf32.withObject("/datasets/1/properties/typeProperties").put("encodingName", "UTF-32");
-        post(utf32).statusCode(400).body("details[0].pointer",
-                equalTo("/datasets/1/properties/typeProperties/encodingName"));
+        post(utf32)
+                .statusCode(400)
+                .body("details[0].pointer", equalTo("/datasets/1/properties/typeProperties/encodingName"));
     }
 
     @Test
@@ -107,12 +112,15 @@ class SinkOptionsIT {
             payload.withObject("/datasets/1/properties/typeProperties").put("encodingName", encoding);
             formatSettings(payload).remove("maxRowsPerFile");
             post(payload).statusCode(200);
-            byte[] bytes = Files.readAllBytes(azurite.download(container, "", downloads).get(0));
+            byte[] bytes = Files.readAllBytes(
+                    azurite.download(container, "", downloads).get(0));
             boolean little = encoding.equals("UTF-16");
-            assertThat(bytes).startsWith(little ? new byte[] { (byte) 0xFF, (byte) 0xFE }
-                    : new byte[] { (byte) 0xFE, (byte) 0xFF });
-            assertThat(new String(bytes, 2, bytes.length - 2, little ? StandardCharsets.UTF_16LE
-                    : StandardCharsets.UTF_16BE)).as(encoding).isEqualTo(expected);
+            assertThat(bytes)
+                    .startsWith(little ? new byte[] {(byte) 0xFF, (byte) 0xFE} : new byte[] {(byte) 0xFE, (byte) 0xFF});
+            assertThat(new String(
+                            bytes, 2, bytes.length - 2, little ? StandardCharsets.UTF_16LE : StandardCharsets.UTF_16BE))
+                    .as(encoding)
+                    .isEqualTo(expected);
         }
     }
 
@@ -121,7 +129,8 @@ class SinkOptionsIT {
         String table = table(30);
         String container = container();
         ObjectNode payload = payload(table, container);
-        payload.withObject("/activity/typeProperties/sink/storeSettings").putArray("metadata")
+        payload.withObject("/activity/typeProperties/sink/storeSettings")
+                .putArray("metadata")
                 .add(payload.objectNode().put("name", "source_system").put("value", "shop"))
                 .add(payload.objectNode().put("name", "owner").put("value", "data-team"));
         formatSettings(payload).put("maxRowsPerFile", 10);
@@ -129,13 +138,18 @@ class SinkOptionsIT {
         String runId = post(payload).statusCode(200).extract().path("runId");
 
         azurite.container(container).listBlobs().forEach(blob -> assertThat(azurite.container(container)
-                .getBlobClient(blob.getName()).getProperties().getMetadata()).containsExactlyInAnyOrderEntriesOf(
+                        .getBlobClient(blob.getName())
+                        .getProperties()
+                        .getMetadata())
+                .containsExactlyInAnyOrderEntriesOf(
                         Map.of("source_system", "shop", "owner", "data-team", "pgferry_run_id", runId)));
 
-        payload.withObject("/activity/typeProperties/sink/storeSettings").putArray("metadata")
+        payload.withObject("/activity/typeProperties/sink/storeSettings")
+                .putArray("metadata")
                 .add(payload.objectNode().put("name", "bad name").put("value", "$$FILEPATH"));
-        post(payload).statusCode(400).body("details[0].pointer",
-                equalTo("/activity/typeProperties/sink/storeSettings/metadata/0/name"));
+        post(payload)
+                .statusCode(400)
+                .body("details[0].pointer", equalTo("/activity/typeProperties/sink/storeSettings/metadata/0/name"));
     }
 
     @Test
@@ -164,45 +178,69 @@ class SinkOptionsIT {
     void theBlobAccountIsReachedBySasUriServiceEndpointAndKeyOrContainerSasWithoutLeakingThem() throws Exception {
         String table = table(25);
         OffsetDateTime expiry = OffsetDateTime.now().plusHours(1);
-        String accountSas = azurite.client().generateAccountSas(new AccountSasSignatureValues(expiry,
-                AccountSasPermission.parse("rwdlac"), new AccountSasService().setBlobAccess(true),
-                new AccountSasResourceType().setService(true).setContainer(true).setObject(true)));
+        String accountSas = azurite.client()
+                .generateAccountSas(new AccountSasSignatureValues(
+                        expiry,
+                        AccountSasPermission.parse("rwdlac"),
+                        new AccountSasService().setBlobAccess(true),
+                        new AccountSasResourceType()
+                                .setService(true)
+                                .setContainer(true)
+                                .setObject(true)));
         String accountUrl = azurite.client().getAccountUrl();
 
         String viaAccountSas = container();
         ObjectNode payload = payload(table, viaAccountSas);
-        blobLinkedService(payload).removeAll().putObject("sasUri").put("type", "SecureString")
+        blobLinkedService(payload)
+                .removeAll()
+                .putObject("sasUri")
+                .put("type", "SecureString")
                 .put("value", accountUrl + "?" + accountSas);
         post(payload).statusCode(200).body("rowsCopied", equalTo(25));
         assertThat(azurite.download(viaAccountSas, "", downloads)).hasSize(1);
 
         String viaKey = container();
         payload = payload(table, viaKey);
-        blobLinkedService(payload).removeAll().put("serviceEndpoint", accountUrl).putObject("accountKey")
-                .put("type", "SecureString").put("value", TestingAzurite.KEY);
+        blobLinkedService(payload)
+                .removeAll()
+                .put("serviceEndpoint", accountUrl)
+                .putObject("accountKey")
+                .put("type", "SecureString")
+                .put("value", TestingAzurite.KEY);
         post(payload).statusCode(200);
 
         String viaContainerSas = container();
         azurite.container(viaContainerSas).create();
-        String containerSas = azurite.container(viaContainerSas).generateSas(new BlobServiceSasSignatureValues(
-                expiry, BlobContainerSasPermission.parse("racwl")));
+        String containerSas = azurite.container(viaContainerSas)
+                .generateSas(new BlobServiceSasSignatureValues(expiry, BlobContainerSasPermission.parse("racwl")));
         payload = payload(table, viaContainerSas);
-        blobLinkedService(payload).removeAll().put("sasUri", azurite.container(viaContainerSas).getBlobContainerUrl())
-                .putObject("sasToken").put("type", "SecureString").put("value", containerSas);
+        blobLinkedService(payload)
+                .removeAll()
+                .put("sasUri", azurite.container(viaContainerSas).getBlobContainerUrl())
+                .putObject("sasToken")
+                .put("type", "SecureString")
+                .put("value", containerSas);
         post(payload).statusCode(200);
         // A container SAS without delete permission: the manifest is written all the same.
-        assertThat(azurite.container(viaContainerSas).listBlobs().stream().map(blob -> blob.getName()).toList())
+        assertThat(azurite.container(viaContainerSas).listBlobs().stream()
+                        .map(blob -> blob.getName())
+                        .toList())
                 .containsExactly("exports/orders/_manifest.json", "exports/orders/orders_00000.csv");
 
         String forged = containerSas.replaceFirst("sig=[^&]+", "sig=AAAA" + "A".repeat(40) + "%3D");
         payload = payload(table, viaContainerSas);
-        blobLinkedService(payload).removeAll().put("sasUri", azurite.container(viaContainerSas).getBlobContainerUrl()
-                + "?" + forged);
-        String body = post(payload).statusCode(400).body("errorCode", equalTo("SinkAuthenticationFailed")).extract()
+        blobLinkedService(payload)
+                .removeAll()
+                .put("sasUri", azurite.container(viaContainerSas).getBlobContainerUrl() + "?" + forged);
+        String body = post(payload)
+                .statusCode(400)
+                .body("errorCode", equalTo("SinkAuthenticationFailed"))
+                .extract()
                 .asString();
         String signature = accountSas.replaceFirst(".*sig=([^&]+).*", "$1");
         assertThat(body).doesNotContain(forged).doesNotContain("sig=");
-        assertThat(Files.readString(Path.of("target/quarkus-test.log"))).doesNotContain(signature)
+        assertThat(Files.readString(Path.of("target/quarkus-test.log")))
+                .doesNotContain(signature)
                 .doesNotContain(forged.replaceFirst(".*sig=([^&]+).*", "$1"));
     }
 
@@ -217,7 +255,8 @@ class SinkOptionsIT {
 
     private String table(int rows) {
         String table = "opts_" + suffix();
-        postgres.execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text, note text)",
+        postgres.execute(
+                "CREATE TABLE " + table + " (id int PRIMARY KEY, name text, note text)",
                 "INSERT INTO " + table + " SELECT i, CASE WHEN i = 3 THEN '' ELSE 'café ' || i END,"
                         + " CASE WHEN i % 2 = 1 AND i <> 3 THEN NULL ELSE 'n' || i END FROM generate_series(1, "
                         + rows + ") i");
@@ -225,8 +264,17 @@ class SinkOptionsIT {
     }
 
     private ObjectNode payload(String table, String container) {
-        return Payloads.load("valid/table-to-csv-chunks.json", Map.of("TABLE", table, "CONTAINER", container,
-                "PG_CONNECTION", postgres.odbcConnectionString(), "BLOB_CONNECTION", azurite.connectionString()));
+        return Payloads.load(
+                "valid/table-to-csv-chunks.json",
+                Map.of(
+                        "TABLE",
+                        table,
+                        "CONTAINER",
+                        container,
+                        "PG_CONNECTION",
+                        postgres.odbcConnectionString(),
+                        "BLOB_CONNECTION",
+                        azurite.connectionString()));
     }
 
     private static ObjectNode blobLinkedService(ObjectNode payload) {
@@ -238,7 +286,10 @@ class SinkOptionsIT {
     }
 
     private static ValidatableResponse post(ObjectNode payload) {
-        return given().contentType(ContentType.JSON).body(payload.toString()).post("/copy").then();
+        return given().contentType(ContentType.JSON)
+                .body(payload.toString())
+                .post("/copy")
+                .then();
     }
 
     private static String container() {

@@ -41,9 +41,10 @@ class FunctionAppIT {
     static void startHandler() throws Exception {
         try (Stream<Path> built = Files.list(Path.of("target"))) {
             Path app = built.filter(p -> p.getFileName().toString().endsWith("-function-app") && Files.isDirectory(p))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("no target/*-function-app: run package"));
-            host = TestingFunctionsHost.start(app,
-                    Map.of("AzureWebJobsStorage", TestingServers.azurite().connectionString()));
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no target/*-function-app: run package"));
+            host = TestingFunctionsHost.start(
+                    app, Map.of("AzureWebJobsStorage", TestingServers.azurite().connectionString()));
         }
     }
 
@@ -71,18 +72,23 @@ class FunctionAppIT {
         String container = "fa-" + UUID.randomUUID().toString().substring(0, 8);
         String functionKey = "key-" + UUID.randomUUID();
 
-        HttpResponse<String> response = host.proxy("copy", "POST", payload(table, container).toString(),
-                functionKey);
+        HttpResponse<String> response =
+                host.proxy("copy", "POST", payload(table, container).toString(), functionKey);
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         JsonNode statistics = MAPPER.readTree(response.body());
         assertThat(statistics.path("rowsCopied").asLong()).isEqualTo(2500);
         assertThat(statistics.path("filesWritten").asInt()).isEqualTo(3);
-        assertThat(azurite.container(container).listBlobs().stream().map(b -> b.getName()).toList())
-                .isEqualTo(List.of("exports/orders/_manifest.json", "exports/orders/orders_00000.csv",
-                        "exports/orders/orders_00001.csv", "exports/orders/orders_00002.csv"));
+        assertThat(azurite.container(container).listBlobs().stream()
+                        .map(b -> b.getName())
+                        .toList())
+                .isEqualTo(List.of(
+                        "exports/orders/_manifest.json",
+                        "exports/orders/orders_00000.csv",
+                        "exports/orders/orders_00001.csv",
+                        "exports/orders/orders_00002.csv"));
         assertThat(host.log()).doesNotContain(functionKey).doesNotContain(postgres.password());
     }
 
@@ -109,10 +115,16 @@ class FunctionAppIT {
         assertThat(event.path("type").asText()).isEqualTo("eventGridTrigger");
         assertThat(event.path("name").asText()).isEqualTo("event");
         JsonNode runs = host.function("runs").path("bindings").get(0);
-        assertThat(runs.path("methods")).containsExactlyInAnyOrder(MAPPER.valueToTree("get"),
-                MAPPER.valueToTree("post"), MAPPER.valueToTree("delete"));
+        assertThat(runs.path("methods"))
+                .containsExactlyInAnyOrder(
+                        MAPPER.valueToTree("get"), MAPPER.valueToTree("post"), MAPPER.valueToTree("delete"));
         // Event Grid and SDK clients write plain JSON messages; the default base64 would refuse them.
-        assertThat(host.hostJson().path("extensions").path("queues").path("messageEncoding").asText()).isEqualTo("none");
+        assertThat(host.hostJson()
+                        .path("extensions")
+                        .path("queues")
+                        .path("messageEncoding")
+                        .asText())
+                .isEqualTo("none");
     }
 
     @Test
@@ -121,24 +133,29 @@ class FunctionAppIT {
         String queueContainer = "fa-" + UUID.randomUUID().toString().substring(0, 8);
         String messageId = UUID.randomUUID().toString();
 
-        HttpResponse<String> queued = host.invoke("copyOnQueue", HostInvocations.queue(
-                payload(table, queueContainer).toString(), messageId, "AgAAAAMAAAAAAAAA", 1));
+        HttpResponse<String> queued = host.invoke(
+                "copyOnQueue",
+                HostInvocations.queue(payload(table, queueContainer).toString(), messageId, "AgAAAAMAAAAAAAAA", 1));
 
         assertThat(queued.statusCode()).as(queued.body()).isEqualTo(200);
-        assertThat(queued.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/json"));
+        assertThat(queued.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         JsonNode answer = MAPPER.readTree(queued.body());
         assertThat(answer.has("Outputs")).isTrue();
         assertThat(answer.has("ReturnValue")).isTrue();
         assertThat(answer.path("Logs").get(0).asText()).contains(messageId).contains("Succeeded, 300 rows");
-        assertThat(azurite.container(queueContainer).listBlobs().stream().count()).as("a file and its manifest")
+        assertThat(azurite.container(queueContainer).listBlobs().stream().count())
+                .as("a file and its manifest")
                 .isEqualTo(2);
 
         String eventContainer = "fa-" + UUID.randomUUID().toString().substring(0, 8);
-        HttpResponse<String> event = host.invoke("copyOnEvent", HostInvocations.event(HostInvocations.cloudEvent(
-                UUID.randomUUID().toString(), payload(table, eventContainer))));
+        HttpResponse<String> event = host.invoke(
+                "copyOnEvent",
+                HostInvocations.event(
+                        HostInvocations.cloudEvent(UUID.randomUUID().toString(), payload(table, eventContainer))));
         assertThat(event.statusCode()).as(event.body()).isEqualTo(200);
-        assertThat(azurite.container(eventContainer).listBlobs().stream().count()).as("a file and its manifest")
+        assertThat(azurite.container(eventContainer).listBlobs().stream().count())
+                .as("a file and its manifest")
                 .isEqualTo(2);
     }
 
@@ -146,8 +163,8 @@ class FunctionAppIT {
     void theAsynchronousPatternWorksThroughTheHost() throws Exception {
         String container = "fa-" + UUID.randomUUID().toString().substring(0, 8);
         ObjectNode payload = payload("unused", container);
-        payload.withObject("/activity/typeProperties/source").put("query",
-                "SELECT i AS id, pg_sleep(0.3) FROM generate_series(1, 4) i");
+        payload.withObject("/activity/typeProperties/source")
+                .put("query", "SELECT i AS id, pg_sleep(0.3) FROM generate_series(1, 4) i");
         String functionKey = "key-" + UUID.randomUUID();
 
         HttpResponse<String> started = host.proxy("runs", "POST", payload.toString(), functionKey);
@@ -171,47 +188,64 @@ class FunctionAppIT {
         assertThat(served.statusCode()).isEqualTo(200);
         JsonNode swagger = MAPPER.readTree(served.body());
         assertThat(swagger.path("swagger").asText()).isEqualTo("2.0");
-        assertThat(host.function("openapi").path("bindings").get(0).path("authLevel").asText()).isEqualTo("anonymous");
+        assertThat(host.function("openapi")
+                        .path("bindings")
+                        .get(0)
+                        .path("authLevel")
+                        .asText())
+                .isEqualTo("anonymous");
 
         // OpenAPI 3, converted from the same document: the same operations, every reference resolving.
-        JsonNode openApi = MAPPER.readTree(host.proxy(host.url("/openapi/openapi.json"), "GET", null, "").body());
+        JsonNode openApi = MAPPER.readTree(
+                host.proxy(host.url("/openapi/openapi.json"), "GET", null, "").body());
         assertThat(openApi.path("openapi").asText()).isEqualTo("3.0.3");
-        assertThat(openApi.path("paths").fieldNames()).toIterable()
+        assertThat(openApi.path("paths").fieldNames())
+                .toIterable()
                 .containsExactlyInAnyOrderElementsOf(() -> swagger.path("paths").fieldNames());
-        assertThat(openApi.at("/paths/~1runs/post/requestBody/content/application~1json/schema/$ref").asText())
+        assertThat(openApi.at("/paths/~1runs/post/requestBody/content/application~1json/schema/$ref")
+                        .asText())
                 .isEqualTo("#/components/schemas/CopyPayload");
-        assertThat(openApi.at("/paths/~1runs/post/responses/202/headers/Location/schema/type").asText())
+        assertThat(openApi.at("/paths/~1runs/post/responses/202/headers/Location/schema/type")
+                        .asText())
                 .isEqualTo("string");
         List<String> references = new java.util.ArrayList<>();
         openApi.findValues("$ref").forEach(ref -> references.add(ref.asText()));
-        assertThat(references).isNotEmpty().allSatisfy(ref -> assertThat(openApi.path("components").path("schemas")
-                .has(ref.replace("#/components/schemas/", ""))).as(ref).isTrue());
+        assertThat(references).isNotEmpty().allSatisfy(ref -> assertThat(
+                        openApi.path("components").path("schemas").has(ref.replace("#/components/schemas/", "")))
+                .as(ref)
+                .isTrue());
 
         Map<String, List<String>> exposed = new java.util.HashMap<>();
         try (Stream<Path> folders = Files.list(host.appRoot())) {
-            for (Path folder : folders.filter(f -> Files.exists(f.resolve("function.json"))).toList()) {
-                JsonNode trigger = host.function(folder.getFileName().toString()).path("bindings").get(0);
+            for (Path folder : folders.filter(f -> Files.exists(f.resolve("function.json")))
+                    .toList()) {
+                JsonNode trigger = host.function(folder.getFileName().toString())
+                        .path("bindings")
+                        .get(0);
                 if (trigger.path("type").asText().equals("httpTrigger")) {
                     String route = "/" + trigger.path("route").asText().replace("?}", "}");
-                    trigger.path("methods").forEach(m -> exposed.computeIfAbsent(route, r -> new java.util.ArrayList<>())
-                            .add(m.asText()));
+                    trigger.path("methods")
+                            .forEach(m -> exposed.computeIfAbsent(route, r -> new java.util.ArrayList<>())
+                                    .add(m.asText()));
                     // an optional trailing parameter also exposes the route without it
                     if (trigger.path("route").asText().endsWith("?}")) {
-                        trigger.path("methods").forEach(m -> exposed.computeIfAbsent(route.replaceAll("/\\{[^}]*}$",
-                                ""), r -> new java.util.ArrayList<>()).add(m.asText()));
+                        trigger.path("methods").forEach(m -> exposed.computeIfAbsent(
+                                        route.replaceAll("/\\{[^}]*}$", ""), r -> new java.util.ArrayList<>())
+                                .add(m.asText()));
                     }
                 }
             }
         }
         List<String> documented = new java.util.ArrayList<>();
-        swagger.path("paths").fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(
-                method -> {
+        swagger.path("paths")
+                .fields()
+                .forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(method -> {
                     if (!method.equals("parameters")) {
                         documented.add(method + " " + path.getKey());
                     }
                 }));
-        assertThat(documented).containsExactlyInAnyOrder("post /copy", "post /runs", "get /runs/{runId}",
-                "delete /runs/{runId}");
+        assertThat(documented)
+                .containsExactlyInAnyOrder("post /copy", "post /runs", "get /runs/{runId}", "delete /runs/{runId}");
         for (String operation : documented) {
             String[] parts = operation.split(" ");
             assertThat(exposed.getOrDefault(parts[1], List.of())).as(operation).contains(parts[0]);
@@ -226,7 +260,16 @@ class FunctionAppIT {
     }
 
     private ObjectNode payload(String table, String container) {
-        return Payloads.load("valid/table-to-csv-chunks.json", Map.of("TABLE", table, "CONTAINER", container,
-                "PG_CONNECTION", postgres.odbcConnectionString(), "BLOB_CONNECTION", azurite.connectionString()));
+        return Payloads.load(
+                "valid/table-to-csv-chunks.json",
+                Map.of(
+                        "TABLE",
+                        table,
+                        "CONTAINER",
+                        container,
+                        "PG_CONNECTION",
+                        postgres.odbcConnectionString(),
+                        "BLOB_CONNECTION",
+                        azurite.connectionString()));
     }
 }

@@ -48,14 +48,22 @@ class KilledCopyIT {
         String runId = "killed-" + suffix();
         Path app = app();
 
-        try (FaultProxy blobs = FaultProxy.http(java.net.URI.create(azurite.blobEndpoint()).getPort())) {
-            ObjectNode payload = payload(table, container, runId, azurite.connectionString().replace(
-                    azurite.blobEndpoint(), "http://" + blobs.host() + ":" + blobs.port() + "/"
-                            + TestingAzurite.ACCOUNT));
+        try (FaultProxy blobs =
+                FaultProxy.http(java.net.URI.create(azurite.blobEndpoint()).getPort())) {
+            ObjectNode payload = payload(
+                    table,
+                    container,
+                    runId,
+                    azurite.connectionString()
+                            .replace(
+                                    azurite.blobEndpoint(),
+                                    "http://" + blobs.host() + ":" + blobs.port() + "/" + TestingAzurite.ACCOUNT));
             TestingFunctionsHost first = TestingFunctionsHost.start(app, Map.of());
             try {
                 CompletableFuture.runAsync(() -> post(first, payload));
-                FaultProxy.await(() -> blobs.requests(FaultProxy.blockUpload()) > 0, Duration.ofMinutes(3),
+                FaultProxy.await(
+                        () -> blobs.requests(FaultProxy.blockUpload()) > 0,
+                        Duration.ofMinutes(3),
                         () -> "no block went up");
                 first.kill();
             } finally {
@@ -68,16 +76,19 @@ class KilledCopyIT {
         try {
             HttpResponse<String> answer = post(second, payload(table, container, runId, azurite.connectionString()));
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-            assertThat(MAPPER.readTree(answer.body()).path("rowsCopied").asLong()).isEqualTo(ROWS);
+            assertThat(MAPPER.readTree(answer.body()).path("rowsCopied").asLong())
+                    .isEqualTo(ROWS);
         } finally {
             second.close();
         }
         JsonNode manifest = MAPPER.readTree(azurite.container(container)
-                .getBlobClient("exports/orders/_manifest.json").downloadContent().toBytes());
+                .getBlobClient("exports/orders/_manifest.json")
+                .downloadContent()
+                .toBytes());
         assertThat(manifest.path("runId").asText()).isEqualTo(runId);
         assertThat(manifest.path("totals").path("rows").asLong()).isEqualTo(ROWS);
-        assertThat(names(container)).containsExactly("exports/orders/_manifest.json",
-                "exports/orders/orders_00000.csv");
+        assertThat(names(container))
+                .containsExactly("exports/orders/_manifest.json", "exports/orders/orders_00000.csv");
     }
 
     private static HttpResponse<String> post(TestingFunctionsHost host, ObjectNode payload) {
@@ -90,8 +101,17 @@ class KilledCopyIT {
 
     /** One file (no chunking), 4 MiB blocks, so a block goes up long before the copy ends. */
     private ObjectNode payload(String table, String container, String runId, String blobConnection) {
-        ObjectNode payload = Payloads.load("valid/table-to-csv-chunks.json", Map.of("TABLE", table, "CONTAINER",
-                container, "PG_CONNECTION", postgres.odbcConnectionString(), "BLOB_CONNECTION", blobConnection));
+        ObjectNode payload = Payloads.load(
+                "valid/table-to-csv-chunks.json",
+                Map.of(
+                        "TABLE",
+                        table,
+                        "CONTAINER",
+                        container,
+                        "PG_CONNECTION",
+                        postgres.odbcConnectionString(),
+                        "BLOB_CONNECTION",
+                        blobConnection));
         payload.put("runId", runId);
         payload.withObject("/activity/typeProperties/sink/formatSettings").remove("maxRowsPerFile");
         payload.withObject("/activity/typeProperties/sink/storeSettings").put("blockSizeInMB", 4);
@@ -100,14 +120,17 @@ class KilledCopyIT {
 
     private List<String> names(String container) {
         return azurite.container(container).exists()
-                ? azurite.container(container).listBlobs().stream().map(blob -> blob.getName()).toList()
+                ? azurite.container(container).listBlobs().stream()
+                        .map(blob -> blob.getName())
+                        .toList()
                 : List.of();
     }
 
     private static Path app() throws Exception {
         try (Stream<Path> built = Files.list(Path.of("target"))) {
             return built.filter(p -> p.getFileName().toString().endsWith("-function-app") && Files.isDirectory(p))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("no target/*-function-app"));
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no target/*-function-app"));
         }
     }
 

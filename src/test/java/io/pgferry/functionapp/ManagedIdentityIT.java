@@ -61,18 +61,21 @@ class ManagedIdentityIT {
         settings.put("AzureWebJobsStorage__credential", "managedidentity");
         settings.put("AzureWebJobsStorage__clientId", STORAGE_CLIENT_ID);
         // Azurite's certificate comes from a test authority; on Azure the storage endpoints' are publicly trusted.
-        settings.put("JAVA_TOOL_OPTIONS", "-Djavax.net.ssl.trustStore=" + certificates.trustStore()
-                + " -Djavax.net.ssl.trustStorePassword=changeit");
+        settings.put(
+                "JAVA_TOOL_OPTIONS",
+                "-Djavax.net.ssl.trustStore=" + certificates.trustStore()
+                        + " -Djavax.net.ssl.trustStorePassword=changeit");
         try (Stream<Path> built = Files.list(Path.of("target"))) {
             Path app = built.filter(p -> p.getFileName().toString().endsWith("-function-app") && Files.isDirectory(p))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("no target/*-function-app: run package"));
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no target/*-function-app: run package"));
             host = TestingFunctionsHost.start(app, settings);
         }
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable resource : new AutoCloseable[] { host, identity, azurite }) {
+        for (AutoCloseable resource : new AutoCloseable[] {host, identity, azurite}) {
             try {
                 if (resource != null) {
                     resource.close();
@@ -88,13 +91,16 @@ class ManagedIdentityIT {
         String table = table(2500);
         String container = container();
 
-        HttpResponse<String> response = host.proxy("copy", "POST", payload(table, container, null).toString(), "k");
+        HttpResponse<String> response =
+                host.proxy("copy", "POST", payload(table, container, null).toString(), "k");
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(MAPPER.readTree(response.body()).path("rowsCopied").asLong()).isEqualTo(2500);
         assertCopied(table, container, 2500);
         assertThat(tokenRequests()).anySatisfy(request -> {
-            assertThat(request).containsEntry("header-ok", "true").containsEntry("api-version", "2019-08-01")
+            assertThat(request)
+                    .containsEntry("header-ok", "true")
+                    .containsEntry("api-version", "2019-08-01")
                     .doesNotContainKeys("client_id", "mi_res_id");
             assertThat(request.get("resource")).startsWith("https://storage.azure.com");
         });
@@ -105,13 +111,14 @@ class ManagedIdentityIT {
         String table = table(700);
         String container = container();
 
-        HttpResponse<String> response = host.proxy("copy", "POST",
-                payload(table, container, USER_ASSIGNED).toString(), "k");
+        HttpResponse<String> response = host.proxy(
+                "copy", "POST", payload(table, container, USER_ASSIGNED).toString(), "k");
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertCopied(table, container, 700);
         assertThat(tokenRequests()).anySatisfy(request -> assertThat(request)
-                .containsEntry("mi_res_id", USER_ASSIGNED).containsEntry("header-ok", "true"));
+                .containsEntry("mi_res_id", USER_ASSIGNED)
+                .containsEntry("header-ok", "true"));
     }
 
     @Test
@@ -120,8 +127,8 @@ class ManagedIdentityIT {
         String container = container();
         String missing = USER_ASSIGNED.replace("pgferry-writer", "nobody");
 
-        HttpResponse<String> response = host.proxy("copy", "POST", payload(table, container, missing).toString(),
-                "k");
+        HttpResponse<String> response =
+                host.proxy("copy", "POST", payload(table, container, missing).toString(), "k");
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         JsonNode error = MAPPER.readTree(response.body());
@@ -138,8 +145,8 @@ class ManagedIdentityIT {
         String container = container();
         azurite.container(container).create();
 
-        HttpResponse<String> response = host.proxy("copy", "POST", payload(table, container, EXPIRED).toString(),
-                "k");
+        HttpResponse<String> response =
+                host.proxy("copy", "POST", payload(table, container, EXPIRED).toString(), "k");
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         assertThat(MAPPER.readTree(response.body()).path("errorCode").asText()).isEqualTo("SinkAuthenticationFailed");
@@ -166,9 +173,13 @@ class ManagedIdentityIT {
         assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
         assertThat(MAPPER.readTree(done.body()).path("rowsCopied").asLong()).isEqualTo(300);
         assertCopied(table, container, 300);
-        assertThat(azurite.container("pgferry-runs").getBlobClient(runId + ".json").exists()).isTrue();
+        assertThat(azurite.container("pgferry-runs")
+                        .getBlobClient(runId + ".json")
+                        .exists())
+                .isTrue();
         assertThat(tokenRequests()).anySatisfy(request -> assertThat(request)
-                .containsEntry("client_id", STORAGE_CLIENT_ID).containsEntry("header-ok", "true"));
+                .containsEntry("client_id", STORAGE_CLIENT_ID)
+                .containsEntry("header-ok", "true"));
     }
 
     @Test
@@ -178,8 +189,11 @@ class ManagedIdentityIT {
         String key = "sp-secret-" + UUID.randomUUID();
         ObjectNode payload = payload(table, container, null);
         ObjectNode blob = (ObjectNode) payload.at("/linkedServices/1/properties/typeProperties");
-        blob.put("servicePrincipalId", UUID.randomUUID().toString()).put("tenant", TestingIdentityEndpoint.TENANT)
-                .putObject("servicePrincipalKey").put("type", "SecureString").put("value", key);
+        blob.put("servicePrincipalId", UUID.randomUUID().toString())
+                .put("tenant", TestingIdentityEndpoint.TENANT)
+                .putObject("servicePrincipalKey")
+                .put("type", "SecureString")
+                .put("value", key);
 
         HttpResponse<String> response = host.proxy("copy", "POST", payload.toString(), "k");
 
@@ -221,15 +235,27 @@ class ManagedIdentityIT {
 
     /** The CSV copy payload with a blob linked service that has only a service endpoint (and a credential). */
     private ObjectNode payload(String table, String container, String userAssigned) {
-        ObjectNode payload = Payloads.load("valid/table-to-csv-chunks.json", Map.of("TABLE", table, "CONTAINER",
-                container, "PG_CONNECTION", postgres.odbcConnectionString(), "BLOB_CONNECTION", "unused"));
+        ObjectNode payload = Payloads.load(
+                "valid/table-to-csv-chunks.json",
+                Map.of(
+                        "TABLE",
+                        table,
+                        "CONTAINER",
+                        container,
+                        "PG_CONNECTION",
+                        postgres.odbcConnectionString(),
+                        "BLOB_CONNECTION",
+                        "unused"));
         ObjectNode blob = ((ObjectNode) payload.at("/linkedServices/1/properties")).putObject("typeProperties");
         blob.put("serviceEndpoint", azurite.blobEndpoint());
         if (userAssigned != null) {
             blob.putObject("credential").put("referenceName", "writer").put("type", "CredentialReference");
             ObjectNode credential = payload.putArray("credentials").addObject();
             credential.put("name", "writer");
-            credential.putObject("properties").put("type", "ManagedIdentity").putObject("typeProperties")
+            credential
+                    .putObject("properties")
+                    .put("type", "ManagedIdentity")
+                    .putObject("typeProperties")
                     .put("resourceId", userAssigned);
         }
         return payload;

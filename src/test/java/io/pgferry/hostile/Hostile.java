@@ -31,14 +31,14 @@ final class Hostile {
 
     private static volatile String table;
 
-    private Hostile() {
-    }
+    private Hostile() {}
 
     /** A three-row table, created once per test JVM. */
     static synchronized String table(TestingPostgres postgres) {
         if (table == null) {
             String name = "hostile_" + suffix();
-            postgres.execute("CREATE TABLE " + name + " (id int PRIMARY KEY, name text)",
+            postgres.execute(
+                    "CREATE TABLE " + name + " (id int PRIMARY KEY, name text)",
                     "INSERT INTO " + name + " VALUES (1, 'one'), (2, 'two'), (3, NULL)");
             table = name;
         }
@@ -47,9 +47,17 @@ final class Hostile {
 
     /** The end-to-end suite's valid payload: the table to CSV chunks in {@code container}. */
     static ObjectNode payload(TestingPostgres postgres, TestingAzurite azurite, String container) {
-        return Payloads.load("valid/table-to-csv-chunks.json", Map.of("TABLE", table(postgres), "CONTAINER",
-                container, "PG_CONNECTION", postgres.odbcConnectionString(), "BLOB_CONNECTION",
-                azurite.connectionString()));
+        return Payloads.load(
+                "valid/table-to-csv-chunks.json",
+                Map.of(
+                        "TABLE",
+                        table(postgres),
+                        "CONTAINER",
+                        container,
+                        "PG_CONNECTION",
+                        postgres.odbcConnectionString(),
+                        "BLOB_CONNECTION",
+                        azurite.connectionString()));
     }
 
     static Response postJson(String path, String body) {
@@ -67,7 +75,9 @@ final class Hostile {
         }
 
         static Answer of(java.net.http.HttpResponse<String> response) {
-            return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+            return new Answer(
+                    response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(""),
                     response.body());
         }
 
@@ -101,7 +111,8 @@ final class Hostile {
     static JsonNode assertErrorBody(Answer response, int status, List<String> errorCodes) {
         String text = response.text();
         assertThat(response.status()).as("status; body: %s", abbreviate(text)).isEqualTo(status);
-        assertThat(response.contentType()).as("Content-Type of the %s answer; body: %s", status, abbreviate(text))
+        assertThat(response.contentType())
+                .as("Content-Type of the %s answer; body: %s", status, abbreviate(text))
                 .startsWith("application/json");
         JsonNode body;
         try {
@@ -109,19 +120,28 @@ final class Hostile {
         } catch (IOException e) {
             throw new AssertionError("the " + status + " answer is not JSON: " + abbreviate(text), e);
         }
-        assertThat(body.path("errorCode").asText()).as("errorCode of %s", abbreviate(text)).isIn(errorCodes);
-        assertThat(body.path("message").isTextual()).as("message of %s", abbreviate(text)).isTrue();
-        assertThat(body.path("failureType").asText()).as("failureType of %s", abbreviate(text))
+        assertThat(body.path("errorCode").asText())
+                .as("errorCode of %s", abbreviate(text))
+                .isIn(errorCodes);
+        assertThat(body.path("message").isTextual())
+                .as("message of %s", abbreviate(text))
+                .isTrue();
+        assertThat(body.path("failureType").asText())
+                .as("failureType of %s", abbreviate(text))
                 .isEqualTo(status < 500 ? "UserError" : "SystemError");
-        assertThat(body.path("details").isArray()).as("details[] of %s", abbreviate(text)).isTrue();
-        assertThat(text).as("an error body naming a Java class").doesNotContain("java.", "javax.", "org.postgresql",
-                "Exception");
+        assertThat(body.path("details").isArray())
+                .as("details[] of %s", abbreviate(text))
+                .isTrue();
+        assertThat(text)
+                .as("an error body naming a Java class")
+                .doesNotContain("java.", "javax.", "org.postgresql", "Exception");
         return body;
     }
 
     static List<String> pointers(JsonNode error) {
         List<String> pointers = new ArrayList<>();
-        error.path("details").forEach(detail -> pointers.add(detail.path("pointer").asText(null)));
+        error.path("details")
+                .forEach(detail -> pointers.add(detail.path("pointer").asText(null)));
         return pointers;
     }
 
@@ -144,7 +164,7 @@ final class Hostile {
             into.add(pointer);
         }
         if (node.isObject()) {
-            for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
+            for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
                 collect(node.get(name), pointer + "/" + name.replace("~", "~0").replace("/", "~1"), into);
             }

@@ -62,14 +62,21 @@ final class HostileFixtures {
     static final String QUERY = "/activity/typeProperties/source/query";
     static final String ACTIVITY_NAME = "/activity/name";
 
-    private HostileFixtures() {
-    }
+    private HostileFixtures() {}
 
     /** The standard valid payload: three rows of a query, CSV chunks into {@code container}/exports/orders. */
     static ObjectNode payload(TestingPostgres postgres, TestingAzurite azurite, String container) {
-        ObjectNode payload = Payloads.load("valid/table-to-csv-chunks.json", Map.of("TABLE", "unused", "CONTAINER",
-                container, "PG_CONNECTION", postgres.odbcConnectionString(), "BLOB_CONNECTION",
-                azurite.connectionString()));
+        ObjectNode payload = Payloads.load(
+                "valid/table-to-csv-chunks.json",
+                Map.of(
+                        "TABLE",
+                        "unused",
+                        "CONTAINER",
+                        container,
+                        "PG_CONNECTION",
+                        postgres.odbcConnectionString(),
+                        "BLOB_CONNECTION",
+                        azurite.connectionString()));
         source(payload).put("query", SOURCE_QUERY);
         return payload;
     }
@@ -105,7 +112,8 @@ final class HostileFixtures {
     }
 
     static Response post(String path, ObjectNode payload) {
-        return given().contentType(ContentType.JSON).body(payload.toString().getBytes(StandardCharsets.UTF_8))
+        return given().contentType(ContentType.JSON)
+                .body(payload.toString().getBytes(StandardCharsets.UTF_8))
                 .post(path);
     }
 
@@ -116,8 +124,9 @@ final class HostileFixtures {
     /** A label for a parameterized case: control characters as \\uXXXX, long values shortened. */
     static String printable(String value) {
         StringBuilder label = new StringBuilder();
-        value.codePoints().forEach(c -> label.append(c < 0x20 || c == 0x7f ? String.format("\\u%04X", c)
-                : new String(Character.toChars(c))));
+        value.codePoints()
+                .forEach(c -> label.append(
+                        c < 0x20 || c == 0x7f ? String.format("\\u%04X", c) : new String(Character.toChars(c))));
         String text = label.toString();
         return text.length() <= 60 ? text : text.substring(0, 24) + "...(" + value.length() + " chars)";
     }
@@ -148,13 +157,19 @@ final class HostileFixtures {
         String body = response.asString();
         JsonNode error = json(body);
         soft.assertThat(response.statusCode()).as("status; body %s", body).isEqualTo(status);
-        soft.assertThat(String.valueOf(response.contentType())).as("content type; body %s", body)
+        soft.assertThat(String.valueOf(response.contentType()))
+                .as("content type; body %s", body)
                 .startsWith("application/json");
-        soft.assertThat(error.path("errorCode").asText()).as("errorCode; body %s", body).isIn(codes);
-        soft.assertThat(error.path("failureType").asText()).as("failureType; body %s", body).isNotEmpty();
+        soft.assertThat(error.path("errorCode").asText())
+                .as("errorCode; body %s", body)
+                .isIn(codes);
+        soft.assertThat(error.path("failureType").asText())
+                .as("failureType; body %s", body)
+                .isNotEmpty();
         if (pointer != null) {
-            soft.assertThat(error.path("details").path(0).path("pointer").asText(null)).as("details[0].pointer;"
-                    + " body %s", body).isEqualTo(pointer);
+            soft.assertThat(error.path("details").path(0).path("pointer").asText(null))
+                    .as("details[0].pointer;" + " body %s", body)
+                    .isEqualTo(pointer);
         }
         assertNoJavaNames(soft, body);
     }
@@ -181,19 +196,23 @@ final class HostileFixtures {
      */
     static Set<String> account(TestingAzurite azurite) {
         // No retries: a listing the emulator cannot answer (a blob name it cannot put in XML) is itself a finding.
-        BlobServiceClient service = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
-                .retryOptions(new RequestRetryOptions(RetryPolicyType.FIXED, 1, 20, null, null, null)).buildClient();
+        BlobServiceClient service = new BlobServiceClientBuilder()
+                .connectionString(azurite.connectionString())
+                .retryOptions(new RequestRetryOptions(RetryPolicyType.FIXED, 1, 20, null, null, null))
+                .buildClient();
         Set<String> names = new TreeSet<>();
         for (BlobContainerItem container : service.listBlobContainers()) {
             names.add(container.getName() + "/");
             BlobContainerClient client = service.getBlobContainerClient(container.getName());
             try {
-                for (BlobItem blob : client.listBlobs(new ListBlobsOptions().setDetails(new BlobListDetails()
-                        .setRetrieveUncommittedBlobs(true)), null)) {
+                for (BlobItem blob : client.listBlobs(
+                        new ListBlobsOptions().setDetails(new BlobListDetails().setRetrieveUncommittedBlobs(true)),
+                        null)) {
                     names.add(container.getName() + "/" + printable(blob.getName()));
                 }
             } catch (RuntimeException e) {
-                names.add(container.getName() + "/ (cannot be listed: " + e.getClass().getSimpleName() + ")");
+                names.add(container.getName() + "/ (cannot be listed: "
+                        + e.getClass().getSimpleName() + ")");
             }
         }
         return names;
@@ -208,8 +227,9 @@ final class HostileFixtures {
             return paths;
         }
         try (Stream<Path> walk = Files.walk(root)) {
-            walk.filter(p -> !p.equals(root)).forEach(p -> paths.add(root.relativize(p)
-                    + (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? "/" : "")));
+            walk.filter(p -> !p.equals(root))
+                    .forEach(p -> paths.add(root.relativize(p)
+                            + (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? "/" : "")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -227,7 +247,10 @@ final class HostileFixtures {
     static String log() {
         List<Path> files = new ArrayList<>();
         try (Stream<Path> list = Files.list(LOG.toAbsolutePath().getParent())) {
-            list.filter(p -> p.getFileName().toString().startsWith(LOG.getFileName().toString())).sorted()
+            list.filter(p -> p.getFileName()
+                            .toString()
+                            .startsWith(LOG.getFileName().toString()))
+                    .sorted()
                     .forEach(files::add);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -236,7 +259,8 @@ final class HostileFixtures {
         StringBuilder text = new StringBuilder();
         for (Path file : files) {
             try {
-                text.append(new String(Files.readAllBytes(file), StandardCharsets.UTF_8)).append('\n');
+                text.append(new String(Files.readAllBytes(file), StandardCharsets.UTF_8))
+                        .append('\n');
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -60,8 +60,10 @@ import io.restassured.response.Response;
 @QuarkusTest
 @QuarkusTestResource(StorageTestResource.class)
 class LimitsHostileIT {
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final int MIB = 1024 * 1024;
 
@@ -75,23 +77,25 @@ class LimitsHostileIT {
 
     /** Text that is not one JSON document: 400 MalformedJson (README's table), nothing copied. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = { "not JSON", "truncated", "trailing garbage", "two documents", "invalid UTF-8" })
+    @ValueSource(strings = {"not JSON", "truncated", "trailing garbage", "two documents", "invalid UTF-8"})
     void aBodyThatIsNotJsonIs400MalformedJson(String kind) {
         String container = uniqueContainer();
         String text = payload(container).toString();
-        byte[] body = switch (kind) {
-            case "not JSON" -> text.replace("\"activity\"", "activity").getBytes(StandardCharsets.UTF_8);
-            case "truncated" -> text.substring(0, text.length() / 2).getBytes(StandardCharsets.UTF_8);
-            case "trailing garbage" -> (text + " ]}x").getBytes(StandardCharsets.UTF_8);
-            case "two documents" -> (text + "\n" + text).getBytes(StandardCharsets.UTF_8);
-            default -> {
-                byte[] utf8 = text.replace("CopyOrders", "Copy\u00e9Orders").getBytes(StandardCharsets.UTF_8);
-                String bytes = new String(utf8, StandardCharsets.ISO_8859_1);
-                int at = bytes.indexOf("Copy") + 4;
-                utf8[at + 1] = '('; // 0xC3 followed by an ASCII byte: not UTF-8
-                yield utf8;
-            }
-        };
+        byte[] body =
+                switch (kind) {
+                    case "not JSON" -> text.replace("\"activity\"", "activity").getBytes(StandardCharsets.UTF_8);
+                    case "truncated" -> text.substring(0, text.length() / 2).getBytes(StandardCharsets.UTF_8);
+                    case "trailing garbage" -> (text + " ]}x").getBytes(StandardCharsets.UTF_8);
+                    case "two documents" -> (text + "\n" + text).getBytes(StandardCharsets.UTF_8);
+                    default -> {
+                        byte[] utf8 =
+                                text.replace("CopyOrders", "Copy\u00e9Orders").getBytes(StandardCharsets.UTF_8);
+                        String bytes = new String(utf8, StandardCharsets.ISO_8859_1);
+                        int at = bytes.indexOf("Copy") + 4;
+                        utf8[at + 1] = '('; // 0xC3 followed by an ASCII byte: not UTF-8
+                        yield utf8;
+                    }
+                };
         Response response = given().contentType(ContentType.JSON).body(body).post("/copy");
         assertErrorBody(response, 400, List.of("MalformedJson"));
         assertNothingWritten(container);
@@ -99,16 +103,20 @@ class LimitsHostileIT {
 
     /** JSON, but not an object: one violation at the root, pointer "". */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = { "array", "number", "string", "null", "true" })
+    @ValueSource(strings = {"array", "number", "string", "null", "true"})
     void aJsonBodyThatIsNotAnObjectIs400AtTheRoot(String kind) {
         String container = uniqueContainer();
-        String body = switch (kind) {
-            case "array" -> "[" + payload(container) + "]";
-            case "number" -> "42";
-            case "string" -> Hostile.MAPPER.valueToTree(payload(container).toString()).toString();
-            case "null" -> "null";
-            default -> "true";
-        };
+        String body =
+                switch (kind) {
+                    case "array" -> "[" + payload(container) + "]";
+                    case "number" -> "42";
+                    case "string" ->
+                        Hostile.MAPPER
+                                .valueToTree(payload(container).toString())
+                                .toString();
+                    case "null" -> "null";
+                    default -> "true";
+                };
         assertError(Hostile.postJson("/copy", body), 400, "InvalidPayload", "");
         assertNothingWritten(container);
     }
@@ -116,7 +124,8 @@ class LimitsHostileIT {
     /** An empty body is no JSON document: MalformedJson, or InvalidPayload at the root; never a 500. */
     @Test
     void anEmptyBodyIsA400() {
-        Response response = given().contentType(ContentType.JSON).body(new byte[0]).post("/copy");
+        Response response =
+                given().contentType(ContentType.JSON).body(new byte[0]).post("/copy");
         JsonNode error = assertErrorBody(response, 400, List.of("MalformedJson", "InvalidPayload"));
         if (error.path("errorCode").asText().equals("InvalidPayload")) {
             assertThat(pointers(error)).containsExactly("");
@@ -126,7 +135,7 @@ class LimitsHostileIT {
     // ---- sizes, media types, URIs -------------------------------------------------------------------------------
 
     @ParameterizedTest(name = "{0} bytes")
-    @ValueSource(ints = { 4 * MIB + 1024, 11 * MIB })
+    @ValueSource(ints = {4 * MIB + 1024, 11 * MIB})
     void aBodyOver4MiBIs413PayloadTooLargeWithAJsonBody(int size) throws Exception {
         String container = uniqueContainer();
         String body = padded(payload(container), size);
@@ -146,10 +155,11 @@ class LimitsHostileIT {
     }
 
     @ParameterizedTest(name = "{1} to {0}")
-    @CsvSource({ "/copy, text/plain", "/copy, application/xml", "/runs, text/plain", "/runs, application/xml" })
+    @CsvSource({"/copy, text/plain", "/copy, application/xml", "/runs, text/plain", "/runs, application/xml"})
     void aBodyThatIsNotApplicationJsonIs415WithAJsonBody(String path, String contentType) throws Exception {
         String container = uniqueContainer();
-        Answer answer = Answer.of(send("POST", path, contentType, payload(container).toString()));
+        Answer answer =
+                Answer.of(send("POST", path, contentType, payload(container).toString()));
         assertErrorBody(answer, 415, List.of("UnsupportedMediaType"));
         assertNothingWritten(container);
     }
@@ -162,15 +172,19 @@ class LimitsHostileIT {
         assertThat(copied.status()).as(Hostile.abbreviate(copied.text())).isEqualTo(200);
         assertThat(copied.json().path("rowsCopied").asInt()).isEqualTo(3);
 
-        Answer started = Answer.of(send("POST", "/runs", null, payload(uniqueContainer()).toString()));
+        Answer started =
+                Answer.of(send("POST", "/runs", null, payload(uniqueContainer()).toString()));
         assertThat(started.status()).as(Hostile.abbreviate(started.text())).isEqualTo(202);
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = { "/copy", "/runs" })
+    @ValueSource(strings = {"/copy", "/runs"})
     void aUriOver4KiBIs414UriTooLongWithAJsonBody(String path) throws Exception {
         String container = uniqueContainer();
-        Answer answer = Answer.of(send("POST", path + "?pad=" + "a".repeat(5000), "application/json",
+        Answer answer = Answer.of(send(
+                "POST",
+                path + "?pad=" + "a".repeat(5000),
+                "application/json",
                 payload(container).toString()));
         assertErrorBody(answer, 414, List.of("UriTooLong"));
         assertNothingWritten(container);
@@ -178,16 +192,19 @@ class LimitsHostileIT {
 
     /** Deeper than 64 levels is refused, whether deeper than the parser allows (10,000) or not (100). */
     @ParameterizedTest(name = "{0} deep")
-    @ValueSource(ints = { 100, 10_000 })
+    @ValueSource(ints = {100, 10_000})
     void jsonNestedDeeperThan64Is400(int depth) throws Exception {
         String container = uniqueContainer();
         String text = payload(container).toString();
         String body = text.substring(0, text.length() - 1) + ", \"annotations\": " + "[".repeat(depth)
                 + "]".repeat(depth) + "}";
-        JsonNode error = assertErrorBody(Answer.of(send("POST", "/copy", "application/json", body)), 400,
+        JsonNode error = assertErrorBody(
+                Answer.of(send("POST", "/copy", "application/json", body)),
+                400,
                 List.of("InvalidPayload", "MalformedJson"));
         if (error.path("errorCode").asText().equals("InvalidPayload")) {
-            assertThat(pointers(error)).anySatisfy(pointer -> assertThat(pointer).startsWith("/annotations"));
+            assertThat(pointers(error))
+                    .anySatisfy(pointer -> assertThat(pointer).startsWith("/annotations"));
         }
         assertNothingWritten(container);
     }
@@ -204,90 +221,161 @@ class LimitsHostileIT {
     // ---- types and references -----------------------------------------------------------------------------------
 
     /** One hostile change to the valid payload, and the pointer its refusal must name. */
-    private record Change(Consumer<ObjectNode> apply, String pointer) {
-    }
+    private record Change(Consumer<ObjectNode> apply, String pointer) {}
 
     private static final Map<String, Change> BAD_FIELDS = new LinkedHashMap<>();
 
     static {
         // types
-        bad("a number as the source type", p -> p.withObject("/activity/typeProperties/source").put("type", 42),
+        bad(
+                "a number as the source type",
+                p -> p.withObject("/activity/typeProperties/source").put("type", 42),
                 "/activity/typeProperties/source/type");
         bad("a number as columnDelimiter", p -> csv(p).put("columnDelimiter", 1.5), CSV + "columnDelimiter");
-        bad("a number as a referenceName", p -> p.withObject("/activity/inputs/0").put("referenceName", 7),
+        bad(
+                "a number as a referenceName",
+                p -> p.withObject("/activity/inputs/0").put("referenceName", 7),
                 "/activity/inputs/0/referenceName");
         bad("an object as inputs", p -> p.withObject("/activity").putObject("inputs"), "/activity/inputs");
         bad("an object as datasets", p -> p.putObject("datasets").putObject("OrdersTable"), "/datasets");
-        bad("an object as linkedServices", p -> p.putObject("linkedServices").putObject("Postgres"),
-                "/linkedServices");
-        bad("an object as partitionNames", p -> p.withObject("/activity/typeProperties/source")
-                .put("partitionOption", "PhysicalPartitionsOfTable").putObject("partitionSettings")
-                .putObject("partitionNames").put("a", "b"),
+        bad("an object as linkedServices", p -> p.putObject("linkedServices").putObject("Postgres"), "/linkedServices");
+        bad(
+                "an object as partitionNames",
+                p -> p.withObject("/activity/typeProperties/source")
+                        .put("partitionOption", "PhysicalPartitionsOfTable")
+                        .putObject("partitionSettings")
+                        .putObject("partitionNames")
+                        .put("a", "b"),
                 "/activity/typeProperties/source/partitionSettings/partitionNames");
-        bad("an array as typeProperties", p -> p.withObject("/activity").putArray("typeProperties"),
+        bad(
+                "an array as typeProperties",
+                p -> p.withObject("/activity").putArray("typeProperties"),
                 "/activity/typeProperties");
         bad("a string as the activity", p -> p.put("activity", "Copy"), "/activity");
-        bad("an array as the table name", p -> p.withObject("/datasets/0/properties/typeProperties")
-                .putArray("tableName").add("public").add("t"), "/datasets/0/properties/typeProperties/tableName");
+        bad(
+                "an array as the table name",
+                p -> p.withObject("/datasets/0/properties/typeProperties")
+                        .putArray("tableName")
+                        .add("public")
+                        .add("t"),
+                "/datasets/0/properties/typeProperties/tableName");
         // references
-        bad("an unknown input dataset", p -> p.withObject("/activity/inputs/0").put("referenceName", "Nope"),
+        bad(
+                "an unknown input dataset",
+                p -> p.withObject("/activity/inputs/0").put("referenceName", "Nope"),
                 "/activity/inputs/0/referenceName");
-        bad("an unknown output dataset", p -> p.withObject("/activity/outputs/0").put("referenceName", "Nope"),
+        bad(
+                "an unknown output dataset",
+                p -> p.withObject("/activity/outputs/0").put("referenceName", "Nope"),
                 "/activity/outputs/0/referenceName");
-        bad("an unknown linked service", p -> p.withObject("/datasets/1/properties/linkedServiceName")
-                .put("referenceName", "Nope"), "/datasets/1/properties/linkedServiceName/referenceName");
-        bad("two datasets of one name", p -> ((ArrayNode) p.get("datasets")).add(p.get("datasets").get(0)
-                .deepCopy()), "/datasets/2/name");
-        bad("two linked services of one name", p -> ((ArrayNode) p.get("linkedServices")).add(p.get("linkedServices")
-                .get(1).deepCopy()), "/linkedServices/2/name");
-        bad("a dataset naming itself as its linked service", p -> p.withObject(
-                "/datasets/0/properties/linkedServiceName").put("referenceName", "OrdersTable"),
+        bad(
+                "an unknown linked service",
+                p -> p.withObject("/datasets/1/properties/linkedServiceName").put("referenceName", "Nope"),
+                "/datasets/1/properties/linkedServiceName/referenceName");
+        bad(
+                "two datasets of one name",
+                p -> ((ArrayNode) p.get("datasets"))
+                        .add(p.get("datasets").get(0).deepCopy()),
+                "/datasets/2/name");
+        bad(
+                "two linked services of one name",
+                p -> ((ArrayNode) p.get("linkedServices"))
+                        .add(p.get("linkedServices").get(1).deepCopy()),
+                "/linkedServices/2/name");
+        bad(
+                "a dataset naming itself as its linked service",
+                p -> p.withObject("/datasets/0/properties/linkedServiceName").put("referenceName", "OrdersTable"),
                 "/datasets/0/properties/linkedServiceName/referenceName");
-        bad("an input naming a linked service", p -> p.withObject("/activity/inputs/0").put("referenceName",
-                "Postgres"), "/activity/inputs/0/referenceName");
-        bad("a dataset reference typed as a linked service", p -> p.withObject("/activity/inputs/0").put("type",
-                "LinkedServiceReference"), "/activity/inputs/0/type");
+        bad(
+                "an input naming a linked service",
+                p -> p.withObject("/activity/inputs/0").put("referenceName", "Postgres"),
+                "/activity/inputs/0/referenceName");
+        bad(
+                "a dataset reference typed as a linked service",
+                p -> p.withObject("/activity/inputs/0").put("type", "LinkedServiceReference"),
+                "/activity/inputs/0/type");
         // expressions ADF has but pgferry does not evaluate
-        bad("@activity() in folderPath", p -> p.withObject(CSV + "location").put("folderPath",
-                "@activity('x').output"), FOLDER_PATH);
-        bad("@variables() in the query", p -> p.withObject("/activity/typeProperties/source").put("query",
-                "@variables('q')"), "/activity/typeProperties/source/query");
-        bad("an absent parameter", p -> p.withObject(CSV + "location").put("folderPath",
-                "@pipeline().parameters.nope"), FOLDER_PATH);
+        bad(
+                "@activity() in folderPath",
+                p -> p.withObject(CSV + "location").put("folderPath", "@activity('x').output"),
+                FOLDER_PATH);
+        bad(
+                "@variables() in the query",
+                p -> p.withObject("/activity/typeProperties/source").put("query", "@variables('q')"),
+                "/activity/typeProperties/source/query");
+        bad(
+                "an absent parameter",
+                p -> p.withObject(CSV + "location").put("folderPath", "@pipeline().parameters.nope"),
+                FOLDER_PATH);
         // numbers
-        bad("queryTimeout 99999999 days", p -> p.withObject("/activity/typeProperties/source").put("queryTimeout",
-                "99999999.00:00:00"), QUERY_TIMEOUT);
-        bad("queryTimeout 25 days", p -> p.withObject("/activity/typeProperties/source").put("queryTimeout",
-                "25.00:00:00"), QUERY_TIMEOUT);
-        bad("maxRowsPerFile 1e30", p -> formatSettings(p).put("maxRowsPerFile", 1e30),
+        bad(
+                "queryTimeout 99999999 days",
+                p -> p.withObject("/activity/typeProperties/source").put("queryTimeout", "99999999.00:00:00"),
+                QUERY_TIMEOUT);
+        bad(
+                "queryTimeout 25 days",
+                p -> p.withObject("/activity/typeProperties/source").put("queryTimeout", "25.00:00:00"),
+                QUERY_TIMEOUT);
+        bad(
+                "maxRowsPerFile 1e30",
+                p -> formatSettings(p).put("maxRowsPerFile", 1e30),
                 "/activity/typeProperties/sink/formatSettings/maxRowsPerFile");
-        bad("maxRowsPerFile 10^30", p -> formatSettings(p).put("maxRowsPerFile", BigInteger.TEN.pow(30)),
+        bad(
+                "maxRowsPerFile 10^30",
+                p -> formatSettings(p).put("maxRowsPerFile", BigInteger.TEN.pow(30)),
                 "/activity/typeProperties/sink/formatSettings/maxRowsPerFile");
-        bad("maxRowsPerFile 0", p -> formatSettings(p).put("maxRowsPerFile", 0),
+        bad(
+                "maxRowsPerFile 0",
+                p -> formatSettings(p).put("maxRowsPerFile", 0),
                 "/activity/typeProperties/sink/formatSettings/maxRowsPerFile");
-        bad("maxRowsPerFile -1", p -> formatSettings(p).put("maxRowsPerFile", -1),
+        bad(
+                "maxRowsPerFile -1",
+                p -> formatSettings(p).put("maxRowsPerFile", -1),
                 "/activity/typeProperties/sink/formatSettings/maxRowsPerFile");
-        bad("maxBytesPerFile 2^63", p -> formatSettings(p).put("maxBytesPerFile", BigInteger.TWO.pow(63)),
+        bad(
+                "maxBytesPerFile 2^63",
+                p -> formatSettings(p).put("maxBytesPerFile", BigInteger.TWO.pow(63)),
                 "/activity/typeProperties/sink/formatSettings/maxBytesPerFile");
-        bad("maxBytesPerFile 0", p -> formatSettings(p).put("maxBytesPerFile", 0),
+        bad(
+                "maxBytesPerFile 0",
+                p -> formatSettings(p).put("maxBytesPerFile", 0),
                 "/activity/typeProperties/sink/formatSettings/maxBytesPerFile");
-        bad("blockSizeInMB 10^12", p -> storeSettings(p).put("blockSizeInMB", 1_000_000_000_000L),
+        bad(
+                "blockSizeInMB 10^12",
+                p -> storeSettings(p).put("blockSizeInMB", 1_000_000_000_000L),
                 "/activity/typeProperties/sink/storeSettings/blockSizeInMB");
-        bad("blockSizeInMB 3", p -> storeSettings(p).put("blockSizeInMB", 3),
+        bad(
+                "blockSizeInMB 3",
+                p -> storeSettings(p).put("blockSizeInMB", 3),
                 "/activity/typeProperties/sink/storeSettings/blockSizeInMB");
-        bad("blockSizeInMB 101", p -> storeSettings(p).put("blockSizeInMB", 101),
+        bad(
+                "blockSizeInMB 101",
+                p -> storeSettings(p).put("blockSizeInMB", 101),
                 "/activity/typeProperties/sink/storeSettings/blockSizeInMB");
-        bad("addDays by 10^18 in folderPath", p -> p.withObject(CSV + "location").put("folderPath",
-                "@addDays(utcnow(), 1000000000000000000)"), FOLDER_PATH);
-        bad("addHours by 2^63-1 in folderPath", p -> p.withObject(CSV + "location").put("folderPath",
-                "@{addHours(utcnow(), 9223372036854775807, 'yyyy')}"), FOLDER_PATH);
-        bad("parallelCopies 10^12", p -> p.withObject("/activity/typeProperties").put("parallelCopies",
-                1_000_000_000_000L), "/activity/typeProperties/parallelCopies");
-        bad("parallelCopies 2^31", p -> p.withObject("/activity/typeProperties").put("parallelCopies",
-                2_147_483_648L), "/activity/typeProperties/parallelCopies");
-        bad("parallelCopies 10^30", p -> p.withObject("/activity/typeProperties").put("parallelCopies",
-                BigInteger.TEN.pow(30)), "/activity/typeProperties/parallelCopies");
-        bad("parallelCopies 9", p -> p.withObject("/activity/typeProperties").put("parallelCopies", 9),
+        bad(
+                "addDays by 10^18 in folderPath",
+                p -> p.withObject(CSV + "location").put("folderPath", "@addDays(utcnow(), 1000000000000000000)"),
+                FOLDER_PATH);
+        bad(
+                "addHours by 2^63-1 in folderPath",
+                p -> p.withObject(CSV + "location")
+                        .put("folderPath", "@{addHours(utcnow(), 9223372036854775807, 'yyyy')}"),
+                FOLDER_PATH);
+        bad(
+                "parallelCopies 10^12",
+                p -> p.withObject("/activity/typeProperties").put("parallelCopies", 1_000_000_000_000L),
+                "/activity/typeProperties/parallelCopies");
+        bad(
+                "parallelCopies 2^31",
+                p -> p.withObject("/activity/typeProperties").put("parallelCopies", 2_147_483_648L),
+                "/activity/typeProperties/parallelCopies");
+        bad(
+                "parallelCopies 10^30",
+                p -> p.withObject("/activity/typeProperties").put("parallelCopies", BigInteger.TEN.pow(30)),
+                "/activity/typeProperties/parallelCopies");
+        bad(
+                "parallelCopies 9",
+                p -> p.withObject("/activity/typeProperties").put("parallelCopies", 9),
                 "/activity/typeProperties/parallelCopies");
         // CSV settings
         bad("NUL as columnDelimiter", p -> csv(p).put("columnDelimiter", "\u0000"), CSV + "columnDelimiter");
@@ -333,8 +421,10 @@ class LimitsHostileIT {
 
     /** Every pointer of the valid payload. */
     static Stream<String> everyField() {
-        return Hostile.allPointers(Payloads.load("valid/table-to-csv-chunks.json", Map.of("TABLE", "t",
-                "CONTAINER", "c", "PG_CONNECTION", "x", "BLOB_CONNECTION", "y"))).stream();
+        return Hostile.allPointers(Payloads.load(
+                        "valid/table-to-csv-chunks.json",
+                        Map.of("TABLE", "t", "CONTAINER", "c", "PG_CONNECTION", "x", "BLOB_CONNECTION", "y")))
+                .stream();
     }
 
     /**
@@ -348,7 +438,9 @@ class LimitsHostileIT {
         String container = uniqueContainer();
         ObjectNode payload = payload(container);
         JsonNode parent = payload.at(pointer.substring(0, pointer.lastIndexOf('/')));
-        String last = pointer.substring(pointer.lastIndexOf('/') + 1).replace("~1", "/").replace("~0", "~");
+        String last = pointer.substring(pointer.lastIndexOf('/') + 1)
+                .replace("~1", "/")
+                .replace("~0", "~");
         if (parent instanceof ArrayNode array) {
             array.set(Integer.parseInt(last), JSON.nullNode());
         } else {
@@ -359,7 +451,9 @@ class LimitsHostileIT {
             return;
         }
         JsonNode error = assertErrorBody(response, 400, List.of("InvalidPayload"));
-        assertThat(pointers(error)).as("details[].pointer after nulling %s", pointer).isNotEmpty()
+        assertThat(pointers(error))
+                .as("details[].pointer after nulling %s", pointer)
+                .isNotEmpty()
                 .allSatisfy(found -> assertPointsInto(payload, found));
         assertNothingWritten(container);
     }
@@ -383,7 +477,8 @@ class LimitsHostileIT {
             } else if (node.isObject()) {
                 node = node.path(name);
             } else {
-                assertThat(node.isNull() || node.isMissingNode()).as("%s descends into the value %s", pointer, node)
+                assertThat(node.isNull() || node.isMissingNode())
+                        .as("%s descends into the value %s", pointer, node)
                         .isTrue();
             }
         }
@@ -401,8 +496,8 @@ class LimitsHostileIT {
     void aHugeInterpolationOfBracesAnswers() throws Exception {
         String container = uniqueContainer();
         ObjectNode payload = payload(container);
-        payload.withObject("/activity/typeProperties/source").put("query",
-                "SELECT '@{'" + "}".repeat(210_000) + "'}' AS braces");
+        payload.withObject("/activity/typeProperties/source")
+                .put("query", "SELECT '@{'" + "}".repeat(210_000) + "'}' AS braces");
         Answer answer = Answer.of(send("POST", "/copy", "application/json", payload.toString()));
         if (answer.status() == 200) {
             assertThat(answer.json().path("rowsCopied").asInt()).isEqualTo(1);
@@ -413,12 +508,12 @@ class LimitsHostileIT {
     }
 
     @ParameterizedTest(name = "{0} deep")
-    @ValueSource(ints = { 40, 100_000 })
+    @ValueSource(ints = {40, 100_000})
     void functionCallsNestedDeeperThan32Are400AtThePointer(int depth) {
         String container = uniqueContainer();
         ObjectNode payload = payload(container);
-        payload.withObject(CSV + "location").put("folderPath", "@" + "concat(".repeat(depth) + "'exports'"
-                + ")".repeat(depth));
+        payload.withObject(CSV + "location")
+                .put("folderPath", "@" + "concat(".repeat(depth) + "'exports'" + ")".repeat(depth));
         assertError(postCopy(payload), 400, "InvalidPayload", FOLDER_PATH);
         assertNothingWritten(container);
     }
@@ -428,8 +523,8 @@ class LimitsHostileIT {
     void functionCallsNested30DeepAreEvaluated() {
         String container = uniqueContainer();
         ObjectNode payload = payload(container);
-        payload.withObject(CSV + "location").put("folderPath", "@" + "concat(".repeat(30) + "'nested'"
-                + ")".repeat(30));
+        payload.withObject(CSV + "location")
+                .put("folderPath", "@" + "concat(".repeat(30) + "'nested'" + ")".repeat(30));
         postCopy(payload).then().statusCode(200);
         assertThat(azurite.container(container).listBlobs().stream().map(blob -> blob.getName()))
                 .allSatisfy(name -> assertThat(name).startsWith("nested/"));
@@ -438,13 +533,13 @@ class LimitsHostileIT {
     // ---- numbers that need another linked service or that must still work ----------------------------------------
 
     @ParameterizedTest(name = "commandTimeout {0}")
-    @ValueSource(longs = { 9_999_999_999L, 2_147_484L })
+    @ValueSource(longs = {9_999_999_999L, 2_147_484L})
     void aV2CommandTimeoutBeyondWhatStatementTimeoutHoldsIs400(long seconds) {
         String container = uniqueContainer();
         ObjectNode payload = v2(payload(container));
         payload.withObject("/linkedServices/0/properties/typeProperties").put("commandTimeout", seconds);
-        assertError(postCopy(payload), 400, "InvalidPayload",
-                "/linkedServices/0/properties/typeProperties/commandTimeout");
+        assertError(
+                postCopy(payload), 400, "InvalidPayload", "/linkedServices/0/properties/typeProperties/commandTimeout");
         assertNothingWritten(container);
     }
 
@@ -506,8 +601,11 @@ class LimitsHostileIT {
         ObjectNode linkedService = payload.withObject("/linkedServices/0/properties");
         linkedService.put("type", "PostgreSqlV2");
         ObjectNode settings = linkedService.putObject("typeProperties");
-        settings.put("server", postgres.host()).put("port", postgres.port()).put("database", TestingPostgres.DATABASE)
-                .put("username", TestingPostgres.USER).put("sslMode", 0);
+        settings.put("server", postgres.host())
+                .put("port", postgres.port())
+                .put("database", TestingPostgres.DATABASE)
+                .put("username", TestingPostgres.USER)
+                .put("sslMode", 0);
         settings.putObject("password").put("type", "SecureString").put("value", postgres.password());
         payload.withObject("/activity/typeProperties/source").put("type", "PostgreSqlV2Source");
         return payload;
@@ -546,8 +644,9 @@ class LimitsHostileIT {
     /** A request by the JDK's client: no Content-Type unless given, any URI length, a 60 s answer timeout. */
     private static HttpResponse<String> send(String method, String pathAndQuery, String contentType, String body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
-                + pathAndQuery)).timeout(Duration.ofSeconds(60))
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + RestAssured.port + pathAndQuery))
+                .timeout(Duration.ofSeconds(60))
                 .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (contentType != null) {
             request.header("Content-Type", contentType);

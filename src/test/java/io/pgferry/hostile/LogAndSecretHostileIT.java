@@ -91,7 +91,9 @@ class LogAndSecretHostileIT {
             String location = response.header("Location");
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (response.statusCode() == 202) {
-                assertThat(System.nanoTime()).as("run still 202 after 60 s: " + location).isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("run still 202 after 60 s: " + location)
+                        .isLessThan(deadline);
                 HostileFixtures.sleep(Duration.ofMillis(100));
                 response = given().get(location);
                 answers.add(response.getHeaders().toString() + "\n" + response.asString());
@@ -129,13 +131,13 @@ class LogAndSecretHostileIT {
         String marker = "FORGED-" + UUID.randomUUID();
         String injected = "\n" + marker + " INFO fake line";
         String runId = "forge-" + suffix();
-        ObjectNode payload = HostileFixtures.payload(postgres, azurite, "f-" + suffix()).put("runId", runId);
+        ObjectNode payload =
+                HostileFixtures.payload(postgres, azurite, "f-" + suffix()).put("runId", runId);
         switch (forgery) {
             case activityName -> payload.withObject("/activity").put("name", "Copy" + injected);
             case tableName -> {
                 source(payload).remove("query");
-                payload.withObject("/datasets/0/properties/typeProperties").put("tableName", "\"x" + injected
-                        + "\"");
+                payload.withObject("/datasets/0/properties/typeProperties").put("tableName", "\"x" + injected + "\"");
             }
             case queryNamingAMissingRelation -> source(payload).put("query", "SELECT * FROM \"x" + injected + "\"");
             case queryCastingText -> source(payload).put("query", "SELECT 'x" + injected + "'::int AS n");
@@ -146,8 +148,8 @@ class LogAndSecretHostileIT {
 
         Response last = outcome.last();
         JsonNode answer = json(last.asString());
-        boolean refusedAsInvalid = last.statusCode() == 400 && answer.path("errorCode").asText()
-                .equals("InvalidPayload");
+        boolean refusedAsInvalid =
+                last.statusCode() == 400 && answer.path("errorCode").asText().equals("InvalidPayload");
         SoftAssertions soft = new SoftAssertions();
         switch (forgery) {
             case activityName -> {
@@ -155,17 +157,20 @@ class LogAndSecretHostileIT {
                     assertError(soft, last, 400, "InvalidPayload", ACTIVITY_NAME);
                 }
             }
-            case tableName -> assertError(soft, last, 400, Set.of("SourceObjectNotFound", "InvalidPayload"),
-                    TABLE_NAME);
+            case tableName ->
+                assertError(soft, last, 400, Set.of("SourceObjectNotFound", "InvalidPayload"), TABLE_NAME);
             case queryNamingAMissingRelation -> assertError(soft, last, 400, "SourceObjectNotFound", QUERY);
-            case queryCastingText, queryWithAnUnterminatedIdentifier -> assertError(soft, last, 400,
-                    "SourceQueryFailed", QUERY);
+            case queryCastingText, queryWithAnUnterminatedIdentifier ->
+                assertError(soft, last, 400, "SourceQueryFailed", QUERY);
         }
         String log = log();
-        soft.assertThat(linesStartingWith(log, marker)).as("log lines starting with the injected text").isEmpty();
+        soft.assertThat(linesStartingWith(log, marker))
+                .as("log lines starting with the injected text")
+                .isEmpty();
         if (!refusedAsInvalid) {
             soft.assertThat(log.lines().anyMatch(line -> line.contains(runId)))
-                    .as("the copy %s is in the log (else the log file read is not the application's)", runId).isTrue();
+                    .as("the copy %s is in the log (else the log file read is not the application's)", runId)
+                    .isTrue();
         }
         soft.assertAll();
     }
@@ -173,7 +178,12 @@ class LogAndSecretHostileIT {
     // ---- secrets ---------------------------------------------------------------------------------------------------
 
     enum Leak {
-        wrongPassword, wrongPasswordV2, unreachableSource, wrongAccountKey, forgedSasSignature, succeedsWithAccountKey,
+        wrongPassword,
+        wrongPasswordV2,
+        unreachableSource,
+        wrongAccountKey,
+        forgedSasSignature,
+        succeedsWithAccountKey,
         succeedsWithSas
     }
 
@@ -186,7 +196,8 @@ class LogAndSecretHostileIT {
     void secretsAppearInNoAnswerRunRecordOrLogLine(Leak leak, String endpoint) throws Exception {
         String runId = "secret-" + suffix();
         String container = "s-" + suffix();
-        ObjectNode payload = HostileFixtures.payload(postgres, azurite, container).put("runId", runId);
+        ObjectNode payload =
+                HostileFixtures.payload(postgres, azurite, container).put("runId", runId);
         List<String> secrets = new ArrayList<>();
         String accountUrl = azurite.client().getAccountUrl();
         int status;
@@ -197,9 +208,13 @@ class LogAndSecretHostileIT {
                 String password = "pw-wrong-" + UUID.randomUUID();
                 secrets.add(password);
                 int port = leak == Leak.wrongPassword ? postgres.port() : closedPort();
-                postgresLinkedService(payload).putObject("connectionString").put("type", "SecureString")
-                        .put("value", "Server=" + postgres.host() + ";Port=" + port + ";Database="
-                                + TestingPostgres.DATABASE + ";UID=" + TestingPostgres.USER + ";Password=" + password);
+                postgresLinkedService(payload)
+                        .putObject("connectionString")
+                        .put("type", "SecureString")
+                        .put(
+                                "value",
+                                "Server=" + postgres.host() + ";Port=" + port + ";Database=" + TestingPostgres.DATABASE
+                                        + ";UID=" + TestingPostgres.USER + ";Password=" + password);
                 status = leak == Leak.wrongPassword ? 400 : 502;
                 code = leak == Leak.wrongPassword ? "SourceAuthenticationFailed" : "SourceUnreachable";
                 linkedService = POSTGRES_LINKED_SERVICE;
@@ -210,8 +225,10 @@ class LogAndSecretHostileIT {
                 ObjectNode linked = payload.withObject("/linkedServices/0/properties");
                 linked.put("type", "PostgreSqlV2");
                 ObjectNode settings = linked.putObject("typeProperties");
-                settings.put("server", postgres.host()).put("port", postgres.port())
-                        .put("database", TestingPostgres.DATABASE).put("username", TestingPostgres.USER)
+                settings.put("server", postgres.host())
+                        .put("port", postgres.port())
+                        .put("database", TestingPostgres.DATABASE)
+                        .put("username", TestingPostgres.USER)
                         .put("sslMode", 0);
                 settings.putObject("password").put("type", "SecureString").put("value", password);
                 status = 400;
@@ -219,10 +236,13 @@ class LogAndSecretHostileIT {
                 linkedService = POSTGRES_LINKED_SERVICE;
             }
             case wrongAccountKey -> {
-                String key = Base64.getEncoder().encodeToString(("key-" + UUID.randomUUID() + "/" + UUID.randomUUID())
-                        .getBytes(StandardCharsets.US_ASCII));
+                String key = Base64.getEncoder()
+                        .encodeToString(("key-" + UUID.randomUUID() + "/" + UUID.randomUUID())
+                                .getBytes(StandardCharsets.US_ASCII));
                 secrets.add(key);
-                blobLinkedService(payload).putObject("connectionString").put("type", "SecureString")
+                blobLinkedService(payload)
+                        .putObject("connectionString")
+                        .put("type", "SecureString")
                         .put("value", azurite.connectionString(key));
                 status = 400;
                 code = "SinkAuthenticationFailed";
@@ -232,7 +252,10 @@ class LogAndSecretHostileIT {
                 String signature = "Zm9yZ2Vk" + suffix() + suffix() + "%3D";
                 secrets.add(signature);
                 String sas = accountSas().replaceFirst("sig=[^&]+", "sig=" + signature);
-                blobLinkedService(payload).removeAll().putObject("sasUri").put("type", "SecureString")
+                blobLinkedService(payload)
+                        .removeAll()
+                        .putObject("sasUri")
+                        .put("type", "SecureString")
                         .put("value", accountUrl + "?" + sas);
                 status = 400;
                 code = "SinkAuthenticationFailed";
@@ -249,7 +272,10 @@ class LogAndSecretHostileIT {
                 String sas = accountSas();
                 secrets.add(sas.replaceFirst(".*sig=([^&]+).*", "$1"));
                 secrets.add(postgres.password());
-                blobLinkedService(payload).removeAll().putObject("sasUri").put("type", "SecureString")
+                blobLinkedService(payload)
+                        .removeAll()
+                        .putObject("sasUri")
+                        .put("type", "SecureString")
                         .put("value", accountUrl + "?" + sas);
                 status = 200;
                 code = null;
@@ -264,12 +290,18 @@ class LogAndSecretHostileIT {
         SoftAssertions soft = new SoftAssertions();
         if (status == 200) {
             soft.assertThat(last.statusCode()).as(last.asString()).isEqualTo(200);
-            soft.assertThat(azurite.container(container).exists() ? azurite.container(container).listBlobs().stream()
-                    .count() : 0).as("blobs written: the file and its manifest").isEqualTo(2);
+            soft.assertThat(
+                            azurite.container(container).exists()
+                                    ? azurite.container(container).listBlobs().stream()
+                                            .count()
+                                    : 0)
+                    .as("blobs written: the file and its manifest")
+                    .isEqualTo(2);
         } else {
             assertError(soft, last, status, code, null);
             for (JsonNode detail : json(last.asString()).path("details")) {
-                soft.assertThat(detail.path("pointer").asText()).as("a detail names the linked service's field")
+                soft.assertThat(detail.path("pointer").asText())
+                        .as("a detail names the linked service's field")
                         .startsWith(linkedService);
             }
         }
@@ -278,14 +310,21 @@ class LogAndSecretHostileIT {
         List<String> logLines = log().lines().toList();
         for (String secret : spellings(secrets)) {
             soft.assertThat(answers).as("answers (bodies and headers)").doesNotContain(secret);
-            soft.assertThat(records.entrySet().stream().filter(r -> r.getValue().contains(secret))
-                    .map(java.util.Map.Entry::getKey).toList()).as("run records in %s holding %s", RUNS, secret)
+            soft.assertThat(records.entrySet().stream()
+                            .filter(r -> r.getValue().contains(secret))
+                            .map(java.util.Map.Entry::getKey)
+                            .toList())
+                    .as("run records in %s holding %s", RUNS, secret)
                     .isEmpty();
-            soft.assertThat(logLines.stream().filter(line -> line.contains(secret)).toList())
-                    .as("log lines holding %s", secret).isEmpty();
+            soft.assertThat(logLines.stream()
+                            .filter(line -> line.contains(secret))
+                            .toList())
+                    .as("log lines holding %s", secret)
+                    .isEmpty();
         }
         soft.assertThat(logLines.stream().anyMatch(line -> line.contains(runId)))
-                .as("the copy %s is in the log (else the log file read is not the application's)", runId).isTrue();
+                .as("the copy %s is in the log (else the log file read is not the application's)", runId)
+                .isTrue();
         if (endpoint.equals("/runs")) {
             soft.assertThat(records).as("the run's record").containsKey(runId + ".json");
         }
@@ -312,16 +351,24 @@ class LogAndSecretHostileIT {
         }
         for (BlobItem blob : runs.listBlobs()) {
             if (!blob.getName().startsWith(PLANTED)) {
-                records.put(blob.getName(), runs.getBlobClient(blob.getName()).downloadContent().toString());
+                records.put(
+                        blob.getName(),
+                        runs.getBlobClient(blob.getName()).downloadContent().toString());
             }
         }
         return records;
     }
 
     private String accountSas() {
-        return azurite.client().generateAccountSas(new AccountSasSignatureValues(OffsetDateTime.now().plusHours(1),
-                AccountSasPermission.parse("rwdlac"), new AccountSasService().setBlobAccess(true),
-                new AccountSasResourceType().setService(true).setContainer(true).setObject(true)));
+        return azurite.client()
+                .generateAccountSas(new AccountSasSignatureValues(
+                        OffsetDateTime.now().plusHours(1),
+                        AccountSasPermission.parse("rwdlac"),
+                        new AccountSasService().setBlobAccess(true),
+                        new AccountSasResourceType()
+                                .setService(true)
+                                .setContainer(true)
+                                .setObject(true)));
     }
 
     private static int closedPort() {
@@ -339,12 +386,14 @@ class LogAndSecretHostileIT {
      * (under the plain name and under literal names with '..' and backslashes) and in the function's own containers,
      * all copying into {@link #target}, which must therefore never appear.
      */
-    record Planted(String payloads, String target, String control, String controlTarget, String own,
-            String endpoint) {
+    record Planted(String payloads, String target, String control, String controlTarget, String own, String endpoint) {
         /** The reference with {P} (payload container), {E} (blob endpoint), {R}, {H}, {S} filled in. */
         String fill(String template) {
-            return template.replace("{P}", payloads).replace("{E}", endpoint).replace("{R}", own)
-                    .replace("{H}", own).replace("{S}", own);
+            return template.replace("{P}", payloads)
+                    .replace("{E}", endpoint)
+                    .replace("{R}", own)
+                    .replace("{H}", own)
+                    .replace("{S}", own);
         }
     }
 
@@ -358,11 +407,15 @@ class LogAndSecretHostileIT {
             return planted;
         }
         String tag = suffix();
-        Planted p = new Planted("hp-" + tag, "ht-" + tag, "ok.json", "hc-" + tag, PLANTED + tag + ".json",
-                azurite.blobEndpoint());
+        Planted p = new Planted(
+                "hp-" + tag, "ht-" + tag, "ok.json", "hc-" + tag, PLANTED + tag + ".json", azurite.blobEndpoint());
         String payload = HostileFixtures.payload(postgres, azurite, p.target()).toString();
         azurite.container(p.payloads()).createIfNotExists();
-        for (String name : List.of("payload.json", "x/../payload.json", "x\\payload.json", "x\\..\\payload.json",
+        for (String name : List.of(
+                "payload.json",
+                "x/../payload.json",
+                "x\\payload.json",
+                "x\\..\\payload.json",
                 "x/%2E%2E/payload.json")) {
             try {
                 azurite.container(p.payloads()).getBlobClient(name).upload(BinaryData.fromString(payload), true);
@@ -370,8 +423,12 @@ class LogAndSecretHostileIT {
                 // best effort: a name the service refuses cannot be read either
             }
         }
-        azurite.container(p.payloads()).getBlobClient(p.control()).upload(BinaryData.fromString(
-                HostileFixtures.payload(postgres, azurite, p.controlTarget()).toString()), true);
+        azurite.container(p.payloads())
+                .getBlobClient(p.control())
+                .upload(
+                        BinaryData.fromString(HostileFixtures.payload(postgres, azurite, p.controlTarget())
+                                .toString()),
+                        true);
         for (String own : OWN_CONTAINERS) {
             azurite.container(own).createIfNotExists();
             azurite.container(own).getBlobClient(p.own()).upload(BinaryData.fromString(payload), true);
@@ -393,11 +450,22 @@ class LogAndSecretHostileIT {
     }
 
     /** The references a queue message or event may not name (templates, see {@link Planted#fill}). */
-    private static final List<String> HOSTILE_REFERENCES = List.of("{P}/x/../payload.json", "../{P}/payload.json",
-            "{P}/../{P}/payload.json", "{P}/x\\..\\payload.json", "{P}\\payload.json", "{P}/x\\payload.json",
-            "{E}/{P}/x/../payload.json", "{E}/{P}/x/%2E%2E/payload.json", "{E}/{P}/x%5C..%5Cpayload.json",
-            "pgferry-runs/{R}", "azure-webjobs-hosts/{H}", "azure-webjobs-secrets/{S}", "{E}/pgferry-runs/{R}",
-            "{E}/azure-webjobs-hosts/{H}", "{E}/azure-webjobs-secrets/{S}");
+    private static final List<String> HOSTILE_REFERENCES = List.of(
+            "{P}/x/../payload.json",
+            "../{P}/payload.json",
+            "{P}/../{P}/payload.json",
+            "{P}/x\\..\\payload.json",
+            "{P}\\payload.json",
+            "{P}/x\\payload.json",
+            "{E}/{P}/x/../payload.json",
+            "{E}/{P}/x/%2E%2E/payload.json",
+            "{E}/{P}/x%5C..%5Cpayload.json",
+            "pgferry-runs/{R}",
+            "azure-webjobs-hosts/{H}",
+            "azure-webjobs-secrets/{S}",
+            "{E}/pgferry-runs/{R}",
+            "{E}/azure-webjobs-hosts/{H}",
+            "{E}/azure-webjobs-secrets/{S}");
 
     /** How a hostile message reaches pgferry. */
     enum Route {
@@ -419,12 +487,21 @@ class LogAndSecretHostileIT {
             cases.add(Arguments.of(Route.queuePayloadBlob, reference));
             cases.add(Arguments.of(Route.webhookPayloadBlob, reference));
         }
-        for (String reference : List.of("{P}/x/../payload.json", "{P}\\payload.json", "pgferry-runs/{R}",
-                "azure-webjobs-hosts/{H}", "azure-webjobs-secrets/{S}", "{E}/azure-webjobs-secrets/{S}")) {
+        for (String reference : List.of(
+                "{P}/x/../payload.json",
+                "{P}\\payload.json",
+                "pgferry-runs/{R}",
+                "azure-webjobs-hosts/{H}",
+                "azure-webjobs-secrets/{S}",
+                "{E}/azure-webjobs-secrets/{S}")) {
             cases.add(Arguments.of(Route.eventPayloadBlob, reference));
         }
-        for (String reference : List.of("{E}/{P}/x/../payload.json", "{E}/{P}/x/%2E%2E/payload.json",
-                "{E}/pgferry-runs/{R}", "{E}/azure-webjobs-hosts/{H}", "{E}/azure-webjobs-secrets/{S}")) {
+        for (String reference : List.of(
+                "{E}/{P}/x/../payload.json",
+                "{E}/{P}/x/%2E%2E/payload.json",
+                "{E}/pgferry-runs/{R}",
+                "{E}/azure-webjobs-hosts/{H}",
+                "{E}/azure-webjobs-secrets/{S}")) {
             cases.add(Arguments.of(Route.eventBlobCreated, reference));
             cases.add(Arguments.of(Route.webhookBlobCreated, reference));
         }
@@ -433,8 +510,7 @@ class LogAndSecretHostileIT {
 
     @ParameterizedTest(name = "[{index}] {0}: {1}")
     @MethodSource("hostileReferences")
-    void aPayloadBlobThatClimbsHidesABackslashOrNamesTheFunctionsOwnContainersIsRefused(Route route,
-            String template) {
+    void aPayloadBlobThatClimbsHidesABackslashOrNamesTheFunctionsOwnContainersIsRefused(Route route, String template) {
         Planted p = planted();
         String reference = p.fill(template);
         String id = "hostile-" + suffix();
@@ -442,28 +518,39 @@ class LogAndSecretHostileIT {
         String pointer;
         switch (route) {
             case queuePayloadBlob -> {
-                response = invoke("/copyOnQueue", HostInvocations.queue(MAPPER.createObjectNode()
-                        .put("payloadBlob", reference).toString(), id, "pr", 1));
+                response = invoke(
+                        "/copyOnQueue",
+                        HostInvocations.queue(
+                                MAPPER.createObjectNode()
+                                        .put("payloadBlob", reference)
+                                        .toString(),
+                                id,
+                                "pr",
+                                1));
                 pointer = "/Data/message/payloadBlob";
             }
             case eventPayloadBlob -> {
-                response = invoke("/copyOnEvent", HostInvocations.event(HostInvocations.cloudEvent(id,
-                        MAPPER.createObjectNode().put("payloadBlob", reference))));
+                response = invoke(
+                        "/copyOnEvent",
+                        HostInvocations.event(HostInvocations.cloudEvent(
+                                id, MAPPER.createObjectNode().put("payloadBlob", reference))));
                 pointer = "/Data/event/data/payloadBlob";
             }
             case eventBlobCreated -> {
-                response = invoke("/copyOnEvent", HostInvocations.event(HostInvocations.blobCreated(id, reference,
-                        "PutBlob")));
+                response = invoke(
+                        "/copyOnEvent", HostInvocations.event(HostInvocations.blobCreated(id, reference, "PutBlob")));
                 pointer = "/Data/event/data/url";
             }
             case webhookPayloadBlob -> {
-                response = deliver(MAPPER.createArrayNode().add(customEvent(id, MAPPER.createObjectNode()
-                        .put("payloadBlob", reference))).toString());
+                response = deliver(MAPPER.createArrayNode()
+                        .add(customEvent(id, MAPPER.createObjectNode().put("payloadBlob", reference)))
+                        .toString());
                 pointer = "/0/data/payloadBlob";
             }
             case webhookBlobCreated -> {
-                response = deliver(MAPPER.createArrayNode().add(HostInvocations.blobCreated(id, reference,
-                        "PutBlob")).toString());
+                response = deliver(MAPPER.createArrayNode()
+                        .add(HostInvocations.blobCreated(id, reference, "PutBlob"))
+                        .toString());
                 pointer = "/0/data/url";
             }
             default -> throw new IllegalStateException(route.toString());
@@ -477,8 +564,16 @@ class LogAndSecretHostileIT {
 
     /** Queue messages that are no JSON object: refused at the message, never a 5xx. */
     static Stream<String> messagesThatAreNoObject() {
-        return Stream.of("not json", "{\"payloadBlob\": ", "[1, 2, 3]", "[{\"payloadBlob\": \"a/b.json\"}]", "42",
-                "\"just text\"", "null", "true", "");
+        return Stream.of(
+                "not json",
+                "{\"payloadBlob\": ",
+                "[1, 2, 3]",
+                "[{\"payloadBlob\": \"a/b.json\"}]",
+                "42",
+                "\"just text\"",
+                "null",
+                "true",
+                "");
     }
 
     @ParameterizedTest(name = "[{index}] message = {0}")
@@ -497,8 +592,11 @@ class LogAndSecretHostileIT {
 
     /** A payloadBlob that is not a string, or empty. */
     static Stream<Arguments> payloadBlobsThatAreNoReference() {
-        return Stream.of(Arguments.of("42", IntNode.valueOf(42)), Arguments.of("[]", MAPPER.createArrayNode()),
-                Arguments.of("{}", MAPPER.createObjectNode()), Arguments.of("\"\"", TextNode.valueOf("")),
+        return Stream.of(
+                Arguments.of("42", IntNode.valueOf(42)),
+                Arguments.of("[]", MAPPER.createArrayNode()),
+                Arguments.of("{}", MAPPER.createObjectNode()),
+                Arguments.of("\"\"", TextNode.valueOf("")),
                 Arguments.of("null", MAPPER.nullNode()));
     }
 
@@ -520,9 +618,11 @@ class LogAndSecretHostileIT {
 
     /** The Event Grid trigger's event is not an object. */
     static Stream<Arguments> eventsThatAreNoObject() {
-        return Stream.of(Arguments.of("\"not json\"", TextNode.valueOf("not json")),
+        return Stream.of(
+                Arguments.of("\"not json\"", TextNode.valueOf("not json")),
                 Arguments.of("\"{\\\"id\\\": \"", TextNode.valueOf("{\"id\": ")),
-                Arguments.of("[1]", MAPPER.createArrayNode().add(1)), Arguments.of("42", IntNode.valueOf(42)),
+                Arguments.of("[1]", MAPPER.createArrayNode().add(1)),
+                Arguments.of("42", IntNode.valueOf(42)),
                 Arguments.of("null", MAPPER.nullNode()));
     }
 
@@ -544,7 +644,8 @@ class LogAndSecretHostileIT {
 
     /** Webhook deliveries that are no event: 400 with a code, the JSON ones with a pointer; never 5xx. */
     static Stream<Arguments> deliveriesThatAreNoEvents() {
-        return Stream.of(Arguments.of("not json", Set.of("MalformedJson", "InvalidPayload"), null),
+        return Stream.of(
+                Arguments.of("not json", Set.of("MalformedJson", "InvalidPayload"), null),
                 Arguments.of("{\"id\": ", Set.of("MalformedJson", "InvalidPayload"), null),
                 Arguments.of("42", Set.of("InvalidPayload"), ""),
                 Arguments.of("\"text\"", Set.of("InvalidPayload"), ""),
@@ -565,8 +666,14 @@ class LogAndSecretHostileIT {
             assertError(soft, response, 400, codes, pointer);
         } else {
             // The event at fault, or a field of it.
-            String actual = json(response.asString()).path("details").path(0).path("pointer").asText();
-            soft.assertThat(actual).as("details[0].pointer; body %s", response.asString()).startsWith(pointer);
+            String actual = json(response.asString())
+                    .path("details")
+                    .path(0)
+                    .path("pointer")
+                    .asText();
+            soft.assertThat(actual)
+                    .as("details[0].pointer; body %s", response.asString())
+                    .startsWith(pointer);
             assertError(soft, response, 400, codes, actual);
         }
         assertNothingCopied(soft, p, null);
@@ -582,7 +689,8 @@ class LogAndSecretHostileIT {
     @MethodSource("invocationsThatAreNoObject")
     void aQueueInvocationThatIsNoObjectIsRefused(String body) {
         Response response = given().contentType("application/json; charset=utf-8")
-                .body(body.getBytes(StandardCharsets.UTF_8)).post("/copyOnQueue");
+                .body(body.getBytes(StandardCharsets.UTF_8))
+                .post("/copyOnQueue");
 
         assertError(response, 400, Set.of("MalformedJson", "InvalidPayload"), null);
     }
@@ -592,34 +700,55 @@ class LogAndSecretHostileIT {
     void aPlainPayloadBlobIsStillCopied() {
         Planted p = planted();
 
-        Response response = invoke("/copyOnQueue", HostInvocations.queue(MAPPER.createObjectNode()
-                .put("payloadBlob", p.payloads() + "/" + p.control()).toString(), "control-" + suffix(), "pr", 1));
+        Response response = invoke(
+                "/copyOnQueue",
+                HostInvocations.queue(
+                        MAPPER.createObjectNode()
+                                .put("payloadBlob", p.payloads() + "/" + p.control())
+                                .toString(),
+                        "control-" + suffix(),
+                        "pr",
+                        1));
 
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
-        assertThat(azurite.container(p.controlTarget()).listBlobs().stream().count()).as("the file and its manifest")
+        assertThat(azurite.container(p.controlTarget()).listBlobs().stream().count())
+                .as("the file and its manifest")
                 .isEqualTo(2);
     }
 
     private void assertNothingCopied(SoftAssertions soft, Planted p, String runId) {
-        soft.assertThat(azurite.container(p.target()).exists()).as("the planted payloads' target container")
+        soft.assertThat(azurite.container(p.target()).exists())
+                .as("the planted payloads' target container")
                 .isFalse();
         if (runId != null) {
-            soft.assertThat(azurite.container(RUNS).getBlobClient(runId + ".json").exists()).as("a run record").isFalse();
+            soft.assertThat(azurite.container(RUNS)
+                            .getBlobClient(runId + ".json")
+                            .exists())
+                    .as("a run record")
+                    .isFalse();
         }
     }
 
     private static ObjectNode customEvent(String id, JsonNode data) {
-        ObjectNode event = MAPPER.createObjectNode().put("id", id).put("topic", "/custom").put("subject", "copies")
-                .put("eventType", "Pgferry.CopyRequested").put("eventTime", Instant.now().toString())
-                .put("dataVersion", "1").put("metadataVersion", "1");
+        ObjectNode event = MAPPER.createObjectNode()
+                .put("id", id)
+                .put("topic", "/custom")
+                .put("subject", "copies")
+                .put("eventType", "Pgferry.CopyRequested")
+                .put("eventTime", Instant.now().toString())
+                .put("dataVersion", "1")
+                .put("metadataVersion", "1");
         event.set("data", data);
         return event;
     }
 
     /** An Event Grid delivery to the webhook. */
     private static Response deliver(String body) {
-        return given().contentType(ContentType.JSON).header("aeg-event-type", "Notification")
-                .header("aeg-delivery-count", "0").body(body.getBytes(StandardCharsets.UTF_8)).post("/events");
+        return given().contentType(ContentType.JSON)
+                .header("aeg-event-type", "Notification")
+                .header("aeg-delivery-count", "0")
+                .body(body.getBytes(StandardCharsets.UTF_8))
+                .post("/events");
     }
 
     /** The host's invocation POST, as TriggersIT sends it. */
@@ -628,6 +757,7 @@ class LogAndSecretHostileIT {
                 .header("X-Azure-Functions-HostVersion", "4.1041.200.25071")
                 .header("X-Azure-Functions-InvocationId", UUID.randomUUID().toString())
                 .header("User-Agent", "Azure-Functions-Host/4.1041.200.25071")
-                .body(invocation.toString().getBytes(StandardCharsets.UTF_8)).post(path);
+                .body(invocation.toString().getBytes(StandardCharsets.UTF_8))
+                .post(path);
     }
 }

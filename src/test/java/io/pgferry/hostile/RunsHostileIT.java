@@ -58,8 +58,11 @@ import io.restassured.response.Response;
 class RunsHostileIT {
     /** Polls of a run's status URL before giving up, 200 ms apart: a bounded count, not a time limit under test. */
     private static final int POLLS = 100;
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
 
     private final TestingPostgres postgres = TestingServers.postgres();
     private final TestingAzurite azurite = TestingServers.azurite();
@@ -67,28 +70,52 @@ class RunsHostileIT {
     @TempDir
     Path root;
 
-    private record Change(Consumer<ObjectNode> apply, String pointer) {
-    }
+    private record Change(Consumer<ObjectNode> apply, String pointer) {}
 
     private static final Map<String, Change> HOSTILE = new LinkedHashMap<>();
 
     static {
-        HOSTILE.put("NUL as columnDelimiter", new Change(p -> p.withObject("/datasets/1/properties/typeProperties")
-                .put("columnDelimiter", "\u0000"), CSV + "columnDelimiter"));
-        HOSTILE.put("NUL as nullValue", new Change(p -> p.withObject("/datasets/1/properties/typeProperties")
-                .put("nullValue", "\u0000"), CSV + "nullValue"));
-        HOSTILE.put("queryTimeout 25 days", new Change(p -> p.withObject("/activity/typeProperties/source")
-                .put("queryTimeout", "25.00:00:00"), QUERY_TIMEOUT));
-        HOSTILE.put("addDays by 10^18", new Change(p -> p.withObject(CSV + "location").put("folderPath",
-                "@addDays(utcnow(), 1000000000000000000)"), FOLDER_PATH));
-        HOSTILE.put("calls nested 100,000 deep", new Change(p -> p.withObject(CSV + "location").put("folderPath",
-                "@" + "concat(".repeat(100_000) + "'x'" + ")".repeat(100_000)), FOLDER_PATH));
-        HOSTILE.put("calls nested 40 deep", new Change(p -> p.withObject(CSV + "location").put("folderPath",
-                "@" + "concat(".repeat(40) + "'x'" + ")".repeat(40)), FOLDER_PATH));
-        HOSTILE.put("a blob name over 1,024 characters", new Change(p -> p.withObject(CSV + "location")
-                .put("folderPath", "f/".repeat(600) + "x"), FOLDER_PATH));
-        HOSTILE.put("a '..' segment in folderPath", new Change(p -> p.withObject(CSV + "location")
-                .put("folderPath", "exports/../../x"), FOLDER_PATH));
+        HOSTILE.put(
+                "NUL as columnDelimiter",
+                new Change(
+                        p -> p.withObject("/datasets/1/properties/typeProperties")
+                                .put("columnDelimiter", "\u0000"),
+                        CSV + "columnDelimiter"));
+        HOSTILE.put(
+                "NUL as nullValue",
+                new Change(
+                        p -> p.withObject("/datasets/1/properties/typeProperties")
+                                .put("nullValue", "\u0000"),
+                        CSV + "nullValue"));
+        HOSTILE.put(
+                "queryTimeout 25 days",
+                new Change(
+                        p -> p.withObject("/activity/typeProperties/source").put("queryTimeout", "25.00:00:00"),
+                        QUERY_TIMEOUT));
+        HOSTILE.put(
+                "addDays by 10^18",
+                new Change(
+                        p -> p.withObject(CSV + "location")
+                                .put("folderPath", "@addDays(utcnow(), 1000000000000000000)"),
+                        FOLDER_PATH));
+        HOSTILE.put(
+                "calls nested 100,000 deep",
+                new Change(
+                        p -> p.withObject(CSV + "location")
+                                .put("folderPath", "@" + "concat(".repeat(100_000) + "'x'" + ")".repeat(100_000)),
+                        FOLDER_PATH));
+        HOSTILE.put(
+                "calls nested 40 deep",
+                new Change(
+                        p -> p.withObject(CSV + "location")
+                                .put("folderPath", "@" + "concat(".repeat(40) + "'x'" + ")".repeat(40)),
+                        FOLDER_PATH));
+        HOSTILE.put(
+                "a blob name over 1,024 characters",
+                new Change(p -> p.withObject(CSV + "location").put("folderPath", "f/".repeat(600) + "x"), FOLDER_PATH));
+        HOSTILE.put(
+                "a '..' segment in folderPath",
+                new Change(p -> p.withObject(CSV + "location").put("folderPath", "exports/../../x"), FOLDER_PATH));
         HOSTILE.put("a run id climbing out", new Change(p -> p.put("runId", "../pgferry-runs/x"), "/runId"));
         HOSTILE.put("a run id of 129 characters", new Change(p -> p.put("runId", "r".repeat(129)), "/runId"));
     }
@@ -109,7 +136,8 @@ class RunsHostileIT {
         ObjectNode payload = payload(container);
         change.apply().accept(payload);
 
-        Response started = given().contentType(ContentType.JSON).body(payload.toString()).post("/runs");
+        Response started =
+                given().contentType(ContentType.JSON).body(payload.toString()).post("/runs");
         Answer end = started.statusCode() == 202 ? awaitEnd(started) : Answer.of(started);
 
         assertError(end, 400, "InvalidPayload", change.pointer());
@@ -124,9 +152,10 @@ class RunsHostileIT {
     void aRunFailingMidStreamEndsFailedWithItsError() {
         String container = uniqueContainer();
         ObjectNode payload = payload(container);
-        payload.withObject("/activity/typeProperties/source").put("query",
-                "SELECT i, 1 / (i - 2500) AS boom FROM generate_series(1, 3000) i");
-        Response started = given().contentType(ContentType.JSON).body(payload.toString()).post("/runs");
+        payload.withObject("/activity/typeProperties/source")
+                .put("query", "SELECT i, 1 / (i - 2500) AS boom FROM generate_series(1, 3000) i");
+        Response started =
+                given().contentType(ContentType.JSON).body(payload.toString()).post("/runs");
         assertThat(started.statusCode()).as(started.asString()).isEqualTo(202);
 
         assertError(awaitEnd(started), 400, "SourceQueryFailed");
@@ -148,7 +177,8 @@ class RunsHostileIT {
         payload.withObject(CSV + "location").put("type", "FileServerLocation").remove("container");
         payload.withObject("/activity/typeProperties/sink/storeSettings").put("type", "FileServerWriteSettings");
 
-        Response started = given().contentType(ContentType.JSON).body(payload.toString()).post("/runs");
+        Response started =
+                given().contentType(ContentType.JSON).body(payload.toString()).post("/runs");
         assertThat(started.statusCode()).as(started.asString()).isEqualTo(202);
         Answer end = awaitEnd(started);
 
@@ -161,13 +191,23 @@ class RunsHostileIT {
     // ---- run ids in the URL -------------------------------------------------------------------------------------
 
     /** Run ids as sent in the path (percent-encoded where they must be), none of them a run id. */
-    private static final List<String> HOSTILE_IDS = List.of("%2E%2E", "%2E%2E%2Fpgferry-runs", "a%2Fb", "a%5Cb",
-            "a%00b", "a%20b", "a%0D%0AX-Injected:%201", "%C3%BC", "-a", ".a", "a..json%3F", "r".repeat(1000),
+    private static final List<String> HOSTILE_IDS = List.of(
+            "%2E%2E",
+            "%2E%2E%2Fpgferry-runs",
+            "a%2Fb",
+            "a%5Cb",
+            "a%00b",
+            "a%20b",
+            "a%0D%0AX-Injected:%201",
+            "%C3%BC",
+            "-a",
+            ".a",
+            "a..json%3F",
+            "r".repeat(1000),
             "%2E%2E%2F%2E%2E%2Fdevstoreaccount1%2Fpgferry-runs%2Fx");
 
     static Stream<Arguments> hostileIds() {
-        return Stream.of("GET", "DELETE").flatMap(method -> HOSTILE_IDS.stream().map(id -> Arguments.of(method,
-                id)));
+        return Stream.of("GET", "DELETE").flatMap(method -> HOSTILE_IDS.stream().map(id -> Arguments.of(method, id)));
     }
 
     @ParameterizedTest(name = "{0} /runs/{1}")
@@ -193,8 +233,8 @@ class RunsHostileIT {
                 + "\"estimatedRows\":-1,\"httpStatus\":200,\"error\":{\"errorCode\":\"" + secret + "\",\"message\":\""
                 + secret + "\",\"failureType\":\"UserError\",\"details\":[]}}"));
         BlobClient running = azurite.container(other).getBlobClient("p.json");
-        String runningRecord = "{\"runId\":\"p\",\"status\":\"InProgress\",\"trigger\":\"http\",\"startedAt\":\""
-                + now + "\",\"updatedAt\":\"" + now + "\",\"rowsCopied\":0,\"estimatedRows\":-1,\"httpStatus\":0}";
+        String runningRecord = "{\"runId\":\"p\",\"status\":\"InProgress\",\"trigger\":\"http\",\"startedAt\":\"" + now
+                + "\",\"updatedAt\":\"" + now + "\",\"rowsCopied\":0,\"estimatedRows\":-1,\"httpStatus\":0}";
         running.upload(BinaryData.fromString(runningRecord));
         String etag = running.getProperties().getETag();
 
@@ -208,7 +248,9 @@ class RunsHostileIT {
                 assertUserError(Answer.of(send(method, "/runs/" + climb)));
             }
         }
-        assertThat(running.getProperties().getETag()).as("the planted running record was rewritten").isEqualTo(etag);
+        assertThat(running.getProperties().getETag())
+                .as("the planted running record was rewritten")
+                .isEqualTo(etag);
         assertThat(running.downloadContent().toString()).isEqualTo(runningRecord);
     }
 
@@ -236,12 +278,16 @@ class RunsHostileIT {
     private void assertTerminal(String runId, String status) {
         BlobClient record = azurite.container("pgferry-runs").getBlobClient(runId + ".json");
         JsonNode stored = Hostile.read(record.downloadContent().toString());
-        assertThat(stored.path("status").asText()).as("record of run %s: %s", runId, stored).isEqualTo(status);
+        assertThat(stored.path("status").asText())
+                .as("record of run %s: %s", runId, stored)
+                .isEqualTo(status);
     }
 
     /** A 4xx with an ADF-style JSON error: a code, a message, UserError, details[]; no Java class named. */
     private static void assertUserError(Answer answer) {
-        assertThat(answer.status()).as("status; body: %s", abbreviate(answer.text())).isBetween(400, 499);
+        assertThat(answer.status())
+                .as("status; body: %s", abbreviate(answer.text()))
+                .isBetween(400, 499);
         JsonNode error = Hostile.assertErrorBody(answer, answer.status(), List.of(answerCode(answer)));
         assertThat(error.path("errorCode").asText()).isNotBlank();
     }
@@ -254,10 +300,11 @@ class RunsHostileIT {
         }
     }
 
-    private static HttpResponse<String> send(String method, String rawPath) throws IOException,
-            InterruptedException {
+    private static HttpResponse<String> send(String method, String rawPath) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + rawPath))
-                .timeout(Duration.ofSeconds(60)).method(method, HttpRequest.BodyPublishers.noBody()).build();
+                .timeout(Duration.ofSeconds(60))
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 }

@@ -96,8 +96,10 @@ class SinkHostileIT {
             location(payload).put("fileName", value);
             formatSettings(payload).remove(List.of("maxRowsPerFile", "fileNamePrefix"));
         }),
-        fileNamePrefix(FILE_NAME_PREFIX, (payload, value) -> formatSettings(payload).put("fileNamePrefix", value)),
-        fileExtension(FILE_EXTENSION, (payload, value) -> formatSettings(payload).put("fileExtension", value));
+        fileNamePrefix(
+                FILE_NAME_PREFIX, (payload, value) -> formatSettings(payload).put("fileNamePrefix", value)),
+        fileExtension(
+                FILE_EXTENSION, (payload, value) -> formatSettings(payload).put("fileExtension", value));
 
         final String pointer;
         final BiConsumer<ObjectNode, String> setter;
@@ -112,21 +114,74 @@ class SinkHostileIT {
         List<Arguments> cases = new ArrayList<>();
         String longSegment = "x".repeat(255);
         String longFolder = String.join("/", java.util.Collections.nCopies(11, "s".repeat(100)));
-        for (String value : List.of("..", "../x", "/../x", "a/../../x", "a/..", "..\\..\\x", "a\\b", ".", "./x",
-                "a/./b", "a/.", "a\nb", "a\tb", "a\rb", "a\u007Fb", "a\u0000b", "a\u001Bb", "a//b", "a./b", "a.",
-                "a/" + longSegment, longFolder)) {
+        for (String value : List.of(
+                "..",
+                "../x",
+                "/../x",
+                "a/../../x",
+                "a/..",
+                "..\\..\\x",
+                "a\\b",
+                ".",
+                "./x",
+                "a/./b",
+                "a/.",
+                "a\nb",
+                "a\tb",
+                "a\rb",
+                "a\u007Fb",
+                "a\u0000b",
+                "a\u001Bb",
+                "a//b",
+                "a./b",
+                "a.",
+                "a/" + longSegment,
+                longFolder)) {
             cases.add(Arguments.of(NameField.folderPath, printable(value), value));
         }
-        for (String value : List.of("..", "../x.csv", "a/../../x.csv", "..\\..\\x.csv", "a\\b.csv", ".", "a\nb.csv",
-                "a\tb.csv", "a\u007F.csv", "a\u0000.csv", "a//b.csv", "x.csv.", "x".repeat(251) + ".csv")) {
+        for (String value : List.of(
+                "..",
+                "../x.csv",
+                "a/../../x.csv",
+                "..\\..\\x.csv",
+                "a\\b.csv",
+                ".",
+                "a\nb.csv",
+                "a\tb.csv",
+                "a\u007F.csv",
+                "a\u0000.csv",
+                "a//b.csv",
+                "x.csv.",
+                "x".repeat(251) + ".csv")) {
             cases.add(Arguments.of(NameField.fileName, printable(value), value));
         }
-        for (String value : List.of("..", "../x", "a/../../x", "..\\..\\x", "a\\b", ".", "a\nb", "a\tb", "a\u007Fb",
-                "a\u0000b", "a//b", "p".repeat(255))) {
+        for (String value : List.of(
+                "..",
+                "../x",
+                "a/../../x",
+                "..\\..\\x",
+                "a\\b",
+                ".",
+                "a\nb",
+                "a\tb",
+                "a\u007Fb",
+                "a\u0000b",
+                "a//b",
+                "p".repeat(255))) {
             cases.add(Arguments.of(NameField.fileNamePrefix, printable(value), value));
         }
-        for (String value : List.of("/../../x", ".csv/../../x", "\\..\\..\\x", ".c\\sv", ".c\nsv", ".c\tsv",
-                ".csv\u007F", ".csv\u0000", ".c//sv", ".csv.", "." + "c".repeat(254))) {
+        for (String value : List.of(
+                "/../../x",
+                ".csv/../../x",
+                "\\..\\..\\x",
+                ".c\\sv",
+                ".c\nsv",
+                ".c\tsv",
+                ".csv\u007F",
+                ".csv\u0000",
+                ".c//sv",
+                ".csv.",
+                "." + "c".repeat(254))) {
             cases.add(Arguments.of(NameField.fileExtension, printable(value), value));
         }
         return cases.stream();
@@ -134,8 +189,8 @@ class SinkHostileIT {
 
     @ParameterizedTest(name = "[{index}] {0} = {1}")
     @MethodSource("hostileNames")
-    void aHostileBlobNameIsRefusedAtItsFieldAndNothingAppearsAnywhereInTheAccount(NameField field, String label,
-            String value) {
+    void aHostileBlobNameIsRefusedAtItsFieldAndNothingAppearsAnywhereInTheAccount(
+            NameField field, String label, String value) {
         String container = "h-" + suffix();
         ObjectNode payload = HostileFixtures.payload(postgres, azurite, container);
         field.setter.accept(payload, value);
@@ -146,13 +201,14 @@ class SinkHostileIT {
         SoftAssertions soft = new SoftAssertions();
         assertError(soft, response, 400, "InvalidPayload", field.pointer);
         soft.assertThat(appeared(before, account(azurite)))
-                .as("containers and blobs (committed or staged) new anywhere in the account").isEmpty();
+                .as("containers and blobs (committed or staged) new anywhere in the account")
+                .isEmpty();
         soft.assertAll();
     }
 
     /** A name longer than Blob Storage's 1,024 characters, made of fields each fine alone. */
     @ParameterizedTest(name = "[{index}] {0}")
-    @ValueSource(strings = { "fileName", "fileNamePrefix" })
+    @ValueSource(strings = {"fileName", "fileNamePrefix"})
     void aBlobNameOverAllTheLimitIsRefusedAtOneOfItsFields(String field) {
         String container = "h-" + suffix();
         ObjectNode payload = HostileFixtures.payload(postgres, azurite, container);
@@ -168,13 +224,19 @@ class SinkHostileIT {
 
         Response response = post("/copy", payload);
 
-        String pointer = HostileFixtures.json(response.asString()).path("details").path(0).path("pointer").asText();
+        String pointer = HostileFixtures.json(response.asString())
+                .path("details")
+                .path(0)
+                .path("pointer")
+                .asText();
         SoftAssertions soft = new SoftAssertions();
-        soft.assertThat(pointer).as("the pointer names the folder or the file; body %s", response.asString())
+        soft.assertThat(pointer)
+                .as("the pointer names the folder or the file; body %s", response.asString())
                 .isIn(FOLDER_PATH, field.equals("fileName") ? FILE_NAME : FILE_NAME_PREFIX);
         assertError(soft, response, 400, "InvalidPayload", pointer);
         soft.assertThat(appeared(before, account(azurite)))
-                .as("containers and blobs (committed or staged) new anywhere in the account").isEmpty();
+                .as("containers and blobs (committed or staged) new anywhere in the account")
+                .isEmpty();
         soft.assertAll();
     }
 
@@ -187,7 +249,9 @@ class SinkHostileIT {
         Response response = post("/copy", payload);
 
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
-        assertThat(azurite.container(container).listBlobs().stream().map(b -> b.getName()).toList())
+        assertThat(azurite.container(container).listBlobs().stream()
+                        .map(b -> b.getName())
+                        .toList())
                 .containsExactly("exports/orders/_manifest.json", "exports/orders/orders_00000.csv");
     }
 
@@ -201,21 +265,27 @@ class SinkHostileIT {
         Response response = post("/copy", payload);
 
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
-        assertThat(azurite.container(container).listBlobs().stream().map(b -> b.getName()).toList())
+        assertThat(azurite.container(container).listBlobs().stream()
+                        .map(b -> b.getName())
+                        .toList())
                 .containsExactly("ok/" + segment + "/_manifest.json", "ok/" + segment + "/orders_00000.csv");
     }
 
     @Test
     void aOneCharacterRunIdCopiesToBlobStorage() {
         String container = "h-" + suffix();
-        ObjectNode payload = HostileFixtures.payload(postgres, azurite, container).put("runId", "a");
+        ObjectNode payload =
+                HostileFixtures.payload(postgres, azurite, container).put("runId", "a");
 
         Response response = post("/copy", payload);
 
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
         assertThat(response.jsonPath().getString("runId")).isEqualTo("a");
-        assertThat(azurite.container(container).getBlobClient("exports/orders/orders_00000.csv").getProperties()
-                .getMetadata()).containsEntry("pgferry_run_id", "a");
+        assertThat(azurite.container(container)
+                        .getBlobClient("exports/orders/orders_00000.csv")
+                        .getProperties()
+                        .getMetadata())
+                .containsEntry("pgferry_run_id", "a");
     }
 
     @Test
@@ -228,9 +298,14 @@ class SinkHostileIT {
 
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
         assertThat(response.jsonPath().getString("runId")).isEqualTo("a");
-        assertThat(tree(share)).containsExactly("exports/", "exports/orders/", "exports/orders/_manifest.json",
-                "exports/orders/orders_00000.csv");
-        assertThat(Files.readString(share.resolve("exports/orders/orders_00000.csv"))).startsWith("id,name\r\n");
+        assertThat(tree(share))
+                .containsExactly(
+                        "exports/",
+                        "exports/orders/",
+                        "exports/orders/_manifest.json",
+                        "exports/orders/orders_00000.csv");
+        assertThat(Files.readString(share.resolve("exports/orders/orders_00000.csv")))
+                .startsWith("id,name\r\n");
     }
 
     // ---- FileServer ------------------------------------------------------------------------------------------------
@@ -249,18 +324,31 @@ class SinkHostileIT {
 
         SoftAssertions soft = new SoftAssertions();
         assertError(soft, response, 400, "InvalidPayload", FOLDER_PATH);
-        soft.assertThat(appeared(before, tree(sandbox))).as("new under the sandbox around the share").isEmpty();
+        soft.assertThat(appeared(before, tree(sandbox)))
+                .as("new under the sandbox around the share")
+                .isEmpty();
         soft.assertAll();
     }
 
     static Stream<Arguments> hostileFileServerFolders() {
-        return Stream.of("../x", "a/../../x", "../../../x", "..\\..\\x", "a\\b", ".", "a/./b", "a//b", "a\nb",
-                "a\u0000b", "a.").map(value -> Arguments.of(printable(value), value));
+        return Stream.of(
+                        "../x",
+                        "a/../../x",
+                        "../../../x",
+                        "..\\..\\x",
+                        "a\\b",
+                        ".",
+                        "a/./b",
+                        "a//b",
+                        "a\nb",
+                        "a\u0000b",
+                        "a.")
+                .map(value -> Arguments.of(printable(value), value));
     }
 
     /** {@code host} is (or runs through) a symbolic link to a folder outside the allowed roots. */
     @ParameterizedTest(name = "[{index}] host = {0}")
-    @ValueSource(strings = { "link", "link/inner", "ok/link" })
+    @ValueSource(strings = {"link", "link/inner", "ok/link"})
     void aHostThatIsASymbolicLinkOutOfTheAllowedRootsIsRefused(String host) throws IOException {
         Path outside = outside();
         Files.createDirectories(outside.resolve("inner"));
@@ -269,12 +357,17 @@ class SinkHostileIT {
         Files.createSymbolicLink(link, outside);
         Set<String> outsideBefore = tree(outside);
 
-        Response response = post("/copy", toFileServer(HostileFixtures.payload(postgres, azurite, "unused"),
-                sandbox.resolve(host).toString()));
+        Response response = post(
+                "/copy",
+                toFileServer(
+                        HostileFixtures.payload(postgres, azurite, "unused"),
+                        sandbox.resolve(host).toString()));
 
         SoftAssertions soft = new SoftAssertions();
         assertError(soft, response, 400, "InvalidPayload", HOST);
-        soft.assertThat(tree(outside)).as("the folder outside the allowed roots").isEqualTo(outsideBefore);
+        soft.assertThat(tree(outside))
+                .as("the folder outside the allowed roots")
+                .isEqualTo(outsideBefore);
         soft.assertThat(partialFiles(sandbox)).isEmpty();
         soft.assertAll();
     }
@@ -285,18 +378,22 @@ class SinkHostileIT {
         Path real = Files.createDirectories(sandbox.resolve("real"));
         Path link = Files.createSymbolicLink(sandbox.resolve("link"), real);
 
-        Response response = post("/copy", toFileServer(HostileFixtures.payload(postgres, azurite, "unused"),
-                link.toString()));
+        Response response =
+                post("/copy", toFileServer(HostileFixtures.payload(postgres, azurite, "unused"), link.toString()));
 
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
-        assertThat(tree(real)).containsExactly("exports/", "exports/orders/", "exports/orders/_manifest.json",
-                "exports/orders/orders_00000.csv");
+        assertThat(tree(real))
+                .containsExactly(
+                        "exports/",
+                        "exports/orders/",
+                        "exports/orders/_manifest.json",
+                        "exports/orders/orders_00000.csv");
     }
 
     @Test
     void aHostWithANulCharacterIsRefusedAtTheHost() {
-        Response response = post("/copy", toFileServer(HostileFixtures.payload(postgres, azurite, "unused"),
-                sandbox + "/share\u0000x"));
+        Response response = post(
+                "/copy", toFileServer(HostileFixtures.payload(postgres, azurite, "unused"), sandbox + "/share\u0000x"));
 
         SoftAssertions soft = new SoftAssertions();
         assertError(soft, response, 400, "InvalidPayload", HOST);
@@ -306,7 +403,7 @@ class SinkHostileIT {
 
     /** The host is inside the allowed root; a folder on the way to the files is a link leading outside. */
     @ParameterizedTest(name = "[{index}] folderPath = {0}")
-    @ValueSource(strings = { "link", "link/sub", "ok/link/sub/deeper" })
+    @ValueSource(strings = {"link", "link/sub", "ok/link/sub/deeper"})
     void aFolderPathThroughASymbolicLinkOutOfTheAllowedRootsIsRefusedAndNothingIsWrittenOutside(String folderPath)
             throws IOException {
         Path share = Files.createDirectories(sandbox.resolve("share"));
@@ -321,10 +418,15 @@ class SinkHostileIT {
 
         SoftAssertions soft = new SoftAssertions();
         assertError(soft, response, 400, "SinkPathNotAllowed", FOLDER_PATH);
-        soft.assertThat(tree(outside)).as("the folder outside the allowed roots").isEmpty();
+        soft.assertThat(tree(outside))
+                .as("the folder outside the allowed roots")
+                .isEmpty();
         soft.assertThat(partialFiles(sandbox)).isEmpty();
-        soft.assertThat(tree(share).stream().filter(p -> !p.endsWith("/") && !p.endsWith("link")).toList())
-                .as("files in the share").isEmpty();
+        soft.assertThat(tree(share).stream()
+                        .filter(p -> !p.endsWith("/") && !p.endsWith("link"))
+                        .toList())
+                .as("files in the share")
+                .isEmpty();
         soft.assertAll();
     }
 
@@ -338,8 +440,11 @@ class SinkHostileIT {
         Path outside = outside();
         ObjectNode payload = toFileServer(HostileFixtures.payload(postgres, azurite, "unused"), share.toString());
         // 300 rows of 2 kB in chunks of 100; after the first ten rows each takes 20 ms: about six seconds in all.
-        source(payload).put("query", "SELECT i AS id, repeat('x', 2000) AS pad, (SELECT 1 FROM pg_sleep(CASE WHEN"
-                + " i > 10 THEN 0.02 ELSE 0 END)) AS s FROM generate_series(1, 300) i");
+        source(payload)
+                .put(
+                        "query",
+                        "SELECT i AS id, repeat('x', 2000) AS pad, (SELECT 1 FROM pg_sleep(CASE WHEN"
+                                + " i > 10 THEN 0.02 ELSE 0 END)) AS s FROM generate_series(1, 300) i");
         formatSettings(payload).put("maxRowsPerFile", 100);
 
         CompletableFuture<Response> copy = CompletableFuture.supplyAsync(() -> post("/copy", payload));
@@ -348,7 +453,9 @@ class SinkHostileIT {
             HostileFixtures.sleep(Duration.ofMillis(20));
         }
         HostileFixtures.sleep(Duration.ofMillis(200));
-        assertThat(copy).as("the copy must still run when the link is swapped in (fixture timing)").isNotDone();
+        assertThat(copy)
+                .as("the copy must still run when the link is swapped in (fixture timing)")
+                .isNotDone();
         if (Files.exists(share.resolve("exports"), LinkOption.NOFOLLOW_LINKS)) {
             Files.move(share.resolve("exports"), share.resolve("exports-moved"));
         }
@@ -358,10 +465,15 @@ class SinkHostileIT {
 
         SoftAssertions soft = new SoftAssertions();
         assertError(soft, response, 400, "SinkPathNotAllowed", FOLDER_PATH);
-        soft.assertThat(tree(outside)).as("the folder outside the allowed roots").isEmpty();
+        soft.assertThat(tree(outside))
+                .as("the folder outside the allowed roots")
+                .isEmpty();
         soft.assertThat(partialFiles(sandbox)).isEmpty();
-        soft.assertThat(tree(share).stream().filter(p -> !p.endsWith("/") && !p.equals("exports")).toList())
-                .as("files left in the share").isEmpty();
+        soft.assertThat(tree(share).stream()
+                        .filter(p -> !p.endsWith("/") && !p.equals("exports"))
+                        .toList())
+                .as("files left in the share")
+                .isEmpty();
         soft.assertAll();
     }
 
@@ -381,11 +493,14 @@ class SinkHostileIT {
         if (Files.createDirectories(base).toRealPath().startsWith(tmp)) {
             base = Path.of("/var/tmp");
         }
-        Path outside = Files.createDirectories(base.resolve("pgferry-hostile-outside").resolve(suffix()));
+        Path outside =
+                Files.createDirectories(base.resolve("pgferry-hostile-outside").resolve(suffix()));
         outsides.add(outside);
         assertThat(outside.toRealPath().startsWith(Path.of(JAVA_TMPDIR).toRealPath()))
-                .as("the outside folder %s must not be under java.io.tmpdir %s", outside, JAVA_TMPDIR).isFalse();
-        assertThat(sandbox.toRealPath()).as("the sandbox must be under java.io.tmpdir")
+                .as("the outside folder %s must not be under java.io.tmpdir %s", outside, JAVA_TMPDIR)
+                .isFalse();
+        assertThat(sandbox.toRealPath())
+                .as("the sandbox must be under java.io.tmpdir")
                 .startsWith(Path.of(JAVA_TMPDIR).toRealPath());
         return outside;
     }

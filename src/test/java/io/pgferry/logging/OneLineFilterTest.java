@@ -11,9 +11,12 @@ class OneLineFilterTest {
 
     @Test
     void aMessageWithLineBreaksStaysOnOneLine() {
-        ExtLogRecord record = new ExtLogRecord(Level.WARNING, "copy %s (%s) failed", ExtLogRecord.FormatStyle.PRINTF,
+        ExtLogRecord record = new ExtLogRecord(
+                Level.WARNING,
+                "copy %s (%s) failed",
+                ExtLogRecord.FormatStyle.PRINTF,
                 OneLineFilterTest.class.getName());
-        record.setParameters(new Object[] { "run-1", "Copy\n2026-12-03 09:00:00,000 INFO forged\r\u0000" });
+        record.setParameters(new Object[] {"run-1", "Copy\n2026-12-03 09:00:00,000 INFO forged\r\u0000"});
 
         assertThat(new OneLineFilter().isLoggable(record)).isTrue();
 
@@ -24,9 +27,9 @@ class OneLineFilterTest {
 
     @Test
     void aPlainMessageIsLeftAsItIs() {
-        ExtLogRecord record = new ExtLogRecord(Level.INFO, "copy %s: %d rows", ExtLogRecord.FormatStyle.PRINTF,
-                OneLineFilterTest.class.getName());
-        record.setParameters(new Object[] { "run-1", 42 });
+        ExtLogRecord record = new ExtLogRecord(
+                Level.INFO, "copy %s: %d rows", ExtLogRecord.FormatStyle.PRINTF, OneLineFilterTest.class.getName());
+        record.setParameters(new Object[] {"run-1", 42});
 
         new OneLineFilter().isLoggable(record);
 

@@ -20,17 +20,20 @@ class ExamplesTest {
 
     @Test
     void theLogicAppSendsAPayloadPgferryAccepts() throws Exception {
-        ObjectNode payload = (ObjectNode) MAPPER.readTree(Path.of("examples/logic-app-copy.json").toFile())
-                .at("/definition/parameters/copyPayload/defaultValue");
+        ObjectNode payload = (ObjectNode)
+                MAPPER.readTree(Path.of("examples/logic-app-copy.json").toFile())
+                        .at("/definition/parameters/copyPayload/defaultValue");
         // What the workflow's setProperty calls add.
         payload.putObject("parameters").put("day", "2026-11-23");
         payload.put("runId", "08584617209716547523885137561CU00");
 
-        CopyJob job = new PayloadReader(new SinkChecks(BlobContainers::connectionStringProblem, host -> Optional.empty()))
+        CopyJob job = new PayloadReader(
+                        new SinkChecks(BlobContainers::connectionStringProblem, host -> Optional.empty()))
                 .read(payload);
 
         assertThat(job.runId()).isEqualTo("08584617209716547523885137561CU00");
-        assertThat(job.source().query()).hasValue("SELECT * FROM public.orders WHERE placed_at::date = DATE '2026-11-23'");
+        assertThat(job.source().query())
+                .hasValue("SELECT * FROM public.orders WHERE placed_at::date = DATE '2026-11-23'");
         assertThat(job.sink().location().folderPath()).isEqualTo("orders/day=2026-11-23");
         assertThat(job.sink().format()).isEqualTo(new ParquetFormat(ParquetFormat.Codec.SNAPPY));
     }

@@ -24,10 +24,12 @@ class OdbcConnectionStringTest {
     @Test
     void errorsNameTheKeyNeverTheValue() {
         assertThatThrownBy(() -> OdbcConnectionString.parse("Password={secret-value"))
-                .hasMessageContaining("'Password'").hasMessageNotContaining("secret-value");
+                .hasMessageContaining("'Password'")
+                .hasMessageNotContaining("secret-value");
         assertThatThrownBy(() -> OdbcConnectionString.parse("Server=a;justtext;"))
                 .hasMessageContaining("without '='");
         assertThatThrownBy(() -> OdbcConnectionString.parse("UID=a;uid=b"))
-                .hasMessageContaining("twice").hasMessageNotContaining("=a");
+                .hasMessageContaining("twice")
+                .hasMessageNotContaining("=a");
     }
 }

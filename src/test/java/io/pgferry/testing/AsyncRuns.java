@@ -8,8 +8,7 @@ import io.restassured.response.Response;
 
 /** Polls a run's status URL as Logic Apps does: until the first answer that is not 202. */
 public final class AsyncRuns {
-    private AsyncRuns() {
-    }
+    private AsyncRuns() {}
 
     public static Response pollUntilNot202(String location) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

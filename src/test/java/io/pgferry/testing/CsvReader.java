@@ -13,8 +13,7 @@ import java.util.List;
  * a quoted empty string stays empty.
  */
 public final class CsvReader {
-    private CsvReader() {
-    }
+    private CsvReader() {}
 
     /**
      * @param options DuckDB read_csv options, e.g. {@code header=true, delim=','}
@@ -35,8 +34,8 @@ public final class CsvReader {
     public static List<String> header(Path file, String options) throws SQLException {
         try (Connection duck = DuckDb.connect();
                 Statement statement = duck.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT * FROM read_csv('" + file + "', " + options
-                        + ", all_varchar=true) LIMIT 0")) {
+                ResultSet rows = statement.executeQuery(
+                        "SELECT * FROM read_csv('" + file + "', " + options + ", all_varchar=true) LIMIT 0")) {
             List<String> names = new ArrayList<>();
             for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
                 names.add(rows.getMetaData().getColumnName(i));

@@ -11,8 +11,7 @@ import org.duckdb.DuckDBDriver;
 
 /** DuckDB, the independent reader of the files pgferry writes. */
 final class DuckDb {
-    private DuckDb() {
-    }
+    private DuckDb() {}
 
     /** An in-memory database; DuckDB's driver is asked for directly, as DriverManager may not see it. */
     static Connection connect() throws SQLException {

@@ -51,7 +51,8 @@ public final class FaultProxy implements AutoCloseable {
     private static final int BUFFER = 16 * 1024;
 
     private enum Mode {
-        PASS, STALL
+        PASS,
+        STALL
     }
 
     private final int targetPort;
@@ -527,7 +528,8 @@ public final class FaultProxy implements AutoCloseable {
     private void forwarded(boolean toClient, int n) {
         long total = (toClient ? bytesToClient : bytesToTarget).addAndGet(n);
         for (Trigger trigger : triggers) {
-            if (trigger.toClient() == toClient && total >= trigger.threshold()
+            if (trigger.toClient() == toClient
+                    && total >= trigger.threshold()
                     && trigger.fired().compareAndSet(false, true)) {
                 trigger.action().accept(this);
             }
@@ -572,8 +574,8 @@ public final class FaultProxy implements AutoCloseable {
         }
 
         void start() {
-            Thread up = new Thread(http ? this::pumpRequests : () -> pump(client, target, false),
-                    "fault-proxy-up-" + port);
+            Thread up =
+                    new Thread(http ? this::pumpRequests : () -> pump(client, target, false), "fault-proxy-up-" + port);
             Thread down = new Thread(() -> pump(target, client, true), "fault-proxy-down-" + port);
             up.setDaemon(true);
             down.setDaemon(true);
@@ -667,7 +669,10 @@ public final class FaultProxy implements AutoCloseable {
                     }
                     Request request = parse(head);
                     requests.add(request);
-                    Rule rule = rules.stream().filter(r -> r.take(request)).findFirst().orElse(null);
+                    Rule rule = rules.stream()
+                            .filter(r -> r.take(request))
+                            .findFirst()
+                            .orElse(null);
                     if (rule != null) {
                         body(in, request, null);
                         respond(request, rule.status);
@@ -750,18 +755,25 @@ public final class FaultProxy implements AutoCloseable {
         }
 
         private void respond(Request request, int status) throws IOException {
-            String code = switch (status) {
-                case 500 -> "InternalError";
-                case 503 -> "ServerBusy";
-                default -> "FaultInjected";
-            };
-            byte[] body = request.method().equals("HEAD") ? new byte[0]
+            String code =
+                    switch (status) {
+                        case 500 -> "InternalError";
+                        case 503 -> "ServerBusy";
+                        default -> "FaultInjected";
+                    };
+            byte[] body = request.method().equals("HEAD")
+                    ? new byte[0]
                     : ("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>" + code
-                            + "</Code><Message>Injected by the test's fault proxy.</Message></Error>")
+                                    + "</Code><Message>Injected by the test's fault proxy.</Message></Error>")
                             .getBytes(StandardCharsets.UTF_8);
-            StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason(status))
-                    .append("\r\nContent-Type: application/xml\r\nx-ms-error-code: ").append(code)
-                    .append("\r\nx-ms-request-id: ").append(UUID.randomUUID());
+            StringBuilder head = new StringBuilder("HTTP/1.1 ")
+                    .append(status)
+                    .append(' ')
+                    .append(reason(status))
+                    .append("\r\nContent-Type: application/xml\r\nx-ms-error-code: ")
+                    .append(code)
+                    .append("\r\nx-ms-request-id: ")
+                    .append(UUID.randomUUID());
             String version = request.header("x-ms-version");
             if (version != null) {
                 head.append("\r\nx-ms-version: ").append(version);
@@ -825,19 +837,26 @@ public final class FaultProxy implements AutoCloseable {
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon > 0) {
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                headers.put(
+                        lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
                         lines[i].substring(colon + 1).trim());
             }
         }
-        return new Request(requestLine[0], question < 0 ? target : target.substring(0, question),
-                question < 0 ? "" : target.substring(question + 1), Collections.unmodifiableMap(headers));
+        return new Request(
+                requestLine[0],
+                question < 0 ? target : target.substring(0, question),
+                question < 0 ? "" : target.substring(question + 1),
+                Collections.unmodifiableMap(headers));
     }
 
     @Override
     public String toString() {
         List<String> state = new ArrayList<>();
         state.add("port " + port + " -> " + targetPort);
-        state.add(refusing() ? "refusing" : closeAccepted ? "closing accepted" : mode.name().toLowerCase(Locale.ROOT));
+        state.add(
+                refusing()
+                        ? "refusing"
+                        : closeAccepted ? "closing accepted" : mode.name().toLowerCase(Locale.ROOT));
         state.add(connections() + " connections (" + openConnections() + " open, " + resets() + " reset)");
         state.add(bytesToClient() + " bytes to clients, " + bytesToTarget() + " to the target");
         if (http) {

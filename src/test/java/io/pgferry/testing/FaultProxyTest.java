@@ -50,9 +50,10 @@ class FaultProxyTest {
                     Socket socket = echo.accept();
                     Thread echoing = new Thread(() -> {
                         byte[] buffer = new byte[8192];
-                        try (socket; InputStream in = socket.getInputStream();
+                        try (socket;
+                                InputStream in = socket.getInputStream();
                                 OutputStream out = socket.getOutputStream()) {
-                            for (int n; (n = in.read(buffer)) >= 0;) {
+                            for (int n; (n = in.read(buffer)) >= 0; ) {
                                 out.write(buffer, 0, n);
                             }
                         } catch (IOException e) {
@@ -103,7 +104,8 @@ class FaultProxyTest {
         assertThat(proxy.resetAll()).isEqualTo(2);
 
         first.setSoTimeout((int) GUARD.toMillis());
-        assertThatThrownBy(() -> first.getInputStream().read()).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> first.getInputStream().read())
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("reset");
         second.setSoTimeout((int) GUARD.toMillis());
         assertThatThrownBy(() -> second.getInputStream().read()).isInstanceOf(IOException.class);
@@ -200,7 +202,7 @@ class FaultProxyTest {
         long received = 0;
         byte[] buffer = new byte[8192];
         try {
-            for (int n; (n = in.read(buffer)) >= 0;) {
+            for (int n; (n = in.read(buffer)) >= 0; ) {
                 received += n;
             }
         } catch (SocketTimeoutException stalled) {
@@ -216,10 +218,11 @@ class FaultProxyTest {
         proxy.passThrough();
         client.setSoTimeout((int) GUARD.toMillis());
         assertThatThrownBy(() -> {
-            while (in.read(buffer) >= 0) {
-                // read until the reset
-            }
-        }).isInstanceOf(IOException.class);
+                    while (in.read(buffer) >= 0) {
+                        // read until the reset
+                    }
+                })
+                .isInstanceOf(IOException.class);
         assertThat(proxy.resets()).isEqualTo(1);
     }
 
@@ -235,34 +238,47 @@ class FaultProxyTest {
         });
         server.start();
         try (FaultProxy http = FaultProxy.http(server.getAddress().getPort())) {
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpClient client =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String base = "http://127.0.0.1:" + http.port() + "/devstoreaccount1/c/";
 
             FaultProxy.Rule burst = http.answer(503, FaultProxy.blockUpload()).times(2);
-            assertThat(put(client, base + "a?comp=block&blockid=MQ==", "abc").statusCode()).isEqualTo(503);
-            assertThat(put(client, base + "a?comp=block&blockid=MQ==", "abc").statusCode()).isEqualTo(503);
+            assertThat(put(client, base + "a?comp=block&blockid=MQ==", "abc").statusCode())
+                    .isEqualTo(503);
+            assertThat(put(client, base + "a?comp=block&blockid=MQ==", "abc").statusCode())
+                    .isEqualTo(503);
             HttpResponse<String> through = put(client, base + "a?comp=block&blockid=MQ==", "abc");
             assertThat(through.statusCode()).isEqualTo(201);
             assertThat(through.body()).isEqualTo("got 3");
             assertThat(burst.answered()).isEqualTo(2);
-            assertThat(put(client, base + "a?restype=container", "").statusCode()).isEqualTo(201);
+            assertThat(put(client, base + "a?restype=container", "").statusCode())
+                    .isEqualTo(201);
 
             http.clearRules();
             http.answer(500, FaultProxy.blockUpload()).oncePerTarget();
-            assertThat(put(client, base + "b?comp=block&blockid=MQ==", "x").statusCode()).isEqualTo(500);
-            assertThat(put(client, base + "b?comp=block&blockid=MQ==", "x").statusCode()).isEqualTo(201);
-            assertThat(put(client, base + "b?comp=block&blockid=Mg==", "x").statusCode()).isEqualTo(500);
+            assertThat(put(client, base + "b?comp=block&blockid=MQ==", "x").statusCode())
+                    .isEqualTo(500);
+            assertThat(put(client, base + "b?comp=block&blockid=MQ==", "x").statusCode())
+                    .isEqualTo(201);
+            assertThat(put(client, base + "b?comp=block&blockid=Mg==", "x").statusCode())
+                    .isEqualTo(500);
 
             http.clearRules();
             http.answer(500, FaultProxy.nthDistinctPath(2, FaultProxy.blockListCommit()));
-            assertThat(put(client, base + "x?comp=blocklist", "<l/>").statusCode()).isEqualTo(201);
-            assertThat(put(client, base + "y?comp=blocklist", "<l/>").statusCode()).isEqualTo(500);
-            assertThat(put(client, base + "y?comp=blocklist", "<l/>").statusCode()).isEqualTo(500);
-            assertThat(put(client, base + "z?comp=blocklist", "<l/>").statusCode()).isEqualTo(201);
-            assertThat(put(client, base + "x?comp=blocklist", "<l/>").statusCode()).isEqualTo(201);
+            assertThat(put(client, base + "x?comp=blocklist", "<l/>").statusCode())
+                    .isEqualTo(201);
+            assertThat(put(client, base + "y?comp=blocklist", "<l/>").statusCode())
+                    .isEqualTo(500);
+            assertThat(put(client, base + "y?comp=blocklist", "<l/>").statusCode())
+                    .isEqualTo(500);
+            assertThat(put(client, base + "z?comp=blocklist", "<l/>").statusCode())
+                    .isEqualTo(201);
+            assertThat(put(client, base + "x?comp=blocklist", "<l/>").statusCode())
+                    .isEqualTo(201);
 
             http.clearRules();
-            FaultProxy.Rule share = http.answer(500, request -> request.method().equals("PUT")).every(2);
+            FaultProxy.Rule share =
+                    http.answer(500, request -> request.method().equals("PUT")).every(2);
             List<Integer> statuses = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 statuses.add(put(client, base + "s" + i, "x").statusCode());
@@ -272,13 +288,17 @@ class FaultProxyTest {
 
             // A chunked body is framed as such and forwarded whole.
             http.clearRules();
-            HttpResponse<String> chunked = client.send(HttpRequest.newBuilder(URI.create(base + "chunked"))
-                    .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[70_000])))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> chunked = client.send(
+                    HttpRequest.newBuilder(URI.create(base + "chunked"))
+                            .PUT(HttpRequest.BodyPublishers.ofInputStream(
+                                    () -> new ByteArrayInputStream(new byte[70_000])))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(chunked.statusCode()).isEqualTo(201);
             assertThat(chunked.body()).isEqualTo("got 70000");
             assertThat(http.requests(FaultProxy.blockListCommit())).isEqualTo(5);
-            assertThat(http.requests()).extracting(FaultProxy.Request::toString)
+            assertThat(http.requests())
+                    .extracting(FaultProxy.Request::toString)
                     .contains("PUT /devstoreaccount1/c/y?comp=blocklist");
         } finally {
             server.stop(0);
@@ -286,8 +306,12 @@ class FaultProxyTest {
     }
 
     private static HttpResponse<String> put(HttpClient client, String url, String body) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(url)).PUT(HttpRequest.BodyPublishers.ofString(body))
-                .header("x-ms-version", "2025-01-05").build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .PUT(HttpRequest.BodyPublishers.ofString(body))
+                        .header("x-ms-version", "2025-01-05")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private Socket connect() throws IOException {

@@ -68,8 +68,7 @@ public interface Gen<T> {
     }
 
     /** A generator with its weight, for {@link #frequencyOf}. */
-    record Weighted<T>(int weight, Gen<? extends T> gen) {
-    }
+    record Weighted<T>(int weight, Gen<? extends T> gen) {}
 
     static <T> Weighted<T> weighted(int weight, Gen<? extends T> gen) {
         return new Weighted<>(weight, gen);
@@ -134,8 +133,10 @@ public interface Gen<T> {
             int length = random.nextInt(maxLength + 1);
             StringBuilder text = new StringBuilder(length);
             for (int i = 0; i < length; i++) {
-                text.append(alphabet.isEmpty() ? (char) random.nextInt(Character.MAX_VALUE + 1)
-                        : alphabet.charAt(random.nextInt(alphabet.length())));
+                text.append(
+                        alphabet.isEmpty()
+                                ? (char) random.nextInt(Character.MAX_VALUE + 1)
+                                : alphabet.charAt(random.nextInt(alphabet.length())));
             }
             return text.toString();
         }

@@ -10,8 +10,7 @@ import java.util.Map;
 
 /** GNU tar, the independent reader of Tar and TarGzip output: it must extract an archive without a word. */
 public final class GnuTar {
-    private GnuTar() {
-    }
+    private GnuTar() {}
 
     /**
      * Extracts {@code archive} ({@code gzip}ped or not) into a fresh folder.
@@ -23,8 +22,8 @@ public final class GnuTar {
         try {
             Path into = Files.createTempDirectory("pgferry-untar-");
             String options = gzip ? "-xzvf" : "-xvf";
-            String output = Processes.run(List.of("tar", "--warning=all", options, archive.toString(), "-C",
-                    into.toString()), into);
+            String output = Processes.run(
+                    List.of("tar", "--warning=all", options, archive.toString(), "-C", into.toString()), into);
             Map<String, byte[]> members = new LinkedHashMap<>();
             for (String name : output.lines().toList()) {
                 Path member = into.resolve(name);

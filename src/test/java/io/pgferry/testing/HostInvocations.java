@@ -16,8 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class HostInvocations {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private HostInvocations() {
-    }
+    private HostInvocations() {}
 
     /** A queue trigger named {@code message} fired by a message of {@code text}. */
     public static ObjectNode queue(String text, String messageId, String popReceipt, long dequeueCount) {
@@ -47,30 +46,46 @@ public final class HostInvocations {
 
     /** A {@code Microsoft.Storage.BlobCreated} event (Event Grid schema) for the blob at {@code url}. */
     public static ObjectNode blobCreated(String id, String url, String api) {
-        ObjectNode event = MAPPER.createObjectNode().put("topic",
-                "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/"
-                        + "Microsoft.Storage/storageAccounts/devstoreaccount1")
-                .put("subject", "/blobServices/default/containers/" + url.replaceFirst(".*/devstoreaccount1/", "")
-                        .replaceFirst("/", "/blobs/"))
-                .put("eventType", "Microsoft.Storage.BlobCreated").put("eventTime", Instant.now().toString())
-                .put("id", id).put("dataVersion", "").put("metadataVersion", "1");
-        event.putObject("data").put("api", api).put("eTag", "\"0x8DC0FFEE1234567\"")
-                .put("contentType", "application/json").put("blobType", "BlockBlob").put("url", url)
+        ObjectNode event = MAPPER.createObjectNode()
+                .put(
+                        "topic",
+                        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/"
+                                + "Microsoft.Storage/storageAccounts/devstoreaccount1")
+                .put(
+                        "subject",
+                        "/blobServices/default/containers/"
+                                + url.replaceFirst(".*/devstoreaccount1/", "").replaceFirst("/", "/blobs/"))
+                .put("eventType", "Microsoft.Storage.BlobCreated")
+                .put("eventTime", Instant.now().toString())
+                .put("id", id)
+                .put("dataVersion", "")
+                .put("metadataVersion", "1");
+        event.putObject("data")
+                .put("api", api)
+                .put("eTag", "\"0x8DC0FFEE1234567\"")
+                .put("contentType", "application/json")
+                .put("blobType", "BlockBlob")
+                .put("url", url)
                 .put("sequencer", "0000000000000000000000000001a2b30000000000c0ffee");
         return event;
     }
 
     /** A custom event in the CloudEvents schema whose data is {@code data}. */
     public static ObjectNode cloudEvent(String id, JsonNode data) {
-        ObjectNode event = MAPPER.createObjectNode().put("specversion", "1.0").put("id", id)
-                .put("source", "/pgferry/tests").put("type", "Pgferry.CopyRequested")
+        ObjectNode event = MAPPER.createObjectNode()
+                .put("specversion", "1.0")
+                .put("id", id)
+                .put("source", "/pgferry/tests")
+                .put("type", "Pgferry.CopyRequested")
                 .put("time", Instant.now().toString());
         event.set("data", data);
         return event;
     }
 
     private static void sys(ObjectNode metadata, String function) {
-        metadata.putObject("sys").put("MethodName", function).put("UtcNow", Instant.now().toString())
+        metadata.putObject("sys")
+                .put("MethodName", function)
+                .put("UtcNow", Instant.now().toString())
                 .put("RandGuid", UUID.randomUUID().toString());
     }
 

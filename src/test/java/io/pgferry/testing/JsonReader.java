@@ -18,8 +18,7 @@ public final class JsonReader {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
-    private JsonReader() {
-    }
+    private JsonReader() {}
 
     /**
      * @param format DuckDB's read_json format: {@code newline_delimited} or {@code array}
@@ -28,8 +27,8 @@ public final class JsonReader {
     public static long count(List<Path> files, String format) throws SQLException {
         try (Connection duck = DuckDb.connect();
                 Statement statement = duck.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT count(*) FROM read_json(" + DuckDb.fileList(files) + ", format='"
-                        + format + "', records=true)")) {
+                ResultSet rows = statement.executeQuery("SELECT count(*) FROM read_json(" + DuckDb.fileList(files)
+                        + ", format='" + format + "', records=true)")) {
             rows.next();
             return rows.getLong(1);
         }

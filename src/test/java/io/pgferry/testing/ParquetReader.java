@@ -12,15 +12,15 @@ import java.util.Map;
 
 /** Reads Parquet files back with DuckDB, an independent Parquet reader. */
 public final class ParquetReader {
-    private ParquetReader() {
-    }
+    private ParquetReader() {}
 
     /**
      * @param select a DuckDB SELECT in which {@code FILES} stands for the files' rows
      * @return each row's values as DuckDB's JDBC driver types them
      */
     public static List<List<Object>> rows(List<Path> files, String select) throws SQLException {
-        try (Connection duck = DuckDb.connect(); Statement statement = duck.createStatement();
+        try (Connection duck = DuckDb.connect();
+                Statement statement = duck.createStatement();
                 ResultSet rows = statement.executeQuery(select.replace("FILES", readParquet(files)))) {
             return Tables.objects(rows);
         }
@@ -29,7 +29,8 @@ public final class ParquetReader {
     /** Each column's name and DuckDB type, in order. */
     public static Map<String, String> types(List<Path> files) throws SQLException {
         Map<String, String> types = new LinkedHashMap<>();
-        try (Connection duck = DuckDb.connect(); Statement statement = duck.createStatement();
+        try (Connection duck = DuckDb.connect();
+                Statement statement = duck.createStatement();
                 ResultSet rows = statement.executeQuery("DESCRIBE SELECT * FROM " + readParquet(files))) {
             while (rows.next()) {
                 types.put(rows.getString("column_name"), rows.getString("column_type"));
@@ -41,9 +42,10 @@ public final class ParquetReader {
     /** The codecs of every column chunk in the files, as the footers name them. */
     public static List<String> codecs(List<Path> files) throws SQLException {
         List<String> codecs = new ArrayList<>();
-        try (Connection duck = DuckDb.connect(); Statement statement = duck.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT DISTINCT compression FROM parquet_metadata("
-                        + DuckDb.fileList(files) + ")")) {
+        try (Connection duck = DuckDb.connect();
+                Statement statement = duck.createStatement();
+                ResultSet rows = statement.executeQuery(
+                        "SELECT DISTINCT compression FROM parquet_metadata(" + DuckDb.fileList(files) + ")")) {
             while (rows.next()) {
                 codecs.add(rows.getString(1));
             }

@@ -13,8 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class Payloads {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private Payloads() {
-    }
+    private Payloads() {}
 
     public static ObjectNode load(String resource, Map<String, String> values) {
         try (InputStream in = Payloads.class.getResourceAsStream("/payloads/" + resource)) {

@@ -16,8 +16,7 @@ import java.util.stream.Stream;
 
 /** Small process and port chores shared by the test fixtures. */
 final class Processes {
-    private Processes() {
-    }
+    private Processes() {}
 
     static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
@@ -34,7 +33,9 @@ final class Processes {
     /** Runs a command to completion and answers its output; fails with it when it exits non-zero. */
     static String run(List<String> command, Path directory) {
         try {
-            Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+            Process process = new ProcessBuilder(command)
+                    .directory(directory.toFile())
+                    .redirectErrorStream(true)
                     .start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
@@ -79,7 +80,8 @@ final class Processes {
 
     static void deleteRecursively(Path directory) {
         try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             // best effort: it is a temporary directory
         }

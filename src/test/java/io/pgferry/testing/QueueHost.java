@@ -19,8 +19,7 @@ public final class QueueHost {
     private final ToIntFunction<ObjectNode> handler;
 
     /** @param handler posts an invocation body to {@code /copyOnQueue} and answers the HTTP status */
-    public QueueHost(TestingAzurite azurite, String queueName, int maxDequeueCount,
-            ToIntFunction<ObjectNode> handler) {
+    public QueueHost(TestingAzurite azurite, String queueName, int maxDequeueCount, ToIntFunction<ObjectNode> handler) {
         this.queue = azurite.queue(queueName);
         this.poison = azurite.queue(queueName + "-poison");
         this.maxDequeueCount = maxDequeueCount;
@@ -45,8 +44,11 @@ public final class QueueHost {
         if (message == null) {
             return -1;
         }
-        ObjectNode invocation = HostInvocations.queue(message.getBody().toString(), message.getMessageId(),
-                message.getPopReceipt(), message.getDequeueCount());
+        ObjectNode invocation = HostInvocations.queue(
+                message.getBody().toString(),
+                message.getMessageId(),
+                message.getPopReceipt(),
+                message.getDequeueCount());
         int status = handler.applyAsInt(invocation);
         if (status >= 200 && status < 300) {
             queue.deleteMessage(message.getMessageId(), message.getPopReceipt());

@@ -8,7 +8,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public final class StorageTestResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
-        return Map.of("pgferry.storage.connection-string", TestingServers.azurite().connectionString());
+        return Map.of(
+                "pgferry.storage.connection-string", TestingServers.azurite().connectionString());
     }
 
     @Override

@@ -9,8 +9,7 @@ import java.util.List;
 
 /** Rows as lists of text, for cell-by-cell comparison. */
 public final class Tables {
-    private Tables() {
-    }
+    private Tables() {}
 
     public static List<List<String>> rows(ResultSet rows) throws SQLException {
         int columns = rows.getMetaData().getColumnCount();
@@ -41,7 +40,8 @@ public final class Tables {
 
     /** {@link #objects} of a query run on {@code postgres}, in UTC. */
     public static List<List<Object>> postgresObjects(TestingPostgres postgres, String query) throws SQLException {
-        try (Connection connection = postgres.connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = postgres.connect();
+                Statement statement = connection.createStatement()) {
             statement.execute("SET TimeZone = 'UTC'");
             try (ResultSet rows = statement.executeQuery(query)) {
                 return objects(rows);
@@ -54,16 +54,23 @@ public final class Tables {
      * {@code t} and {@code f}, unlike {@code ::text}) of every column of {@code table} in UTC, ordered by
      * {@code orderBy}.
      */
-    public static List<List<String>> postgresText(TestingPostgres postgres, String table, List<String> columns,
-            String orderBy) throws SQLException {
+    public static List<List<String>> postgresText(
+            TestingPostgres postgres, String table, List<String> columns, String orderBy) throws SQLException {
         StringBuilder select = new StringBuilder("SELECT ");
         for (int i = 0; i < columns.size(); i++) {
             String column = '"' + columns.get(i) + '"';
-            select.append(i > 0 ? ", " : "").append("CASE WHEN ").append(column).append(" IS NULL THEN NULL ELSE")
-                    .append(" format('%s', ").append(column).append(") END AS c").append(i);
+            select.append(i > 0 ? ", " : "")
+                    .append("CASE WHEN ")
+                    .append(column)
+                    .append(" IS NULL THEN NULL ELSE")
+                    .append(" format('%s', ")
+                    .append(column)
+                    .append(") END AS c")
+                    .append(i);
         }
         select.append(" FROM ").append(table).append(" ORDER BY ").append(orderBy);
-        try (Connection connection = postgres.connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = postgres.connect();
+                Statement statement = connection.createStatement()) {
             statement.execute("SET TimeZone = 'UTC'");
             try (ResultSet rows = statement.executeQuery(select.toString())) {
                 return rows(rows);

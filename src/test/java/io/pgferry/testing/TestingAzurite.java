@@ -13,10 +13,10 @@ import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
-import com.azure.storage.queue.QueueClient;
-import com.azure.storage.queue.QueueClientBuilder;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.queue.QueueClient;
+import com.azure.storage.queue.QueueClientBuilder;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -29,7 +29,9 @@ import io.netty.handler.ssl.SslContextBuilder;
 public final class TestingAzurite implements AutoCloseable {
     /** Azurite's documented development account. */
     public static final String ACCOUNT = "devstoreaccount1";
-    public static final String KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    public static final String KEY =
+            "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private final Process process;
     private final Path directory;
@@ -38,8 +40,8 @@ public final class TestingAzurite implements AutoCloseable {
     private final int queuePort;
     private final HttpClient httpClient;
 
-    private TestingAzurite(Process process, Path directory, String origin, int port, int queuePort,
-            HttpClient httpClient) {
+    private TestingAzurite(
+            Process process, Path directory, String origin, int port, int queuePort, HttpClient httpClient) {
         this.process = process;
         this.directory = directory;
         this.origin = origin;
@@ -59,11 +61,20 @@ public final class TestingAzurite implements AutoCloseable {
      */
     public static TestingAzurite startWithOAuth(TestingCertificates certificates) {
         try {
-            SslContext trusting = SslContextBuilder.forClient().trustManager(certificates.authority().toFile())
+            SslContext trusting = SslContextBuilder.forClient()
+                    .trustManager(certificates.authority().toFile())
                     .build();
-            return start(List.of("--oauth", "basic", "--cert", certificates.serverCertificate().toString(), "--key",
-                    certificates.serverKey().toString()), "https://localhost", new NettyAsyncHttpClientBuilder(
-                            reactor.netty.http.client.HttpClient.create().secure(tls -> tls.sslContext(trusting)))
+            return start(
+                    List.of(
+                            "--oauth",
+                            "basic",
+                            "--cert",
+                            certificates.serverCertificate().toString(),
+                            "--key",
+                            certificates.serverKey().toString()),
+                    "https://localhost",
+                    new NettyAsyncHttpClientBuilder(reactor.netty.http.client.HttpClient.create()
+                                    .secure(tls -> tls.sslContext(trusting)))
                             .build());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -82,13 +93,28 @@ public final class TestingAzurite implements AutoCloseable {
             int queuePort = Processes.freePort();
             int tablePort = Processes.freePort();
             Path log = directory.resolve("azurite.log");
-            List<String> command = new ArrayList<>(List.of(azurite.toString(), "--blobHost", "127.0.0.1",
-                    "--blobPort", Integer.toString(port), "--queueHost", "127.0.0.1", "--queuePort",
-                    Integer.toString(queuePort), "--tableHost", "127.0.0.1", "--tablePort",
-                    Integer.toString(tablePort), "--location", directory.toString(), "--skipApiVersionCheck",
+            List<String> command = new ArrayList<>(List.of(
+                    azurite.toString(),
+                    "--blobHost",
+                    "127.0.0.1",
+                    "--blobPort",
+                    Integer.toString(port),
+                    "--queueHost",
+                    "127.0.0.1",
+                    "--queuePort",
+                    Integer.toString(queuePort),
+                    "--tableHost",
+                    "127.0.0.1",
+                    "--tablePort",
+                    Integer.toString(tablePort),
+                    "--location",
+                    directory.toString(),
+                    "--skipApiVersionCheck",
                     "--silent"));
             command.addAll(options);
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
                     .start();
             Processes.awaitPort(port, Duration.ofSeconds(60), process, log);
             Processes.awaitPort(queuePort, Duration.ofSeconds(60), process, log);
@@ -115,14 +141,18 @@ public final class TestingAzurite implements AutoCloseable {
     }
 
     public QueueClient queue(String name) {
-        QueueClient queue = new QueueClientBuilder().connectionString(connectionString()).queueName(name)
+        QueueClient queue = new QueueClientBuilder()
+                .connectionString(connectionString())
+                .queueName(name)
                 .buildClient();
         queue.createIfNotExists();
         return queue;
     }
 
     public BlobServiceClient client() {
-        return new BlobServiceClientBuilder().connectionString(connectionString()).httpClient(httpClient)
+        return new BlobServiceClientBuilder()
+                .connectionString(connectionString())
+                .httpClient(httpClient)
                 .buildClient();
     }
 
@@ -142,7 +172,8 @@ public final class TestingAzurite implements AutoCloseable {
                 continue;
             }
             Path file = into.resolve(container + "-" + item.getName().replace('/', '_'));
-            Files.write(file, client.getBlobClient(item.getName()).downloadContent().toBytes());
+            Files.write(
+                    file, client.getBlobClient(item.getName()).downloadContent().toBytes());
             files.add(file);
         }
         return files;

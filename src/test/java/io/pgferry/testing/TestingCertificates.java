@@ -22,18 +22,72 @@ public record TestingCertificates(Path authority, Path serverCertificate, Path s
     public static TestingCertificates create() {
         try {
             Path directory = Files.createTempDirectory("pgferry-tls-");
-            openssl(directory, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-                    "/CN=pgferry test CA", "-keyout", "ca.key", "-out", "ca.crt");
-            openssl(directory, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-                    "/CN=some other CA", "-keyout", "other.key", "-out", "other.crt");
-            openssl(directory, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout",
-                    "server.key", "-out", "server.csr");
+            openssl(
+                    directory,
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-days",
+                    "2",
+                    "-subj",
+                    "/CN=pgferry test CA",
+                    "-keyout",
+                    "ca.key",
+                    "-out",
+                    "ca.crt");
+            openssl(
+                    directory,
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-days",
+                    "2",
+                    "-subj",
+                    "/CN=some other CA",
+                    "-keyout",
+                    "other.key",
+                    "-out",
+                    "other.crt");
+            openssl(
+                    directory,
+                    "req",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-subj",
+                    "/CN=localhost",
+                    "-keyout",
+                    "server.key",
+                    "-out",
+                    "server.csr");
             Files.writeString(directory.resolve("server.ext"), "subjectAltName=DNS:localhost\n");
-            openssl(directory, "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-                    "-CAcreateserial", "-days", "2", "-extfile", "server.ext", "-out", "server.crt");
+            openssl(
+                    directory,
+                    "x509",
+                    "-req",
+                    "-in",
+                    "server.csr",
+                    "-CA",
+                    "ca.crt",
+                    "-CAkey",
+                    "ca.key",
+                    "-CAcreateserial",
+                    "-days",
+                    "2",
+                    "-extfile",
+                    "server.ext",
+                    "-out",
+                    "server.crt");
             Files.createDirectories(TRUSTED.getParent());
             Files.copy(directory.resolve("ca.crt"), TRUSTED, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            return new TestingCertificates(directory.resolve("ca.crt"), directory.resolve("server.crt"), directory.resolve("server.key"),
+            return new TestingCertificates(
+                    directory.resolve("ca.crt"),
+                    directory.resolve("server.crt"),
+                    directory.resolve("server.key"),
                     directory.resolve("other.crt"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -48,8 +102,8 @@ public record TestingCertificates(Path authority, Path serverCertificate, Path s
         try (InputStream in = Files.newInputStream(authority)) {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setCertificateEntry("pgferry-test-ca", CertificateFactory.getInstance("X.509")
-                    .generateCertificate(in));
+            store.setCertificateEntry(
+                    "pgferry-test-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
             Path file = authority.resolveSibling("truststore.p12");
             try (OutputStream out = Files.newOutputStream(file)) {
                 store.store(out, "changeit".toCharArray());

@@ -37,7 +37,8 @@ public final class TestingFunctionsHost implements AutoCloseable {
      * The host's proxy speaks HTTP/1.1 to the handler; the JDK's client offers an h2c upgrade besides, which the
      * handler must decline (answering on HTTP/1.1) rather than fail a request with a body.
      */
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private TestingFunctionsHost(Path appRoot, JsonNode hostJson, Process handler, int port, Path log) {
         this.appRoot = appRoot;
@@ -63,13 +64,17 @@ public final class TestingFunctionsHost implements AutoCloseable {
             List<String> command = new ArrayList<>();
             command.add(Files.exists(resolved) ? resolved.toString() : executable);
             description.path("arguments").forEach(argument -> command.add(argument.asText()));
-            Path workingDirectory = appRoot.resolve(description.path("workingDirectory").asText(""));
+            Path workingDirectory =
+                    appRoot.resolve(description.path("workingDirectory").asText(""));
             int port = Processes.freePort();
             Path log = Files.createTempFile("pgferry-handler-", ".log");
-            ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(workingDirectory.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             builder.environment().put("FUNCTIONS_CUSTOMHANDLER_PORT", Integer.toString(port));
-            builder.environment().put("FUNCTIONS_CUSTOMHANDLER_WORKER_ID", UUID.randomUUID().toString());
+            builder.environment()
+                    .put("FUNCTIONS_CUSTOMHANDLER_WORKER_ID", UUID.randomUUID().toString());
             builder.environment().put("FUNCTIONS_APP_ROOT_PATH", appRoot.toString());
             builder.environment().putAll(appSettings);
             TestingFunctionsHost host = new TestingFunctionsHost(appRoot, hostJson, builder.start(), port, log);
@@ -82,7 +87,9 @@ public final class TestingFunctionsHost implements AutoCloseable {
 
     private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).GET().build();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                .GET()
+                .build();
         while (System.nanoTime() < deadline) {
             if (!handler.isAlive()) {
                 throw new IllegalStateException("the handler exited with " + handler.exitValue() + "; see " + log);
@@ -123,10 +130,14 @@ public final class TestingFunctionsHost implements AutoCloseable {
     public HttpResponse<String> proxy(String function, String method, String body, String functionKey)
             throws IOException, InterruptedException {
         JsonNode trigger = function(function).path("bindings").get(0);
-        String prefix = hostJson.path("extensions").path("http").path("routePrefix").asText("api");
-        return proxy(URI.create("http://127.0.0.1:" + port + (prefix.isEmpty() ? "" : "/" + prefix) + "/"
-                // A route's optional parameters ({runId?}) are left out, as a caller of the bare route does.
-                + trigger.path("route").asText(function).replaceAll("/\\{[^}]*\\?}", "")), method, body,
+        String prefix =
+                hostJson.path("extensions").path("http").path("routePrefix").asText("api");
+        return proxy(
+                URI.create("http://127.0.0.1:" + port + (prefix.isEmpty() ? "" : "/" + prefix) + "/"
+                        // A route's optional parameters ({runId?}) are left out, as a caller of the bare route does.
+                        + trigger.path("route").asText(function).replaceAll("/\\{[^}]*\\?}", "")),
+                method,
+                body,
                 functionKey);
     }
 
@@ -139,8 +150,9 @@ public final class TestingFunctionsHost implements AutoCloseable {
     public HttpResponse<String> proxy(URI url, String method, String body, String functionKey)
             throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(url)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json")
                 .header("x-functions-key", functionKey)
                 .header("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
@@ -156,8 +168,7 @@ public final class TestingFunctionsHost implements AutoCloseable {
      * The host's invocation of a non-HTTP function: {@code POST /<function>} (no route, no prefix) with the
      * {@code {"Data", "Metadata"}} body and the host's headers.
      */
-    public HttpResponse<String> invoke(String function, JsonNode invocation)
-            throws IOException, InterruptedException {
+    public HttpResponse<String> invoke(String function, JsonNode invocation) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/" + function))
                 .POST(HttpRequest.BodyPublishers.ofString(invocation.toString()))
                 .header("Content-Type", "application/json; charset=utf-8")

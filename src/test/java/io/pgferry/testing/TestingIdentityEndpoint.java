@@ -58,8 +58,11 @@ public final class TestingIdentityEndpoint implements AutoCloseable {
 
     /** The app settings the platform sets for an app with a managed identity. */
     public Map<String, String> environment() {
-        return Map.of("IDENTITY_ENDPOINT", "http://127.0.0.1:" + server.getAddress().getPort() + "/msi/token",
-                "IDENTITY_HEADER", header);
+        return Map.of(
+                "IDENTITY_ENDPOINT",
+                "http://127.0.0.1:" + server.getAddress().getPort() + "/msi/token",
+                "IDENTITY_HEADER",
+                header);
     }
 
     public String header() {
@@ -76,7 +79,8 @@ public final class TestingIdentityEndpoint implements AutoCloseable {
         String raw = exchange.getRequestURI().getRawQuery();
         for (String pair : raw == null ? new String[0] : raw.split("&")) {
             String[] parts = pair.split("=", 2);
-            query.put(URLDecoder.decode(parts[0], StandardCharsets.UTF_8),
+            query.put(
+                    URLDecoder.decode(parts[0], StandardCharsets.UTF_8),
                     parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "");
         }
         boolean headerOk = header.equals(exchange.getRequestHeaders().getFirst("X-IDENTITY-HEADER"));
@@ -86,26 +90,58 @@ public final class TestingIdentityEndpoint implements AutoCloseable {
         String identity = query.getOrDefault("client_id", query.getOrDefault("mi_res_id", ""));
         if (!headerOk) {
             answer(exchange, 401, Map.of("statusCode", 401, "message", "Unauthorized request."));
-        } else if (!"2019-08-01".equals(query.get("api-version")) || query.getOrDefault("resource", "").isEmpty()) {
+        } else if (!"2019-08-01".equals(query.get("api-version"))
+                || query.getOrDefault("resource", "").isEmpty()) {
             answer(exchange, 400, Map.of("statusCode", 400, "message", "Invalid request."));
         } else if (!identity.isEmpty() && !identities.contains(identity)) {
-            answer(exchange, 400, Map.of("statusCode", 400, "message", "Unable to load the proper Managed Identity.",
-                    "correlationId", UUID.randomUUID().toString()));
+            answer(
+                    exchange,
+                    400,
+                    Map.of(
+                            "statusCode",
+                            400,
+                            "message",
+                            "Unable to load the proper Managed Identity.",
+                            "correlationId",
+                            UUID.randomUUID().toString()));
         } else {
             long now = Instant.now().getEpochSecond();
             long expiresOn = expired.contains(identity) ? now - 600 : now + 3600;
-            answer(exchange, 200, Map.of("access_token", jwt(query.get("resource"), now - 300, expiresOn),
-                    "expires_on", Long.toString(now + 3600), "resource", query.get("resource"),
-                    "token_type", "Bearer", "client_id", identity.isEmpty() ? "system" : identity));
+            answer(
+                    exchange,
+                    200,
+                    Map.of(
+                            "access_token",
+                            jwt(query.get("resource"), now - 300, expiresOn),
+                            "expires_on",
+                            Long.toString(now + 3600),
+                            "resource",
+                            query.get("resource"),
+                            "token_type",
+                            "Bearer",
+                            "client_id",
+                            identity.isEmpty() ? "system" : identity));
         }
     }
 
     private static String jwt(String audience, long notBefore, long expires) throws IOException {
         Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
         byte[] header = MAPPER.writeValueAsBytes(Map.of("alg", "RS256", "typ", "JWT"));
-        byte[] claims = MAPPER.writeValueAsBytes(Map.of("aud", audience.replaceFirst("/$", ""),
-                "iss", "https://sts.windows.net/" + TENANT + "/", "nbf", notBefore, "iat", notBefore,
-                "exp", expires, "oid", UUID.randomUUID().toString(), "tid", TENANT));
+        byte[] claims = MAPPER.writeValueAsBytes(Map.of(
+                "aud",
+                audience.replaceFirst("/$", ""),
+                "iss",
+                "https://sts.windows.net/" + TENANT + "/",
+                "nbf",
+                notBefore,
+                "iat",
+                notBefore,
+                "exp",
+                expires,
+                "oid",
+                UUID.randomUUID().toString(),
+                "tid",
+                TENANT));
         return encoder.encodeToString(header) + "." + encoder.encodeToString(claims) + "."
                 + encoder.encodeToString(new byte[64]);
     }

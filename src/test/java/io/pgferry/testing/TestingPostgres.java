@@ -62,8 +62,10 @@ public final class TestingPostgres implements AutoCloseable {
             Processes.run(List.of("chmod", "-R", "a+rX", directory.toString()), directory);
             return start(directory.resolve("bin"), null);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot unpack PostgreSQL " + version + " from " + jar
-                    + " (the build's generate-test-resources phase copies it)", e);
+            throw new IllegalStateException(
+                    "cannot unpack PostgreSQL " + version + " from " + jar
+                            + " (the build's generate-test-resources phase copies it)",
+                    e);
         }
     }
 
@@ -88,10 +90,12 @@ public final class TestingPostgres implements AutoCloseable {
 
     /** The major version of the server binaries in {@code bin}, from {@code postgres -V}. */
     private static int majorVersion(Path bin) throws IOException {
-        Process version = new ProcessBuilder(bin.resolve("postgres").toString(), "-V").redirectErrorStream(true)
+        Process version = new ProcessBuilder(bin.resolve("postgres").toString(), "-V")
+                .redirectErrorStream(true)
                 .start();
         String output = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        java.util.regex.Matcher number = java.util.regex.Pattern.compile("\\) (\\d+)").matcher(output);
+        java.util.regex.Matcher number =
+                java.util.regex.Pattern.compile("\\) (\\d+)").matcher(output);
         if (!number.find()) {
             throw new IllegalStateException("cannot tell the version of " + bin + ": " + output);
         }
@@ -107,27 +111,49 @@ public final class TestingPostgres implements AutoCloseable {
         Path data = directory.resolve("data");
         // PostgreSQL 10 brought SCRAM and renamed initdb's --nosync.
         boolean tenOrLater = majorVersion(bin) >= 10;
-        asServerUser(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER,
-                "--pwfile=" + passwordFile, "-A", tenOrLater ? "scram-sha-256" : "md5", "-E", "UTF8", "--no-locale",
+        asServerUser(List.of(
+                bin.resolve("initdb").toString(),
+                "-D",
+                data.toString(),
+                "-U",
+                USER,
+                "--pwfile=" + passwordFile,
+                "-A",
+                tenOrLater ? "scram-sha-256" : "md5",
+                "-E",
+                "UTF8",
+                "--no-locale",
                 tenOrLater ? "--no-sync" : "--nosync"));
         if (certificates != null) {
             Files.copy(certificates.serverCertificate(), data.resolve("server.crt"));
             Files.copy(certificates.serverKey(), data.resolve("server.key"));
-            Files.writeString(data.resolve("postgresql.conf"), "\nssl = on\nssl_cert_file = 'server.crt'\n"
-                    + "ssl_key_file = 'server.key'\n", StandardOpenOption.APPEND);
-            Files.writeString(data.resolve("pg_hba.conf"), "local all all scram-sha-256\n"
-                    + "hostssl all all 127.0.0.1/32 scram-sha-256\n");
+            Files.writeString(
+                    data.resolve("postgresql.conf"),
+                    "\nssl = on\nssl_cert_file = 'server.crt'\n" + "ssl_key_file = 'server.key'\n",
+                    StandardOpenOption.APPEND);
+            Files.writeString(
+                    data.resolve("pg_hba.conf"),
+                    "local all all scram-sha-256\n" + "hostssl all all 127.0.0.1/32 scram-sha-256\n");
             if (Processes.isRoot()) {
                 Processes.run(List.of("chown", "-R", "postgres:postgres", data.toString()), directory);
             }
             Processes.run(List.of("chmod", "600", data.resolve("server.key").toString()), directory);
         }
-        asServerUser(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
-                directory.resolve("server.log").toString(), "-w", "-t", "60", "-o",
+        asServerUser(List.of(
+                bin.resolve("pg_ctl").toString(),
+                "-D",
+                data.toString(),
+                "-l",
+                directory.resolve("server.log").toString(),
+                "-w",
+                "-t",
+                "60",
+                "-o",
                 "-p " + port + " -k " + directory + " -c listen_addresses=127.0.0.1 -c fsync=off"
                         + " -c full_page_writes=off -c synchronous_commit=off",
                 "start"));
-        try (Connection connection = connect("postgres"); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect("postgres");
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + DATABASE);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create the test database", e);
@@ -151,12 +177,15 @@ public final class TestingPostgres implements AutoCloseable {
         try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
             return versions.map(v -> v.resolve("bin"))
                     .filter(b -> Files.isExecutable(b.resolve("initdb")))
-                    .max(Comparator.comparingInt(b -> Integer.parseInt(b.getParent().getFileName().toString())))
+                    .max(Comparator.comparingInt(
+                            b -> Integer.parseInt(b.getParent().getFileName().toString())))
                     .orElseThrow(() -> new IllegalStateException("no /usr/lib/postgresql/<version>/bin/initdb;"
                             + " install postgresql or set PGFERRY_PG_BIN"));
         } catch (IOException e) {
-            throw new IllegalStateException("no PostgreSQL server binaries under /usr/lib/postgresql;"
-                    + " install postgresql or set PGFERRY_PG_BIN", e);
+            throw new IllegalStateException(
+                    "no PostgreSQL server binaries under /usr/lib/postgresql;"
+                            + " install postgresql or set PGFERRY_PG_BIN",
+                    e);
         }
     }
 
@@ -188,14 +217,14 @@ public final class TestingPostgres implements AutoCloseable {
     }
 
     private Connection connect(String database) throws SQLException {
-        String tls = certificates == null ? ""
-                : "?sslmode=require&sslfactory=org.postgresql.ssl.NonValidatingFactory";
-        return DriverManager.getConnection("jdbc:postgresql://" + host() + ":" + port + "/" + database + tls, USER,
-                password);
+        String tls = certificates == null ? "" : "?sslmode=require&sslfactory=org.postgresql.ssl.NonValidatingFactory";
+        return DriverManager.getConnection(
+                "jdbc:postgresql://" + host() + ":" + port + "/" + database + tls, USER, password);
     }
 
     public void execute(String... statements) {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement()) {
             for (String sql : statements) {
                 statement.execute(sql);
             }
@@ -206,7 +235,8 @@ public final class TestingPostgres implements AutoCloseable {
 
     /** The server's {@code server_version_num}, e.g. 120022. */
     public int versionNumber() {
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement();
                 java.sql.ResultSet row = statement.executeQuery("SHOW server_version_num")) {
             row.next();
             return Integer.parseInt(row.getString(1));
@@ -217,15 +247,31 @@ public final class TestingPostgres implements AutoCloseable {
 
     /** Restarts the server as an operator or a managed service's maintenance would: sessions are ended. */
     public void restart() {
-        asServerUser(List.of(bin.resolve("pg_ctl").toString(), "-D", directory.resolve("data").toString(),
-                "-l", directory.resolve("server.log").toString(), "-m", "fast", "-w", "-t", "60", "restart"));
+        asServerUser(List.of(
+                bin.resolve("pg_ctl").toString(),
+                "-D",
+                directory.resolve("data").toString(),
+                "-l",
+                directory.resolve("server.log").toString(),
+                "-m",
+                "fast",
+                "-w",
+                "-t",
+                "60",
+                "restart"));
     }
 
     @Override
     public void close() {
         try {
-            asServerUser(List.of(bin.resolve("pg_ctl").toString(), "-D", directory.resolve("data").toString(),
-                    "-m", "immediate", "-w", "stop"));
+            asServerUser(List.of(
+                    bin.resolve("pg_ctl").toString(),
+                    "-D",
+                    directory.resolve("data").toString(),
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "stop"));
         } finally {
             Processes.deleteRecursively(directory);
         }

@@ -5,8 +5,7 @@ package io.pgferry.testing;
  * by using unique table and container names.
  */
 public final class TestingServers {
-    private TestingServers() {
-    }
+    private TestingServers() {}
 
     public static TestingPostgres postgres() {
         return Holder.POSTGRES;
@@ -34,10 +33,13 @@ public final class TestingServers {
         static final TestingAzurite AZURITE = TestingAzurite.start();
 
         static {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                AZURITE.close();
-                POSTGRES.close();
-            }, "pgferry-test-servers-stop"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                AZURITE.close();
+                                POSTGRES.close();
+                            },
+                            "pgferry-test-servers-stop"));
         }
     }
 }

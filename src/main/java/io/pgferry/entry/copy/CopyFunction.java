@@ -1,13 +1,12 @@
 package io.pgferry.entry.copy;
 
-
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.pgferry.contract.RunStatistics;
-import io.quarkus.funqy.Funq;
 import io.pgferry.intake.CopyIntake;
+import io.quarkus.funqy.Funq;
 
 /**
  * The copy as a Funqy function, so every trigger binds to the same code: {@code POST /copy} with an ADF copy payload

@@ -7,12 +7,12 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.pgferry.run.RunRecord;
-import io.quarkus.funqy.Funq;
 import io.pgferry.entry.host.HostResponse;
 import io.pgferry.entry.host.HostValues;
 import io.pgferry.intake.CopyIntake;
 import io.pgferry.intake.Trigger;
+import io.pgferry.run.RunRecord;
+import io.quarkus.funqy.Funq;
 
 /**
  * The Event Grid trigger ({@code function-app/copyOnEvent}): the host's Event Grid extension answers the subscription

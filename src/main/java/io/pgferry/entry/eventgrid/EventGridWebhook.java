@@ -17,13 +17,13 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.pgferry.entry.host.HostValues;
 import io.pgferry.error.CopyException;
 import io.pgferry.error.ErrorCode;
 import io.pgferry.error.Violation;
-import io.pgferry.run.RunRecord;
-import io.pgferry.entry.host.HostValues;
 import io.pgferry.intake.CopyIntake;
 import io.pgferry.intake.Trigger;
+import io.pgferry.run.RunRecord;
 
 /**
  * Event Grid delivering straight to pgferry ({@code POST /events}, an HTTP function), for subscriptions that target a
@@ -51,13 +51,16 @@ public class EventGridWebhook {
     EventPayloads payloads;
 
     @OPTIONS
-    public Response handshake(@HeaderParam("WebHook-Request-Origin") String origin,
-            @HeaderParam("WebHook-Request-Rate") String rate) {
+    public Response handshake(
+            @HeaderParam("WebHook-Request-Origin") String origin, @HeaderParam("WebHook-Request-Rate") String rate) {
         if (origin == null || origin.isBlank()) {
             return refused(ErrorCode.WebHookOriginMissing, "an abuse-protection request needs WebHook-Request-Origin");
         }
-        return Response.ok().header("WebHook-Allowed-Origin", origin).header("WebHook-Allowed-Rate", "*")
-                .header("Allow", "POST, OPTIONS").build();
+        return Response.ok()
+                .header("WebHook-Allowed-Origin", origin)
+                .header("WebHook-Allowed-Rate", "*")
+                .header("Allow", "POST, OPTIONS")
+                .build();
     }
 
     @POST
@@ -75,8 +78,10 @@ public class EventGridWebhook {
             case "SubscriptionValidation" -> {
                 JsonNode code = events.get(0).path("data").path("validationCode");
                 if (!EventPayloads.type(events.get(0)).equals(VALIDATION_EVENT) || !code.isTextual()) {
-                    return refused(ErrorCode.InvalidValidationEvent, "a SubscriptionValidation delivery carries a "
-                            + VALIDATION_EVENT + " with data.validationCode");
+                    return refused(
+                            ErrorCode.InvalidValidationEvent,
+                            "a SubscriptionValidation delivery carries a " + VALIDATION_EVENT
+                                    + " with data.validationCode");
                 }
                 return Response.ok(Map.of("validationResponse", code.asText())).build();
             }
@@ -84,11 +89,13 @@ public class EventGridWebhook {
                 return Response.ok().build();
             }
             case "Notification" -> {
-                return Response.accepted(Map.of("runs", start(events, body.isArray()))).build();
+                return Response.accepted(Map.of("runs", start(events, body.isArray())))
+                        .build();
             }
             default -> {
-                return refused(ErrorCode.UnknownEventDelivery, "aeg-event-type must be SubscriptionValidation, Notification"
-                        + " or SubscriptionDeletion");
+                return refused(
+                        ErrorCode.UnknownEventDelivery,
+                        "aeg-event-type must be SubscriptionValidation, Notification" + " or SubscriptionDeletion");
             }
         }
     }
@@ -103,7 +110,9 @@ public class EventGridWebhook {
             Optional<JsonNode> payload = payloads.payload(event, pointer);
             payload.ifPresent(p -> deliveries.add(new CopyIntake.Delivery(p, id)));
         }
-        return intake.startAll(deliveries, Trigger.EVENT).stream().map(RunRecord::runId).toList();
+        return intake.startAll(deliveries, Trigger.EVENT).stream()
+                .map(RunRecord::runId)
+                .toList();
     }
 
     private static Response refused(ErrorCode code, String message) {

@@ -9,10 +9,10 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.pgferry.error.CopyException;
-import io.pgferry.error.Violation;
 import io.pgferry.entry.host.HostValues;
 import io.pgferry.entry.queue.PayloadBlobs;
+import io.pgferry.error.CopyException;
+import io.pgferry.error.Violation;
 
 /**
  * The copy payload an event (Event Grid schema or CloudEvents) carries: a {@code Microsoft.Storage.BlobCreated}
@@ -47,18 +47,18 @@ class EventPayloads {
             if (data.path("api").asText().equals("CreateFile")) {
                 return Optional.empty();
             }
-            return Optional.of(payloadBlobs.read(HostValues.text(mapper, data, "/url", pointer + "/data/url"),
-                    pointer + "/data/url"));
+            return Optional.of(payloadBlobs.read(
+                    HostValues.text(mapper, data, "/url", pointer + "/data/url"), pointer + "/data/url"));
         }
         if (data.isObject() && data.has("payloadBlob")) {
-            return Optional.of(payloadBlobs.read(HostValues.text(mapper, data, "/payloadBlob",
-                    pointer + "/data/payloadBlob"),
+            return Optional.of(payloadBlobs.read(
+                    HostValues.text(mapper, data, "/payloadBlob", pointer + "/data/payloadBlob"),
                     pointer + "/data/payloadBlob"));
         }
         if (data.isObject()) {
             return Optional.of(data);
         }
-        throw CopyException.invalidPayload(List.of(new Violation(pointer + "/data",
-                "must be a copy payload, {\"payloadBlob\": ...} or a BlobCreated event's data")));
+        throw CopyException.invalidPayload(List.of(new Violation(
+                pointer + "/data", "must be a copy payload, {\"payloadBlob\": ...} or a BlobCreated event's data")));
     }
 }

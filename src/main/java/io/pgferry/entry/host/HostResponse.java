@@ -14,9 +14,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * logs name the run and what it did.
  */
 @RegisterForReflection
-public record HostResponse(@JsonProperty("Outputs") Map<String, Object> outputs,
+public record HostResponse(
+        @JsonProperty("Outputs") Map<String, Object> outputs,
         @JsonProperty("Logs") List<String> logs,
-        @JsonProperty("ReturnValue") @JsonInclude(JsonInclude.Include.ALWAYS) Object returnValue) {
+
+        @JsonProperty("ReturnValue") @JsonInclude(JsonInclude.Include.ALWAYS)
+        Object returnValue) {
 
     public HostResponse {
         outputs = Map.copyOf(outputs);

@@ -17,8 +17,7 @@ import io.pgferry.error.Violation;
  * parses to a string is unquoted once.
  */
 public final class HostValues {
-    private HostValues() {
-    }
+    private HostValues() {}
 
     /** The value at {@code pointer} in the envelope, unwrapped; missing when absent (or when there is no body). */
     public static JsonNode value(ObjectMapper mapper, JsonNode envelope, String pointer) {

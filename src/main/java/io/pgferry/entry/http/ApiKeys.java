@@ -35,14 +35,17 @@ public class ApiKeys {
     }
 
     private void check(RoutingContext context) {
-        boolean probe = context.request().method() == HttpMethod.GET && context.normalizedPath().equals("/");
+        boolean probe = context.request().method() == HttpMethod.GET
+                && context.normalizedPath().equals("/");
         String given = Optional.ofNullable(context.request().getHeader("x-functions-key"))
                 .orElse(context.request().getParam("code"));
         if (probe || (given != null && MessageDigest.isEqual(key.get(), given.getBytes(StandardCharsets.UTF_8)))) {
             context.next();
             return;
         }
-        context.fail(CopyException.of(ErrorCode.Unauthorized, "a valid API key is required (header"
-                + " x-functions-key or query parameter code)", null));
+        context.fail(CopyException.of(
+                ErrorCode.Unauthorized,
+                "a valid API key is required (header" + " x-functions-key or query parameter code)",
+                null));
     }
 }

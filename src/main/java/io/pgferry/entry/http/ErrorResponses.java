@@ -43,7 +43,10 @@ public class ErrorResponses {
             }
             respond(context, copyFailure.httpStatus(), copyFailure.error());
         } else if (failure == null && ErrorCode.forStatus(context.statusCode()).isPresent()) {
-            respond(context, context.statusCode(), ErrorCode.forStatus(context.statusCode()).orElseThrow());
+            respond(
+                    context,
+                    context.statusCode(),
+                    ErrorCode.forStatus(context.statusCode()).orElseThrow());
         } else if (failure == null) {
             context.next();
         } else {
@@ -63,7 +66,9 @@ public class ErrorResponses {
 
     private void respond(RoutingContext context, int status, ErrorResponse error) {
         try {
-            context.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+            context.response()
+                    .setStatusCode(status)
+                    .putHeader("Content-Type", "application/json")
                     .end(mapper.writeValueAsString(error));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write an error body", e);

@@ -43,18 +43,22 @@ public class RequestLimits {
         }
         String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && tooLong(length)) {
-            refuse(context, ErrorCode.PayloadTooLarge, ErrorCode.forStatus(413).orElseThrow().message());
+            refuse(
+                    context,
+                    ErrorCode.PayloadTooLarge,
+                    ErrorCode.forStatus(413).orElseThrow().message());
             return;
         }
         String type = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
         if (context.request().method() != HttpMethod.GET && type != null && !json(type)) {
-            refuse(context, ErrorCode.UnsupportedMediaType, "The request body must be JSON (Content-Type"
-                    + " application/json).");
+            refuse(
+                    context,
+                    ErrorCode.UnsupportedMediaType,
+                    "The request body must be JSON (Content-Type" + " application/json).");
             return;
         }
         context.next();
     }
-
 
     private static boolean tooLong(String length) {
         try {
@@ -79,8 +83,12 @@ public class RequestLimits {
     static class Nesting implements ObjectMapperCustomizer {
         @Override
         public void customize(ObjectMapper objectMapper) {
-            objectMapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(MAX_NESTING).maxStringLength(MAX_BODY).build());
+            objectMapper
+                    .getFactory()
+                    .setStreamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_NESTING)
+                            .maxStringLength(MAX_BODY)
+                            .build());
             // One JSON document per body: anything after it makes the body malformed, not ignored.
             objectMapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         }

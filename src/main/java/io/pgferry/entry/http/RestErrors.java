@@ -17,7 +17,8 @@ public class RestErrors {
 
     @ServerExceptionMapper
     Response copyFailed(CopyException failure) {
-        Response.ResponseBuilder response = Response.status(failure.httpStatus()).type(MediaType.APPLICATION_JSON)
+        Response.ResponseBuilder response = Response.status(failure.httpStatus())
+                .type(MediaType.APPLICATION_JSON)
                 .entity(failure.error());
         if (failure.retryAfterSeconds() > 0) {
             response.header("Retry-After", failure.retryAfterSeconds());
@@ -28,7 +29,11 @@ public class RestErrors {
     @ServerExceptionMapper
     Response unreadable(WebApplicationException failure) {
         int status = failure.getResponse().getStatus();
-        return ErrorCode.forStatus(status).map(body -> Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(body).build()).orElse(failure.getResponse());
+        return ErrorCode.forStatus(status)
+                .map(body -> Response.status(status)
+                        .type(MediaType.APPLICATION_JSON)
+                        .entity(body)
+                        .build())
+                .orElse(failure.getResponse());
     }
 }

@@ -52,10 +52,10 @@ public class OpenApiResource {
         openApi.set("info", swagger.get("info"));
         openApi.putArray("servers").addObject().put("url", "/");
         ObjectNode paths = openApi.putObject("paths");
-        for (Iterator<Map.Entry<String, JsonNode>> p = swagger.path("paths").fields(); p.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> p = swagger.path("paths").fields(); p.hasNext(); ) {
             Map.Entry<String, JsonNode> path = p.next();
             ObjectNode item = paths.putObject(path.getKey());
-            for (Iterator<Map.Entry<String, JsonNode>> o = path.getValue().fields(); o.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> o = path.getValue().fields(); o.hasNext(); ) {
                 Map.Entry<String, JsonNode> operation = o.next();
                 if (operation.getKey().equals("parameters")) {
                     item.set("parameters", parameters((ArrayNode) operation.getValue(), null));
@@ -83,11 +83,13 @@ public class OpenApiResource {
         }
         ObjectNode responses = operation.putObject("responses");
         swagger.path("responses").fields().forEachRemaining(r -> {
-            ObjectNode response = responses.putObject(r.getKey()).put("description",
-                    r.getValue().path("description").asText());
+            ObjectNode response = responses
+                    .putObject(r.getKey())
+                    .put("description", r.getValue().path("description").asText());
             if (r.getValue().has("schema")) {
-                response.putObject("content").putObject("application/json").set("schema",
-                        refs(r.getValue().get("schema").deepCopy()));
+                response.putObject("content")
+                        .putObject("application/json")
+                        .set("schema", refs(r.getValue().get("schema").deepCopy()));
             }
             if (r.getValue().has("headers")) {
                 ObjectNode headers = response.putObject("headers");
@@ -108,10 +110,12 @@ public class OpenApiResource {
         ArrayNode others = mapper.createArrayNode();
         for (JsonNode parameter : swagger) {
             if (parameter.path("in").asText().equals("body")) {
-                ObjectNode body = operation.putObject("requestBody").put("required", parameter.path("required")
-                        .asBoolean());
-                body.putObject("content").putObject("application/json").set("schema",
-                        refs(parameter.get("schema").deepCopy()));
+                ObjectNode body = operation
+                        .putObject("requestBody")
+                        .put("required", parameter.path("required").asBoolean());
+                body.putObject("content")
+                        .putObject("application/json")
+                        .set("schema", refs(parameter.get("schema").deepCopy()));
             } else {
                 ObjectNode converted = parameter.deepCopy();
                 converted.remove("type");

@@ -29,6 +29,7 @@ import io.pgferry.functionstorage.FunctionStorage;
 public class PayloadBlobs {
     /** A payload is a few kilobytes; anything near this is not one. */
     private static final long MAX_BYTES = 4L * 1024 * 1024;
+
     private static final Pattern CONTAINER = Pattern.compile("[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}");
 
     private final FunctionStorage storage;
@@ -58,8 +59,10 @@ public class PayloadBlobs {
                 throw invalid(pointer, "is not a blob URL");
             }
             if (!parts.getAccountName().equals(service.getAccountName())) {
-                throw invalid(pointer, "names a blob in account '" + parts.getAccountName()
-                        + "'; payload blobs must be in the function's storage account");
+                throw invalid(
+                        pointer,
+                        "names a blob in account '" + parts.getAccountName()
+                                + "'; payload blobs must be in the function's storage account");
             }
             container = parts.getBlobContainerName();
             name = parts.getBlobName();
@@ -71,16 +74,23 @@ public class PayloadBlobs {
             container = reference.substring(0, slash);
             name = reference.substring(slash + 1);
         }
-        if (container == null || name == null || !CONTAINER.matcher(container).matches()
-                || container.startsWith("azure-webjobs-") || container.equals(runsContainer)) {
-            throw invalid(pointer, "must name a blob in a container of payloads (not the function's own"
-                    + " azure-webjobs-* or " + runsContainer + " containers)");
+        if (container == null
+                || name == null
+                || !CONTAINER.matcher(container).matches()
+                || container.startsWith("azure-webjobs-")
+                || container.equals(runsContainer)) {
+            throw invalid(
+                    pointer,
+                    "must name a blob in a container of payloads (not the function's own" + " azure-webjobs-* or "
+                            + runsContainer + " containers)");
         }
-        if (name.indexOf('\\') >= 0 || name.chars().anyMatch(Character::isISOControl)
-                || Arrays.stream(name.split("/", -1)).anyMatch(part -> part.isEmpty() || part.equals(".")
-                        || part.equals(".."))) {
-            throw invalid(pointer, "must name a blob plainly: no '.', '..' or empty segments, backslashes or"
-                    + " control characters");
+        if (name.indexOf('\\') >= 0
+                || name.chars().anyMatch(Character::isISOControl)
+                || Arrays.stream(name.split("/", -1))
+                        .anyMatch(part -> part.isEmpty() || part.equals(".") || part.equals(".."))) {
+            throw invalid(
+                    pointer,
+                    "must name a blob plainly: no '.', '..' or empty segments, backslashes or" + " control characters");
         }
         BlobClient blob = service.getBlobContainerClient(container).getBlobClient(name);
         try {
@@ -96,8 +106,11 @@ public class PayloadBlobs {
             if (e.getStatusCode() == 404) {
                 throw invalid(pointer, "names a blob that does not exist: " + container + "/" + name);
             }
-            throw CopyException.of(ErrorCode.PayloadBlobUnavailable, "reading the payload blob " + container + "/"
-                    + name + " failed: Blob Storage answered " + e.getStatusCode(), e);
+            throw CopyException.of(
+                    ErrorCode.PayloadBlobUnavailable,
+                    "reading the payload blob " + container + "/" + name + " failed: Blob Storage answered "
+                            + e.getStatusCode(),
+                    e);
         } catch (IOException e) {
             throw invalid(pointer, "names a blob that is not valid JSON");
         }

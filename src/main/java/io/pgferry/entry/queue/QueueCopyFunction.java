@@ -5,12 +5,12 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.pgferry.run.RunRecord;
-import io.quarkus.funqy.Funq;
 import io.pgferry.entry.host.HostResponse;
 import io.pgferry.entry.host.HostValues;
 import io.pgferry.intake.CopyIntake;
 import io.pgferry.intake.Trigger;
+import io.pgferry.run.RunRecord;
+import io.quarkus.funqy.Funq;
 
 /**
  * The Storage-queue trigger ({@code function-app/copyOnQueue}): the host posts {@code /copyOnQueue} with the message
@@ -31,12 +31,14 @@ public class QueueCopyFunction {
 
     @Funq("copyOnQueue")
     public HostResponse copyOnQueue(JsonNode invocation) {
-        JsonNode message = HostValues.object(mapper, invocation, "/Data/message",
-                "a copy payload or {\"payloadBlob\": \"container/path.json\"}");
+        JsonNode message = HostValues.object(
+                mapper, invocation, "/Data/message", "a copy payload or {\"payloadBlob\": \"container/path.json\"}");
         String messageId = HostValues.text(mapper, invocation, "/Metadata/Id");
-        String dequeueCount = HostValues.value(mapper, invocation, "/Metadata/DequeueCount").asText("1");
+        String dequeueCount =
+                HostValues.value(mapper, invocation, "/Metadata/DequeueCount").asText("1");
         JsonNode payload = message.has("payloadBlob")
-                ? payloadBlobs.read(HostValues.text(mapper, message, "/payloadBlob", "/Data/message/payloadBlob"),
+                ? payloadBlobs.read(
+                        HostValues.text(mapper, message, "/payloadBlob", "/Data/message/payloadBlob"),
                         "/Data/message/payloadBlob")
                 : message;
         RunRecord record = intake.copyOnce(new CopyIntake.Delivery(payload, messageId), Trigger.QUEUE);

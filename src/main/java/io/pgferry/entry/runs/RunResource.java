@@ -13,22 +13,22 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.UriInfo;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.pgferry.error.ErrorCode;
+import io.pgferry.intake.CopyIntake;
+import io.pgferry.intake.Trigger;
 import io.pgferry.run.RunRecord;
 import io.pgferry.run.RunStatus;
 import io.pgferry.run.Runs;
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import io.pgferry.intake.CopyIntake;
-import io.pgferry.intake.Trigger;
 
 /**
  * Asynchronous copies for callers that cannot wait (Logic Apps, anything behind Azure's 230-second HTTP limit), in
@@ -55,36 +55,55 @@ public class RunResource {
     /** What a status request answers while a run is in progress. */
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record RunProgress(String runId, RunStatus status, String activityName, Instant startedAt,
-            Instant updatedAt, long rowsCopied, Long estimatedRows, Integer percent) {
+    public record RunProgress(
+            String runId,
+            RunStatus status,
+            String activityName,
+            Instant startedAt,
+            Instant updatedAt,
+            long rowsCopied,
+            Long estimatedRows,
+            Integer percent) {
         static RunProgress of(RunRecord record) {
-            return new RunProgress(record.runId(), record.status(), record.activityName(), record.startedAt(),
-                    record.updatedAt(), record.rowsCopied(), record.estimatedRows() < 0 ? null : record.estimatedRows(),
+            return new RunProgress(
+                    record.runId(),
+                    record.status(),
+                    record.activityName(),
+                    record.startedAt(),
+                    record.updatedAt(),
+                    record.rowsCopied(),
+                    record.estimatedRows() < 0 ? null : record.estimatedRows(),
                     record.percent() < 0 ? null : record.percent());
         }
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response start(JsonNode request, @QueryParam("code") String code,
-            @HeaderParam("x-functions-key") String functionKey) {
+    public Response start(
+            JsonNode request, @QueryParam("code") String code, @HeaderParam("x-functions-key") String functionKey) {
         RunRecord record = intake.start(request, Trigger.HTTP);
         return answer(record, code != null ? code : functionKey);
     }
 
     @GET
     @Path("{runId}")
-    public Response status(@PathParam("runId") String runId, @QueryParam("code") String code,
+    public Response status(
+            @PathParam("runId") String runId,
+            @QueryParam("code") String code,
             @HeaderParam("x-functions-key") String functionKey) {
-        return runs.find(runId).map(record -> answer(record, code != null ? code : functionKey))
+        return runs.find(runId)
+                .map(record -> answer(record, code != null ? code : functionKey))
                 .orElseGet(() -> notFound(runId));
     }
 
     @DELETE
     @Path("{runId}")
-    public Response cancel(@PathParam("runId") String runId, @QueryParam("code") String code,
+    public Response cancel(
+            @PathParam("runId") String runId,
+            @QueryParam("code") String code,
             @HeaderParam("x-functions-key") String functionKey) {
-        return runs.cancel(runId).map(record -> answer(record, code != null ? code : functionKey))
+        return runs.cancel(runId)
+                .map(record -> answer(record, code != null ? code : functionKey))
                 .orElseGet(() -> notFound(runId));
     }
 
@@ -95,17 +114,22 @@ public class RunResource {
                 location.queryParam("code", key);
             }
             URI status = location.build();
-            return Response.accepted(RunProgress.of(record)).location(status)
-                    .header("Retry-After", RETRY_AFTER_SECONDS).build();
+            return Response.accepted(RunProgress.of(record))
+                    .location(status)
+                    .header("Retry-After", RETRY_AFTER_SECONDS)
+                    .build();
         }
         if (record.status() == RunStatus.Succeeded) {
             return Response.ok(record.output()).build();
         }
-        return Response.status(record.httpStatus() == 0 ? 500 : record.httpStatus()).entity(record.error()).build();
+        return Response.status(record.httpStatus() == 0 ? 500 : record.httpStatus())
+                .entity(record.error())
+                .build();
     }
 
     private static Response notFound(String runId) {
         return Response.status(ErrorCode.RunNotFound.httpStatus())
-                .entity(ErrorCode.RunNotFound.response("there is no run '" + runId + "'")).build();
+                .entity(ErrorCode.RunNotFound.response("there is no run '" + runId + "'"))
+                .build();
     }
 }

@@ -38,8 +38,8 @@ public final class AvroOutput extends BinaryOutput {
     public AvroOutput(AvroFormat format, List<SourceColumn> sourceColumns) {
         super(checked(sourceColumns));
         this.format = requireNonNull(format, "format is null");
-        SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record("pgferry_row").namespace("io.pgferry")
-                .fields();
+        SchemaBuilder.FieldAssembler<Schema> fields =
+                SchemaBuilder.record("pgferry_row").namespace("io.pgferry").fields();
         for (BinaryColumn column : columns()) {
             Schema type = column.list() ? Schema.createArray(nullable(fieldType(column))) : fieldType(column);
             fields = fields.name(column.name()).type(nullable(type)).withDefault(null);
@@ -49,14 +49,20 @@ public final class AvroOutput extends BinaryOutput {
 
     /** @throws CopyException when the columns cannot make an Avro schema (none, a name Avro refuses, a duplicate) */
     private static List<SourceColumn> checked(List<SourceColumn> sourceColumns) {
-        List<String> refused = sourceColumns.stream().map(SourceColumn::name)
-                .filter(name -> !NAME.matcher(name).matches()).toList();
-        if (sourceColumns.isEmpty() || !refused.isEmpty()
+        List<String> refused = sourceColumns.stream()
+                .map(SourceColumn::name)
+                .filter(name -> !NAME.matcher(name).matches())
+                .toList();
+        if (sourceColumns.isEmpty()
+                || !refused.isEmpty()
                 || sourceColumns.stream().map(SourceColumn::name).distinct().count() < sourceColumns.size()) {
-            throw CopyException.of(ErrorCode.AvroSchemaInvalid, "Avro needs at least one column, each named with"
-                    + " letters, digits and underscores (not starting with a digit), no two alike"
-                    + (refused.isEmpty() ? "" : "; refused: " + String.join(", ", refused))
-                    + "; alias the columns in the query", null);
+            throw CopyException.of(
+                    ErrorCode.AvroSchemaInvalid,
+                    "Avro needs at least one column, each named with"
+                            + " letters, digits and underscores (not starting with a digit), no two alike"
+                            + (refused.isEmpty() ? "" : "; refused: " + String.join(", ", refused))
+                            + "; alias the columns in the query",
+                    null);
         }
         return sourceColumns;
     }
@@ -73,8 +79,8 @@ public final class AvroOutput extends BinaryOutput {
             case INT64, OID -> Schema.create(Schema.Type.LONG);
             case FLOAT -> Schema.create(Schema.Type.FLOAT);
             case DOUBLE -> Schema.create(Schema.Type.DOUBLE);
-            case DECIMAL -> LogicalTypes.decimal(column.precision(), column.scale())
-                    .addToSchema(Schema.create(Schema.Type.BYTES));
+            case DECIMAL ->
+                LogicalTypes.decimal(column.precision(), column.scale()).addToSchema(Schema.create(Schema.Type.BYTES));
             case DATE -> LogicalTypes.date().addToSchema(Schema.create(Schema.Type.INT));
             case TIME -> LogicalTypes.timeMicros().addToSchema(Schema.create(Schema.Type.LONG));
             case TIMESTAMP -> LogicalTypes.localTimestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
@@ -92,11 +98,12 @@ public final class AvroOutput extends BinaryOutput {
     @Override
     protected FileEncoder open(OutputStream out) throws IOException {
         DataFileWriter<byte[]> writer = new DataFileWriter<>(new TupleDatumWriter(columns()));
-        writer.setCodec(switch (format.codec()) {
-            case NONE -> CodecFactory.nullCodec();
-            case DEFLATE -> CodecFactory.deflateCodec(format.level());
-            case SNAPPY -> new SnappyCodec.Factory();
-        });
+        writer.setCodec(
+                switch (format.codec()) {
+                    case NONE -> CodecFactory.nullCodec();
+                    case DEFLATE -> CodecFactory.deflateCodec(format.level());
+                    case SNAPPY -> new SnappyCodec.Factory();
+                });
         writer.setMeta("pgferry.writer", "pgferry");
         writer.create(schema, out);
         return new FileEncoder() {

@@ -50,7 +50,7 @@ final class TupleDatumWriter implements DatumWriter<byte[]> {
     private static void writeArray(BinaryColumn column, byte[] tuple, int offset, Encoder out) throws IOException {
         out.writeArrayStart();
         out.setItemCount(column.elementCount(tuple, offset));
-        IOException[] failure = { null };
+        IOException[] failure = {null};
         column.forEachElement(tuple, offset, (row, position, length) -> {
             try {
                 out.startItem();
@@ -84,8 +84,9 @@ final class TupleDatumWriter implements DatumWriter<byte[]> {
             case DATE -> out.writeInt(column.epochDays(row, offset));
             case TIME -> out.writeLong(BinaryCodec.int64(row, offset));
             case TIMESTAMP, TIMESTAMPTZ -> out.writeLong(column.epochMicros(row, offset));
-            case UUID -> out.writeString(new UUID(BinaryCodec.int64(row, offset), BinaryCodec.int64(row, offset + 8))
-                    .toString());
+            case UUID ->
+                out.writeString(
+                        new UUID(BinaryCodec.int64(row, offset), BinaryCodec.int64(row, offset + 8)).toString());
             // Avro strings and bytes share one encoding (a length, then the bytes): PostgreSQL's UTF-8 goes as it is.
             case BYTES, STRING -> out.writeBytes(row, offset, length);
         }

@@ -4,20 +4,38 @@ import java.math.BigInteger;
 
 /** Values in PostgreSQL's binary COPY encoding: big-endian integers and {@code numeric}'s base-10000 digits. */
 public final class BinaryCodec {
-    private static final long[] POWERS_OF_TEN = { 1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L,
-            10_000_000L, 100_000_000L, 1_000_000_000L, 10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L,
-            10_000_000_000_000L, 100_000_000_000_000L, 1_000_000_000_000_000L, 10_000_000_000_000_000L,
-            100_000_000_000_000_000L, 1_000_000_000_000_000_000L };
+    private static final long[] POWERS_OF_TEN = {
+        1L,
+        10L,
+        100L,
+        1_000L,
+        10_000L,
+        100_000L,
+        1_000_000L,
+        10_000_000L,
+        100_000_000L,
+        1_000_000_000L,
+        10_000_000_000L,
+        100_000_000_000L,
+        1_000_000_000_000L,
+        10_000_000_000_000L,
+        100_000_000_000_000L,
+        1_000_000_000_000_000L,
+        10_000_000_000_000_000L,
+        100_000_000_000_000_000L,
+        1_000_000_000_000_000_000L
+    };
 
-    private BinaryCodec() {
-    }
+    private BinaryCodec() {}
 
     public static short int16(byte[] bytes, int offset) {
         return (short) ((bytes[offset] << 8) | (bytes[offset + 1] & 0xFF));
     }
 
     public static int int32(byte[] bytes, int offset) {
-        return (bytes[offset] << 24) | ((bytes[offset + 1] & 0xFF) << 16) | ((bytes[offset + 2] & 0xFF) << 8)
+        return (bytes[offset] << 24)
+                | ((bytes[offset + 1] & 0xFF) << 16)
+                | ((bytes[offset + 2] & 0xFF) << 8)
                 | (bytes[offset + 3] & 0xFF);
     }
 
@@ -74,7 +92,8 @@ public final class BinaryCodec {
                 digits = digits.multiply(base).add(BigInteger.valueOf(int16(bytes, offset + 2 * i)));
             }
             int exponent = 4 * (weight - count + 1) + scale;
-            BigInteger value = exponent >= 0 ? digits.multiply(BigInteger.TEN.pow(exponent))
+            BigInteger value = exponent >= 0
+                    ? digits.multiply(BigInteger.TEN.pow(exponent))
                     : digits.divide(BigInteger.TEN.pow(-exponent));
             return sign == NEGATIVE ? value.negate() : value;
         }
@@ -89,7 +108,8 @@ public final class BinaryCodec {
             for (int i = 0; i < count; i++) {
                 digits = digits * 10_000 + int16(bytes, offset + 2 * i);
             }
-            long value = exponent >= 0 ? Math.multiplyExact(digits, POWERS_OF_TEN[exponent])
+            long value = exponent >= 0
+                    ? Math.multiplyExact(digits, POWERS_OF_TEN[exponent])
                     : digits / POWERS_OF_TEN[-exponent];
             return sign == NEGATIVE ? -value : value;
         }

@@ -24,22 +24,58 @@ import io.pgferry.source.postgres.SourceColumn;
 public record BinaryColumn(int index, String name, Kind kind, boolean list, boolean cast, int precision, int scale) {
     /** Microseconds and days from the Unix epoch to PostgreSQL's, 2000-01-01. */
     private static final long POSTGRES_EPOCH_MICROS = 946_684_800_000_000L;
+
     private static final int POSTGRES_EPOCH_DAYS = 10_957;
     private static final int MAX_DECIMAL_PRECISION = 38;
     /** Text-like types whose binary form is their UTF-8 text, sent without a cast (a cast would trim char(n)). */
     private static final Set<String> TEXT_TYPES = Set.of("text", "varchar", "bpchar", "name", "json", "xml");
-    private static final Map<String, Kind> NATIVE_TYPES = Map.ofEntries(Map.entry("bool", Kind.BOOLEAN),
-            Map.entry("int2", Kind.INT16), Map.entry("smallserial", Kind.INT16), Map.entry("int4", Kind.INT32),
-            Map.entry("serial", Kind.INT32), Map.entry("int8", Kind.INT64), Map.entry("bigserial", Kind.INT64),
-            Map.entry("oid", Kind.OID), Map.entry("float4", Kind.FLOAT), Map.entry("float8", Kind.DOUBLE),
-            Map.entry("date", Kind.DATE), Map.entry("time", Kind.TIME), Map.entry("timestamp", Kind.TIMESTAMP),
-            Map.entry("timestamptz", Kind.TIMESTAMPTZ), Map.entry("uuid", Kind.UUID), Map.entry("bytea", Kind.BYTES));
+
+    private static final Map<String, Kind> NATIVE_TYPES = Map.ofEntries(
+            Map.entry("bool", Kind.BOOLEAN),
+            Map.entry("int2", Kind.INT16),
+            Map.entry("smallserial", Kind.INT16),
+            Map.entry("int4", Kind.INT32),
+            Map.entry("serial", Kind.INT32),
+            Map.entry("int8", Kind.INT64),
+            Map.entry("bigserial", Kind.INT64),
+            Map.entry("oid", Kind.OID),
+            Map.entry("float4", Kind.FLOAT),
+            Map.entry("float8", Kind.DOUBLE),
+            Map.entry("date", Kind.DATE),
+            Map.entry("time", Kind.TIME),
+            Map.entry("timestamp", Kind.TIMESTAMP),
+            Map.entry("timestamptz", Kind.TIMESTAMPTZ),
+            Map.entry("uuid", Kind.UUID),
+            Map.entry("bytea", Kind.BYTES));
     /** Array element kinds decoded natively; arrays of anything else become lists of text. */
-    private static final Set<Kind> NATIVE_ELEMENTS = Set.of(Kind.BOOLEAN, Kind.INT16, Kind.INT32, Kind.INT64,
-            Kind.FLOAT, Kind.DOUBLE, Kind.DATE, Kind.TIMESTAMP, Kind.TIMESTAMPTZ, Kind.UUID, Kind.STRING);
+    private static final Set<Kind> NATIVE_ELEMENTS = Set.of(
+            Kind.BOOLEAN,
+            Kind.INT16,
+            Kind.INT32,
+            Kind.INT64,
+            Kind.FLOAT,
+            Kind.DOUBLE,
+            Kind.DATE,
+            Kind.TIMESTAMP,
+            Kind.TIMESTAMPTZ,
+            Kind.UUID,
+            Kind.STRING);
 
     public enum Kind {
-        BOOLEAN, INT16, INT32, INT64, OID, FLOAT, DOUBLE, DECIMAL, DATE, TIME, TIMESTAMP, TIMESTAMPTZ, UUID, BYTES,
+        BOOLEAN,
+        INT16,
+        INT32,
+        INT64,
+        OID,
+        FLOAT,
+        DOUBLE,
+        DECIMAL,
+        DATE,
+        TIME,
+        TIMESTAMP,
+        TIMESTAMPTZ,
+        UUID,
+        BYTES,
         STRING
     }
 
@@ -69,8 +105,10 @@ public record BinaryColumn(int index, String name, Kind kind, boolean list, bool
     private static Kind kindOf(String type, SourceColumn column) {
         if (type.equals("numeric")) {
             // Unconstrained numerics (and precisions the formats cannot hold) keep their exact text.
-            boolean fits = column.precision() > 0 && column.precision() <= MAX_DECIMAL_PRECISION
-                    && column.scale() >= 0 && column.scale() <= column.precision();
+            boolean fits = column.precision() > 0
+                    && column.precision() <= MAX_DECIMAL_PRECISION
+                    && column.scale() >= 0
+                    && column.scale() <= column.precision();
             return fits ? Kind.DECIMAL : Kind.STRING;
         }
         return NATIVE_TYPES.getOrDefault(type, Kind.STRING);
@@ -81,9 +119,12 @@ public record BinaryColumn(int index, String name, Kind kind, boolean list, bool
      * {@link #alias}es: the columns' own names may be anything, even duplicates.
      */
     public static String copySql(List<String> projections, String selectSql) {
-        List<String> aliases = IntStream.range(0, projections.size()).mapToObj(BinaryColumn::alias).toList();
+        List<String> aliases = IntStream.range(0, projections.size())
+                .mapToObj(BinaryColumn::alias)
+                .toList();
         return "COPY (SELECT " + String.join(", ", projections) + " FROM (" + selectSql + "\n) AS pgferry_row"
-                + (aliases.isEmpty() ? "" : "(" + String.join(", ", aliases) + ")") + ") TO STDOUT WITH (FORMAT binary)";
+                + (aliases.isEmpty() ? "" : "(" + String.join(", ", aliases) + ")")
+                + ") TO STDOUT WITH (FORMAT binary)";
     }
 
     /** The name the COPY's SELECT gives the column at {@code index}. */
@@ -163,7 +204,10 @@ public record BinaryColumn(int index, String name, Kind kind, boolean list, bool
     }
 
     public CopyException notRepresentable(String what) {
-        return CopyException.of(ErrorCode.ValueNotRepresentable, "column '" + name + "' holds " + what
-                + "; cast the column in the source query (e.g. to text) to copy it", null);
+        return CopyException.of(
+                ErrorCode.ValueNotRepresentable,
+                "column '" + name + "' holds " + what
+                        + "; cast the column in the source query (e.g. to text) to copy it",
+                null);
     }
 }

@@ -27,7 +27,8 @@ public abstract class BinaryOutput implements OutputFormat {
 
     @Override
     public String copySql(String selectSql) {
-        return BinaryColumn.copySql(columns.stream().map(BinaryColumn::projection).toList(), selectSql);
+        return BinaryColumn.copySql(
+                columns.stream().map(BinaryColumn::projection).toList(), selectSql);
     }
 
     @Override

@@ -29,6 +29,7 @@ public final class CsvPassThrough implements OutputFormat {
     private final DelimitedTextFormat format;
     /** UTF-16, which PostgreSQL cannot write: rows come as UTF-8 and are re-encoded here; null otherwise. */
     private final Charset transcoding;
+
     private final byte[] rowDelimiter;
     /** PostgreSQL's own terminator, \n, is the one asked for and nothing is re-encoded: rows pass whole. */
     private final boolean rowsPassWhole;
@@ -40,8 +41,8 @@ public final class CsvPassThrough implements OutputFormat {
             case DelimitedTextFormat.UTF16_BE -> StandardCharsets.UTF_16BE;
             default -> null;
         };
-        this.rowDelimiter = format.rowDelimiter().getBytes(transcoding == null ? StandardCharsets.US_ASCII
-                : transcoding);
+        this.rowDelimiter =
+                format.rowDelimiter().getBytes(transcoding == null ? StandardCharsets.US_ASCII : transcoding);
         this.rowsPassWhole = format.rowDelimiter().equals("\n") && transcoding == null;
     }
 
@@ -97,8 +98,11 @@ public final class CsvPassThrough implements OutputFormat {
 
     /** A row from PostgreSQL (ending with \n) with this format's terminator, in the file's encoding. */
     private byte[] line(byte[] row) {
-        byte[] text = transcoding == null ? row
-                : new String(row, 0, row.length - 1, StandardCharsets.UTF_8).concat("\n").getBytes(transcoding);
+        byte[] text = transcoding == null
+                ? row
+                : new String(row, 0, row.length - 1, StandardCharsets.UTF_8)
+                        .concat("\n")
+                        .getBytes(transcoding);
         int unit = transcoding == null ? 1 : 2;
         byte[] line = new byte[text.length - unit + rowDelimiter.length];
         System.arraycopy(text, 0, line, 0, text.length - unit);

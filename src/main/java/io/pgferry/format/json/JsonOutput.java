@@ -3,7 +3,6 @@ package io.pgferry.format.json;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,16 +38,32 @@ public final class JsonOutput implements OutputFormat {
     private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    private static final Map<String, Value> DECODED = Map.ofEntries(Map.entry("int2", Value.INT16),
-            Map.entry("smallserial", Value.INT16), Map.entry("int4", Value.INT32), Map.entry("serial", Value.INT32),
-            Map.entry("int8", Value.INT64), Map.entry("bigserial", Value.INT64),
-            Map.entry("numeric", Value.NUMERIC), Map.entry("bool", Value.BOOLEAN), Map.entry("text", Value.TEXT),
-            Map.entry("varchar", Value.TEXT), Map.entry("bpchar", Value.TEXT), Map.entry("name", Value.TEXT),
-            Map.entry("uuid", Value.UUID), Map.entry("json", Value.JSON), Map.entry("jsonb", Value.JSONB));
+    private static final Map<String, Value> DECODED = Map.ofEntries(
+            Map.entry("int2", Value.INT16),
+            Map.entry("smallserial", Value.INT16),
+            Map.entry("int4", Value.INT32),
+            Map.entry("serial", Value.INT32),
+            Map.entry("int8", Value.INT64),
+            Map.entry("bigserial", Value.INT64),
+            Map.entry("numeric", Value.NUMERIC),
+            Map.entry("bool", Value.BOOLEAN),
+            Map.entry("text", Value.TEXT),
+            Map.entry("varchar", Value.TEXT),
+            Map.entry("bpchar", Value.TEXT),
+            Map.entry("name", Value.TEXT),
+            Map.entry("uuid", Value.UUID),
+            Map.entry("json", Value.JSON),
+            Map.entry("jsonb", Value.JSONB));
 
     /** How a column's binary value becomes JSON. */
     private enum Value {
-        INT16, INT32, INT64, NUMERIC, BOOLEAN, TEXT, UUID,
+        INT16,
+        INT32,
+        INT64,
+        NUMERIC,
+        BOOLEAN,
+        TEXT,
+        UUID,
         /** {@code json}'s binary form is its text. */
         JSON,
         /** {@code jsonb}'s binary form is a version byte, then its text. */

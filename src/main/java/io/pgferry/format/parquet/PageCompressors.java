@@ -43,8 +43,7 @@ final class PageCompressors implements CompressionCodecFactory {
     }
 
     /** A codec that compresses a whole page in one call; none for no compression. */
-    private record BlockCompressor(CompressionCodecName codec, Compressor compressor)
-            implements BytesInputCompressor {
+    private record BlockCompressor(CompressionCodecName codec, Compressor compressor) implements BytesInputCompressor {
         @Override
         public BytesInput compress(BytesInput page) throws IOException {
             if (compressor == null) {

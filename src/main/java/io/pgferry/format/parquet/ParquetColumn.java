@@ -35,26 +35,32 @@ record ParquetColumn(BinaryColumn column) {
     }
 
     Type type() {
-        Types.PrimitiveBuilder<PrimitiveType> builder = switch (column.kind()) {
-            case BOOLEAN -> Types.optional(PrimitiveTypeName.BOOLEAN);
-            case INT16 -> Types.optional(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.intType(16, true));
-            case INT32 -> Types.optional(PrimitiveTypeName.INT32);
-            case INT64, OID -> Types.optional(PrimitiveTypeName.INT64);
-            case FLOAT -> Types.optional(PrimitiveTypeName.FLOAT);
-            case DOUBLE -> Types.optional(PrimitiveTypeName.DOUBLE);
-            case DECIMAL -> decimalType();
-            case DATE -> Types.optional(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.dateType());
-            case TIME -> Types.optional(PrimitiveTypeName.INT64)
-                    .as(LogicalTypeAnnotation.timeType(false, TimeUnit.MICROS));
-            case TIMESTAMP -> Types.optional(PrimitiveTypeName.INT64)
-                    .as(LogicalTypeAnnotation.timestampType(false, TimeUnit.MICROS));
-            case TIMESTAMPTZ -> Types.optional(PrimitiveTypeName.INT64)
-                    .as(LogicalTypeAnnotation.timestampType(true, TimeUnit.MICROS));
-            case UUID -> Types.optional(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY).length(16)
-                    .as(LogicalTypeAnnotation.uuidType());
-            case BYTES -> Types.optional(PrimitiveTypeName.BINARY);
-            case STRING -> Types.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType());
-        };
+        Types.PrimitiveBuilder<PrimitiveType> builder =
+                switch (column.kind()) {
+                    case BOOLEAN -> Types.optional(PrimitiveTypeName.BOOLEAN);
+                    case INT16 -> Types.optional(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.intType(16, true));
+                    case INT32 -> Types.optional(PrimitiveTypeName.INT32);
+                    case INT64, OID -> Types.optional(PrimitiveTypeName.INT64);
+                    case FLOAT -> Types.optional(PrimitiveTypeName.FLOAT);
+                    case DOUBLE -> Types.optional(PrimitiveTypeName.DOUBLE);
+                    case DECIMAL -> decimalType();
+                    case DATE -> Types.optional(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.dateType());
+                    case TIME ->
+                        Types.optional(PrimitiveTypeName.INT64)
+                                .as(LogicalTypeAnnotation.timeType(false, TimeUnit.MICROS));
+                    case TIMESTAMP ->
+                        Types.optional(PrimitiveTypeName.INT64)
+                                .as(LogicalTypeAnnotation.timestampType(false, TimeUnit.MICROS));
+                    case TIMESTAMPTZ ->
+                        Types.optional(PrimitiveTypeName.INT64)
+                                .as(LogicalTypeAnnotation.timestampType(true, TimeUnit.MICROS));
+                    case UUID ->
+                        Types.optional(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY)
+                                .length(16)
+                                .as(LogicalTypeAnnotation.uuidType());
+                    case BYTES -> Types.optional(PrimitiveTypeName.BINARY);
+                    case STRING -> Types.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType());
+                };
         if (!column.list()) {
             return builder.named(column.name());
         }
@@ -69,7 +75,9 @@ record ParquetColumn(BinaryColumn column) {
         if (column.precision() <= 18) {
             return Types.optional(PrimitiveTypeName.INT64).as(decimal);
         }
-        return Types.optional(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY).length(decimalWidth()).as(decimal);
+        return Types.optional(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY)
+                .length(decimalWidth())
+                .as(decimal);
     }
 
     /** The fewest bytes whose two's complement holds every value of the column's precision. */

@@ -14,9 +14,9 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.MessageType;
 
+import io.pgferry.contract.ParquetFormat;
 import io.pgferry.error.CopyException;
 import io.pgferry.error.ErrorCode;
-import io.pgferry.contract.ParquetFormat;
 import io.pgferry.format.binary.BinaryOutput;
 import io.pgferry.source.postgres.SourceColumn;
 
@@ -58,21 +58,27 @@ public final class ParquetOutput extends BinaryOutput {
             case LZ4 -> CompressionCodecName.LZ4_RAW;
         };
         this.parquetColumns = columns().stream().map(ParquetColumn::new).toList();
-        this.schema = new MessageType("schema", parquetColumns.stream().map(ParquetColumn::type).toList());
+        this.schema = new MessageType(
+                "schema", parquetColumns.stream().map(ParquetColumn::type).toList());
     }
 
     /** @throws CopyException when the columns cannot make a Parquet schema (none, or two with the same name) */
     private static List<SourceColumn> checked(List<SourceColumn> sourceColumns) {
         if (sourceColumns.isEmpty()) {
-            throw CopyException.of(ErrorCode.ParquetSchemaInvalid, "the source has no columns; a Parquet file needs one",
-                    null);
+            throw CopyException.of(
+                    ErrorCode.ParquetSchemaInvalid, "the source has no columns; a Parquet file needs one", null);
         }
         Set<String> names = new HashSet<>();
-        List<String> duplicates = sourceColumns.stream().map(SourceColumn::name).filter(name -> !names.add(name))
-                .distinct().toList();
+        List<String> duplicates = sourceColumns.stream()
+                .map(SourceColumn::name)
+                .filter(name -> !names.add(name))
+                .distinct()
+                .toList();
         if (!duplicates.isEmpty()) {
-            throw CopyException.of(ErrorCode.ParquetSchemaInvalid, "the source has more than one column named "
-                    + String.join(", ", duplicates) + "; Parquet column names must be unique (alias them in the query)",
+            throw CopyException.of(
+                    ErrorCode.ParquetSchemaInvalid,
+                    "the source has more than one column named " + String.join(", ", duplicates)
+                            + "; Parquet column names must be unique (alias them in the query)",
                     null);
         }
         return sourceColumns;

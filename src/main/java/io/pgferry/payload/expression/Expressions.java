@@ -25,15 +25,26 @@ import com.fasterxml.jackson.databind.node.TextNode;
  */
 public final class Expressions {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-    private static final List<String> FUNCTIONS = List.of("concat", "formatDateTime", "utcnow", "addDays", "addHours",
-            "toLower", "toUpper", "string", "coalesce", "pipeline", "dataset", "linkedService", "trigger");
+    private static final List<String> FUNCTIONS = List.of(
+            "concat",
+            "formatDateTime",
+            "utcnow",
+            "addDays",
+            "addHours",
+            "toLower",
+            "toUpper",
+            "string",
+            "coalesce",
+            "pipeline",
+            "dataset",
+            "linkedService",
+            "trigger");
 
-    private Expressions() {
-    }
+    private Expressions() {}
 
     /** What expressions can see. */
-    public record Scope(ObjectNode pipeline, ObjectNode dataset, ObjectNode linkedService, ObjectNode trigger,
-            Instant now) {
+    public record Scope(
+            ObjectNode pipeline, ObjectNode dataset, ObjectNode linkedService, ObjectNode trigger, Instant now) {
         public Scope withDataset(ObjectNode parameters) {
             return new Scope(pipeline, parameters, linkedService, trigger, now);
         }
@@ -177,7 +188,8 @@ public final class Expressions {
                     at++;
                 }
                 String number = text.substring(start, at);
-                return number.contains(".") ? JSON.numberNode(Double.parseDouble(number))
+                return number.contains(".")
+                        ? JSON.numberNode(Double.parseDouble(number))
                         : JSON.numberNode(Long.parseLong(number));
             }
             String name = identifier();
@@ -212,13 +224,14 @@ public final class Expressions {
                 case "utcnow":
                     return TextNode.valueOf(format(scope.now(), arguments.isEmpty() ? "o" : text(arguments, 0)));
                 case "formatdatetime":
-                    return TextNode.valueOf(format(instant(arguments, 0), arguments.size() > 1 ? text(arguments, 1)
-                            : "o"));
+                    return TextNode.valueOf(
+                            format(instant(arguments, 0), arguments.size() > 1 ? text(arguments, 1) : "o"));
                 case "adddays":
                 case "addhours": {
                     long amount = arguments.size() > 1 ? arguments.get(1).asLong() : 0;
-                    Instant moved = instant(arguments, 0).plusSeconds(Math.multiplyExact(amount,
-                            name.equalsIgnoreCase("addDays") ? 86_400L : 3_600L));
+                    Instant moved = instant(arguments, 0)
+                            .plusSeconds(
+                                    Math.multiplyExact(amount, name.equalsIgnoreCase("addDays") ? 86_400L : 3_600L));
                     return TextNode.valueOf(format(moved, arguments.size() > 2 ? text(arguments, 2) : "o"));
                 }
                 case "tolower":
@@ -228,8 +241,10 @@ public final class Expressions {
                 case "string":
                     return TextNode.valueOf(asText(argument(arguments, 0)));
                 case "coalesce":
-                    return arguments.stream().filter(argument -> !argument.isNull() && !argument.isMissingNode())
-                            .findFirst().orElse(JSON.nullNode());
+                    return arguments.stream()
+                            .filter(argument -> !argument.isNull() && !argument.isMissingNode())
+                            .findFirst()
+                            .orElse(JSON.nullNode());
                 default:
                     throw new ExpressionException("uses '" + name + "()', which pgferry does not evaluate; supported: "
                             + String.join(", ", FUNCTIONS));
@@ -266,7 +281,9 @@ public final class Expressions {
                     ? "yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'"
                     : dotNetFormat.replace('f', 'S').replace("tt", "a").replace("K", "XXX");
             try {
-                return DateTimeFormatter.ofPattern(pattern, Locale.ROOT).withZone(ZoneOffset.UTC).format(instant);
+                return DateTimeFormatter.ofPattern(pattern, Locale.ROOT)
+                        .withZone(ZoneOffset.UTC)
+                        .format(instant);
             } catch (IllegalArgumentException e) {
                 throw new ExpressionException("has a date format pgferry cannot apply");
             }

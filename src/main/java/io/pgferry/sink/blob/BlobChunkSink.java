@@ -33,8 +33,13 @@ final class BlobChunkSink implements ChunkSink {
     private final String blockIdPrefix;
     private final BlockUploader uploader;
 
-    BlobChunkSink(BlobContainerClient container, BlobAccount account, BlockSettings blocks, BufferBudget budget,
-            String runId, Map<String, String> metadata) {
+    BlobChunkSink(
+            BlobContainerClient container,
+            BlobAccount account,
+            BlockSettings blocks,
+            BufferBudget budget,
+            String runId,
+            Map<String, String> metadata) {
         this.container = container;
         this.account = account;
         this.metadata = new HashMap<>(metadata);
@@ -48,7 +53,10 @@ final class BlobChunkSink implements ChunkSink {
 
     @Override
     public Chunk create(String name, String contentType, String contentEncoding) {
-        return new StagedBlob(container.getBlobClient(name).getBlockBlobClient(), uploader, blockIdPrefix,
+        return new StagedBlob(
+                container.getBlobClient(name).getBlockBlobClient(),
+                uploader,
+                blockIdPrefix,
                 new BlobHttpHeaders().setContentType(contentType).setContentEncoding(contentEncoding),
                 metadata);
     }
@@ -56,13 +64,15 @@ final class BlobChunkSink implements ChunkSink {
     /** Blobs of the folder whose {@code pgferry_run_id} is this run's, other than those just committed. */
     @Override
     public void removeEarlierAttempts(String folder, Set<String> written) {
-        ListBlobsOptions options = new ListBlobsOptions().setPrefix(folder.isEmpty() ? "" : folder + "/")
+        ListBlobsOptions options = new ListBlobsOptions()
+                .setPrefix(folder.isEmpty() ? "" : folder + "/")
                 .setDetails(new BlobListDetails().setRetrieveMetadata(true));
         for (BlobItem blob : container.listBlobs(options, null)) {
             Map<String, String> tags = blob.getMetadata();
             if (tags != null && runId.equals(tags.get(RUN_ID_METADATA)) && !written.contains(blob.getName())) {
-                LOG.infof("removing %s/%s, left by an earlier attempt of run %s", container.getBlobContainerName(),
-                        blob.getName(), runId);
+                LOG.infof(
+                        "removing %s/%s, left by an earlier attempt of run %s",
+                        container.getBlobContainerName(), blob.getName(), runId);
                 deleteIfExists(blob.getName());
             }
         }
@@ -77,7 +87,8 @@ final class BlobChunkSink implements ChunkSink {
             if (e.getStatusCode() != 403) {
                 throw e;
             }
-            LOG.warnf("no permission to delete %s/%s before committing; it is overwritten at the end",
+            LOG.warnf(
+                    "no permission to delete %s/%s before committing; it is overwritten at the end",
                     container.getBlobContainerName(), name);
         }
     }

@@ -14,8 +14,8 @@ import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 
 import io.pgferry.contract.BlockSettings;
-import io.pgferry.error.CopyException;
 import io.pgferry.contract.Destination;
+import io.pgferry.error.CopyException;
 import io.pgferry.sink.ChunkSink;
 
 /**
@@ -24,8 +24,8 @@ import io.pgferry.sink.ChunkSink;
 @ApplicationScoped
 public class BlobContainers {
     /** A few quick tries: a copy that cannot reach its sink should fail in seconds, not minutes. */
-    private static final RequestRetryOptions RETRIES = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 3,
-            Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofSeconds(5), null);
+    private static final RequestRetryOptions RETRIES = new RequestRetryOptions(
+            RetryPolicyType.EXPONENTIAL, 3, Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofSeconds(5), null);
 
     private final BlobServices services;
     private final BufferBudget budget;
@@ -55,12 +55,12 @@ public class BlobContainers {
      *
      * @throws CopyException when the account refuses or cannot be reached
      */
-    public ChunkSink open(Destination.BlobStorage store, BlockSettings blocks, String runId,
-            Map<String, String> metadata) {
+    public ChunkSink open(
+            Destination.BlobStorage store, BlockSettings blocks, String runId, Map<String, String> metadata) {
         String containerName = store.container();
         try {
-            BlobContainerClient container = services.client(store.account(), RETRIES)
-                    .getBlobContainerClient(containerName);
+            BlobContainerClient container =
+                    services.client(store.account(), RETRIES).getBlobContainerClient(containerName);
             try {
                 container.createIfNotExists();
             } catch (BlobStorageException e) {

@@ -19,8 +19,7 @@ import io.pgferry.error.ErrorCode;
  * identity endpoint's or Entra ID's answer.
  */
 final class BlobErrors {
-    private BlobErrors() {
-    }
+    private BlobErrors() {}
 
     static CopyException translate(RuntimeException failure, BlobAccount account, String container) {
         if (failure instanceof CopyException copyException) {
@@ -39,16 +38,27 @@ final class BlobErrors {
             // The identity endpoint or Entra ID was asked for a token (CredentialUnavailableException when there is
             // no identity at all): unreachable is the platform's trouble, an answer without a token is the caller's.
             if (cause(failure, t -> t instanceof IOException || t instanceof UncheckedIOException) != null) {
-                return CopyException.of(ErrorCode.SinkUnreachable, "the sign-in service for the Blob Storage"
-                        + " account of container '" + container + "' could not be reached", failure);
+                return CopyException.of(
+                        ErrorCode.SinkUnreachable,
+                        "the sign-in service for the Blob Storage" + " account of container '" + container
+                                + "' could not be reached",
+                        failure);
             }
-            return CopyException.of(ErrorCode.SinkAuthenticationFailed, "no token for the Blob Storage account of"
-                    + " container '" + container + "'; " + hint(account), failure);
+            return CopyException.of(
+                    ErrorCode.SinkAuthenticationFailed,
+                    "no token for the Blob Storage account of" + " container '" + container + "'; " + hint(account),
+                    failure);
         }
-        if (cause(failure, t -> t instanceof IOException || t instanceof UncheckedIOException
-                || t instanceof TimeoutException) != null) {
-            return CopyException.of(ErrorCode.SinkUnreachable, "Blob Storage could not be reached for container '"
-                    + container + "'", failure);
+        if (cause(
+                        failure,
+                        t -> t instanceof IOException
+                                || t instanceof UncheckedIOException
+                                || t instanceof TimeoutException)
+                != null) {
+            return CopyException.of(
+                    ErrorCode.SinkUnreachable,
+                    "Blob Storage could not be reached for container '" + container + "'",
+                    failure);
         }
         // Neither Blob Storage's answer nor the network: a fault of pgferry's own (an encoder's, say).
         return CopyException.internalError(failure);
@@ -67,8 +77,10 @@ final class BlobErrors {
     /** What to check for each way of signing in. */
     private static String hint(BlobAccount account) {
         if (account instanceof BlobAccount.ManagedIdentity identity) {
-            return "check that the function app has " + identity.userAssigned()
-                    .map(id -> "the user-assigned identity " + id.id()).orElse("a managed identity")
+            return "check that the function app has "
+                    + identity.userAssigned()
+                            .map(id -> "the user-assigned identity " + id.id())
+                            .orElse("a managed identity")
                     + " and that it holds Storage Blob Data Contributor on the account";
         }
         if (account instanceof BlobAccount.ServicePrincipal) {

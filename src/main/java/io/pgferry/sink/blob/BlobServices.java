@@ -32,35 +32,53 @@ public class BlobServices {
 
     /** A client of the account; nothing is contacted until it is used. */
     public BlobServiceClient client(BlobAccount account, RequestRetryOptions retries) {
-        BlobServiceClientBuilder builder = new BlobServiceClientBuilder().httpClient(httpClient).retryOptions(retries);
+        BlobServiceClientBuilder builder =
+                new BlobServiceClientBuilder().httpClient(httpClient).retryOptions(retries);
         if (account instanceof BlobAccount.ManagedIdentity identity) {
-            return signedIn(builder, identity.serviceEndpoint(), identity.userAssigned(),
+            return signedIn(
+                    builder,
+                    identity.serviceEndpoint(),
+                    identity.userAssigned(),
                     () -> managedIdentity(identity.userAssigned()));
         }
         if (account instanceof BlobAccount.ServicePrincipal principal) {
-            return signedIn(builder, principal.serviceEndpoint(),
+            return signedIn(
+                    builder,
+                    principal.serviceEndpoint(),
                     List.of(principal.tenant(), principal.clientId(), principal.clientSecret(), principal.cloud()),
                     () -> servicePrincipal(principal));
         }
-        return builder.connectionString(((BlobAccount.Keyed) account).connectionString().reveal()).buildClient();
+        return builder.connectionString(
+                        ((BlobAccount.Keyed) account).connectionString().reveal())
+                .buildClient();
     }
 
-    private BlobServiceClient signedIn(BlobServiceClientBuilder builder, URI endpoint, Object identity,
-            Supplier<TokenCredential> credential) {
+    private BlobServiceClient signedIn(
+            BlobServiceClientBuilder builder, URI endpoint, Object identity, Supplier<TokenCredential> credential) {
         return builder.endpoint(endpoint.toString())
-                .credential(credentials.computeIfAbsent(identity, key -> credential.get())).buildClient();
+                .credential(credentials.computeIfAbsent(identity, key -> credential.get()))
+                .buildClient();
     }
 
     private TokenCredential managedIdentity(Optional<BlobAccount.UserAssigned> userAssigned) {
-        return userAssigned.<TokenCredential>map(id -> {
-            ManagedIdentityCredentialBuilder builder = new ManagedIdentityCredentialBuilder().httpClient(httpClient);
-            return (id.byResourceId() ? builder.resourceId(id.id()) : builder.clientId(id.id())).build();
-        }).orElseGet(() -> new DefaultAzureCredentialBuilder().httpClient(httpClient).build());
+        return userAssigned
+                .<TokenCredential>map(id -> {
+                    ManagedIdentityCredentialBuilder builder =
+                            new ManagedIdentityCredentialBuilder().httpClient(httpClient);
+                    return (id.byResourceId() ? builder.resourceId(id.id()) : builder.clientId(id.id())).build();
+                })
+                .orElseGet(() -> new DefaultAzureCredentialBuilder()
+                        .httpClient(httpClient)
+                        .build());
     }
 
     private TokenCredential servicePrincipal(BlobAccount.ServicePrincipal principal) {
-        return new ClientSecretCredentialBuilder().tenantId(principal.tenant()).clientId(principal.clientId())
-                .clientSecret(principal.clientSecret().reveal()).authorityHost(principal.cloud().authorityHost())
-                .httpClient(httpClient).build();
+        return new ClientSecretCredentialBuilder()
+                .tenantId(principal.tenant())
+                .clientId(principal.clientId())
+                .clientSecret(principal.clientSecret().reveal())
+                .authorityHost(principal.cloud().authorityHost())
+                .httpClient(httpClient)
+                .build();
     }
 }

@@ -32,6 +32,7 @@ import com.azure.storage.blob.specialized.BlockBlobClient;
 final class BlockUploader implements AutoCloseable {
     /** The first buffer of a blob. */
     static final int FIRST_BUFFER = 64 * 1024;
+
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final BufferBudget budget;
@@ -40,6 +41,7 @@ final class BlockUploader implements AutoCloseable {
     private final BlockingQueue<byte[]> free;
     /** Smaller-than-block buffers taken from the budget and not yet given back. */
     private final Set<byte[]> small = ConcurrentHashMap.newKeySet();
+
     private final ExecutorService executor;
     private int allocated;
 

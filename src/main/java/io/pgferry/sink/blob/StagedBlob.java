@@ -2,10 +2,10 @@ package io.pgferry.sink.blob;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -39,7 +39,11 @@ final class StagedBlob implements Chunk {
     private final Md5 md5 = new Md5();
 
     /** @param blockIdPrefix the same length for every blob of a copy, unique to the copy */
-    StagedBlob(BlockBlobClient client, BlockUploader uploader, String blockIdPrefix, BlobHttpHeaders headers,
+    StagedBlob(
+            BlockBlobClient client,
+            BlockUploader uploader,
+            String blockIdPrefix,
+            BlobHttpHeaders headers,
             Map<String, String> metadata) {
         this.client = client;
         this.uploader = uploader;
@@ -118,8 +122,12 @@ final class StagedBlob implements Chunk {
     @Override
     public void commit() {
         md5.value().ifPresent(headers::setContentMd5);
-        client.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(blockIds).setHeaders(headers)
-                .setMetadata(metadata), null, Context.NONE);
+        client.commitBlockListWithResponse(
+                new BlockBlobCommitBlockListOptions(blockIds)
+                        .setHeaders(headers)
+                        .setMetadata(metadata),
+                null,
+                Context.NONE);
     }
 
     @Override
@@ -132,8 +140,8 @@ final class StagedBlob implements Chunk {
     public void verify() {
         BlobProperties properties = client.getProperties();
         if (properties.getBlobSize() != bytes) {
-            throw new IllegalStateException(path() + " holds " + properties.getBlobSize() + " bytes, not the " + bytes
-                    + " written");
+            throw new IllegalStateException(
+                    path() + " holds " + properties.getBlobSize() + " bytes, not the " + bytes + " written");
         }
         Optional<byte[]> written = md5.value();
         if (written.isPresent() && !Arrays.equals(written.get(), properties.getContentMd5())) {
@@ -169,8 +177,9 @@ final class StagedBlob implements Chunk {
     }
 
     private String blockId() {
-        return Base64.getEncoder().encodeToString(
-                String.format("%s-%06d", blockIdPrefix, blockIds.size()).getBytes(StandardCharsets.US_ASCII));
+        return Base64.getEncoder()
+                .encodeToString(
+                        String.format("%s-%06d", blockIdPrefix, blockIds.size()).getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Waits for an upload and rethrows its failure as it was thrown; true once it has succeeded. */
@@ -179,7 +188,8 @@ final class StagedBlob implements Chunk {
             upload.get();
             return true;
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause
+            throw e.getCause() instanceof RuntimeException cause
+                    ? cause
                     : new IllegalStateException("block upload failed", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -44,8 +44,8 @@ final class FileChunk implements Chunk {
         this.target = target;
         this.temporary = temporary;
         this.beforeCommit = beforeCommit;
-        this.channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS);
+        this.channel = FileChannel.open(
+                temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         this.out = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_SIZE);
     }
 
@@ -115,8 +115,8 @@ final class FileChunk implements Chunk {
     public void verify() {
         try {
             if (Files.size(target) != bytes) {
-                throw new IllegalStateException(target + " holds " + Files.size(target) + " bytes, not the " + bytes
-                        + " written");
+                throw new IllegalStateException(
+                        target + " holds " + Files.size(target) + " bytes, not the " + bytes + " written");
             }
             Optional<byte[]> written = md5.value();
             if (written.isPresent()) {

@@ -15,9 +15,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import io.pgferry.contract.Destination;
 import io.pgferry.error.CopyException;
 import io.pgferry.error.ErrorCode;
-import io.pgferry.contract.Destination;
 import io.pgferry.error.Violation;
 import io.pgferry.sink.Chunk;
 import io.pgferry.sink.ChunkSink;
@@ -65,7 +65,8 @@ public final class FileServerSink implements ChunkSink {
         }
         Path real = realLocation(path);
         boolean allowed = allowedRoots.get().stream()
-                .anyMatch(allowedRoot -> real.startsWith(realLocation(allowedRoot.toAbsolutePath().normalize())));
+                .anyMatch(allowedRoot -> real.startsWith(
+                        realLocation(allowedRoot.toAbsolutePath().normalize())));
         return allowed ? Optional.empty() : Optional.of(mustBe + " (links followed)");
     }
 
@@ -92,15 +93,19 @@ public final class FileServerSink implements ChunkSink {
      */
     public static FileServerSink open(Destination.FileServer store, String runId, String folderPathPointer) {
         if (!Files.isDirectory(store.root())) {
-            throw CopyException.of(ErrorCode.SinkNotFound, "the FileServer folder '" + store.root()
-                    + "' does not exist or is not a folder", null);
+            throw CopyException.of(
+                    ErrorCode.SinkNotFound,
+                    "the FileServer folder '" + store.root() + "' does not exist or is not a folder",
+                    null);
         }
         try {
-            return new FileServerSink(store.root().toRealPath(), UUID.randomUUID().toString().substring(0, 8),
-                    folderPathPointer);
+            return new FileServerSink(
+                    store.root().toRealPath(), UUID.randomUUID().toString().substring(0, 8), folderPathPointer);
         } catch (IOException e) {
-            throw CopyException.of(ErrorCode.SinkWriteFailed, "the FileServer folder '" + store.root()
-                    + "' cannot be read: " + describe(e), e);
+            throw CopyException.of(
+                    ErrorCode.SinkWriteFailed,
+                    "the FileServer folder '" + store.root() + "' cannot be read: " + describe(e),
+                    e);
         }
     }
 
@@ -157,7 +162,9 @@ public final class FileServerSink implements ChunkSink {
 
     private CopyException notAllowed(String name) {
         String reason = "leads through a link or outside the FileServer folder; output stays inside it";
-        return CopyException.at(ErrorCode.SinkPathNotAllowed, "the output path '" + name + "' " + reason,
+        return CopyException.at(
+                ErrorCode.SinkPathNotAllowed,
+                "the output path '" + name + "' " + reason,
                 new Violation(folderPathPointer, reason));
     }
 
@@ -188,8 +195,8 @@ public final class FileServerSink implements ChunkSink {
             return copyException;
         }
         String cause = failure instanceof UncheckedIOException io ? describe(io.getCause()) : "an unexpected error";
-        return CopyException.of(ErrorCode.SinkWriteFailed, "writing to the FileServer folder '" + root
-                + "' failed: " + cause, failure);
+        return CopyException.of(
+                ErrorCode.SinkWriteFailed, "writing to the FileServer folder '" + root + "' failed: " + cause, failure);
     }
 
     /** An I/O failure in words, without the exception's class name. */

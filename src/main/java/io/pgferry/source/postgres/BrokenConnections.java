@@ -15,8 +15,7 @@ import org.postgresql.jdbc.PgConnection;
 public final class BrokenConnections {
     private static final Logger LOG = Logger.getLogger(BrokenConnections.class);
 
-    private BrokenConnections() {
-    }
+    private BrokenConnections() {}
 
     public static void drop(Connection pooled) {
         try {

@@ -15,7 +15,8 @@ import org.postgresql.copy.CopyOut;
  */
 public final class CopyOutReader implements AutoCloseable {
     /** "PGCOPY\n\377\r\n\0", then a flags word and the length of the header extension (both 0 today). */
-    private static final byte[] BINARY_SIGNATURE = { 'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0 };
+    private static final byte[] BINARY_SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0};
+
     private static final int BINARY_HEADER_LENGTH = BINARY_SIGNATURE.length + 8;
 
     private final Connection pooled;
@@ -40,7 +41,8 @@ public final class CopyOutReader implements AutoCloseable {
      */
     public static CopyOutReader start(Connection connection, String copySql, boolean binary) throws SQLException {
         PGConnection pgConnection = connection.unwrap(PGConnection.class);
-        return new CopyOutReader(connection, pgConnection, pgConnection.getCopyAPI().copyOut(copySql), binary);
+        return new CopyOutReader(
+                connection, pgConnection, pgConnection.getCopyAPI().copyOut(copySql), binary);
     }
 
     /** The next row (a text row with its line terminator, or a binary tuple), or null at the end. */
@@ -60,7 +62,8 @@ public final class CopyOutReader implements AutoCloseable {
                 throw new SQLException("the server did not start its binary COPY with PGCOPY's signature");
             }
             // The header travels alone or with the first tuple.
-            return row.length == BINARY_HEADER_LENGTH ? next()
+            return row.length == BINARY_HEADER_LENGTH
+                    ? next()
                     : Arrays.copyOfRange(row, BINARY_HEADER_LENGTH, row.length);
         }
         if (row.length == 2 && row[0] == (byte) 0xFF && row[1] == (byte) 0xFF) {

@@ -5,9 +5,9 @@ import java.util.Set;
 
 import org.postgresql.util.PSQLException;
 
+import io.pgferry.contract.PostgresConnection;
 import io.pgferry.error.CopyException;
 import io.pgferry.error.ErrorCode;
-import io.pgferry.contract.PostgresConnection;
 
 /**
  * PostgreSQL failures as the caller sees them, classified by SQLState class (Debezium and pgjdbc do the same) rather
@@ -19,11 +19,10 @@ public final class PostgresErrors {
      * SQLSTATE classes that mean the query itself cannot succeed as written (syntax, data, constraints, limits, a
      * function that raised): the caller's error, not worth a retry.
      */
-    private static final Set<String> QUERY_CLASSES = Set.of("0A", "21", "22", "23", "26", "2B", "2D", "2F", "34",
-            "38", "39", "3B", "42", "44", "54", "55", "P0");
+    private static final Set<String> QUERY_CLASSES = Set.of(
+            "0A", "21", "22", "23", "26", "2B", "2D", "2F", "34", "38", "39", "3B", "42", "44", "54", "55", "P0");
 
-    private PostgresErrors() {
-    }
+    private PostgresErrors() {}
 
     public static CopyException translate(SQLException failure, PostgresConnection target) {
         String state = failure.getSQLState() == null ? "" : failure.getSQLState();
@@ -44,19 +43,22 @@ public final class PostgresErrors {
             return CopyException.of(ErrorCode.SourcePermissionDenied, message, failure);
         }
         if (state.startsWith("25")) {
-            return CopyException.of(ErrorCode.SourceQueryNotReadOnly,
-                    "the source query must only read: " + message, failure);
+            return CopyException.of(
+                    ErrorCode.SourceQueryNotReadOnly, "the source query must only read: " + message, failure);
         }
         if (state.equals("57014")) {
-            return CopyException.of(ErrorCode.SourceQueryTimeout, "the read outlasted its queryTimeout (or the"
-                    + " linked service's commandTimeout) and was cancelled: " + message, failure);
+            return CopyException.of(
+                    ErrorCode.SourceQueryTimeout,
+                    "the read outlasted its queryTimeout (or the"
+                            + " linked service's commandTimeout) and was cancelled: " + message,
+                    failure);
         }
         if (QUERY_CLASSES.contains(state.length() == 5 ? state.substring(0, 2) : "")) {
             return CopyException.of(ErrorCode.SourceQueryFailed, message, failure);
         }
         if (state.startsWith("08") && tlsVerificationFailed(failure)) {
-            return CopyException.of(ErrorCode.SourceTlsFailed, "the server's certificate could not be verified: "
-                    + message, failure);
+            return CopyException.of(
+                    ErrorCode.SourceTlsFailed, "the server's certificate could not be verified: " + message, failure);
         }
         if (state.startsWith("08")) {
             return CopyException.of(ErrorCode.SourceUnreachable, message, failure);

@@ -47,8 +47,7 @@ public class PostgresPools {
         this.sslRootCert = config.sslRootCert();
     }
 
-    private record Pool(AgroalDataSource dataSource, long lastUsedNanos) {
-    }
+    private record Pool(AgroalDataSource dataSource, long lastUsedNanos) {}
 
     /**
      * A pooled connection; closing it returns it to the pool.
@@ -75,8 +74,7 @@ public class PostgresPools {
     private AgroalDataSource create(PostgresConnection target) throws SQLException {
         AgroalDataSourceConfigurationSupplier config = new AgroalDataSourceConfigurationSupplier()
                 .metricsEnabled(true)
-                .connectionPoolConfiguration(pool -> pool
-                        .minSize(0)
+                .connectionPoolConfiguration(pool -> pool.minSize(0)
                         .initialSize(0)
                         .maxSize(MAX_CONNECTIONS_PER_POOL)
                         .acquisitionTimeout(Duration.ofSeconds(2L * target.connectTimeoutSeconds() + 5))
@@ -84,8 +82,9 @@ public class PostgresPools {
                         // A server restarted or failed over since the connection was pooled: the connection is found
                         // dead when borrowed (or at its first fatal error) and replaced, not handed to the next copy.
                         .validateOnBorrow(true)
-                        .connectionValidator(AgroalConnectionPoolConfiguration.ConnectionValidator
-                                .defaultValidatorWithTimeout(VALIDATION_TIMEOUT_SECONDS))
+                        .connectionValidator(
+                                AgroalConnectionPoolConfiguration.ConnectionValidator.defaultValidatorWithTimeout(
+                                        VALIDATION_TIMEOUT_SECONDS))
                         .exceptionSorter(AgroalConnectionPoolConfiguration.ExceptionSorter.fatalExceptionSorter())
                         .connectionFactoryConfiguration(factory -> connectionFactory(factory, target)));
         return AgroalDataSource.from(config);

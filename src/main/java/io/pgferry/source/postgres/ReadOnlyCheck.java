@@ -18,8 +18,7 @@ public final class ReadOnlyCheck {
     /** {@code txid_current_if_assigned()} exists from PostgreSQL 10. */
     private static final int FIRST_VERSION = 100000;
 
-    private ReadOnlyCheck() {
-    }
+    private ReadOnlyCheck() {}
 
     /**
      * Call after the COPY has ended, in the copy's transaction.
@@ -33,8 +32,10 @@ public final class ReadOnlyCheck {
         try (Statement statement = connection.createStatement();
                 ResultSet row = statement.executeQuery("SELECT txid_current_if_assigned() IS NOT NULL")) {
             if (row.next() && row.getBoolean(1)) {
-                throw CopyException.of(ErrorCode.SourceQueryNotReadOnly, "the source query must only read, but it"
-                        + " wrote (it was given a transaction id); nothing was kept, on the server or in the sink",
+                throw CopyException.of(
+                        ErrorCode.SourceQueryNotReadOnly,
+                        "the source query must only read, but it"
+                                + " wrote (it was given a transaction id); nothing was kept, on the server or in the sink",
                         null);
             }
         }

@@ -7,5 +7,4 @@ package io.pgferry.source.postgres;
  * @param selectSql the SELECT for this slice
  * @param range which rows, for the run statistics: {@code all} or a ctid range
  */
-public record Slice(int index, String selectSql, String range) {
-}
+public record Slice(int index, String selectSql, String range) {}

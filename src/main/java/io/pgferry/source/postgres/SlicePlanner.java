@@ -8,14 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import io.pgferry.error.CopyException;
-import io.pgferry.error.ErrorCode;
 import io.pgferry.contract.Partitioning;
 import io.pgferry.contract.PostgresSource;
 import io.pgferry.contract.TableName;
+import io.pgferry.error.CopyException;
+import io.pgferry.error.ErrorCode;
 import io.pgferry.error.Violation;
-import io.pgferry.source.postgres.PostgresErrors;
-import io.pgferry.source.postgres.SqlLiteral;
 
 /**
  * Cuts a copy into slices, read at once by {@code parallelCopies} connections in one snapshot.
@@ -29,11 +27,10 @@ import io.pgferry.source.postgres.SqlLiteral;
  */
 public final class SlicePlanner {
     private static final int TID_RANGE_SCAN_VERSION = 140000;
-    private static final Set<String> RANGE_TYPES = Set.of("smallint", "integer", "bigint", "date",
-            "timestamp without time zone", "timestamp with time zone");
+    private static final Set<String> RANGE_TYPES =
+            Set.of("smallint", "integer", "bigint", "date", "timestamp without time zone", "timestamp with time zone");
 
-    private SlicePlanner() {
-    }
+    private SlicePlanner() {}
 
     public static List<Slice> plan(Connection connection, PostgresSource source, int parallelCopies)
             throws SQLException {
@@ -81,7 +78,9 @@ public final class SlicePlanner {
             String condition = (i == 0 ? "" : "ctid >= '(" + from + ",0)'::tid")
                     + (i == 0 || i == slices - 1 ? "" : " AND ")
                     + (i == slices - 1 ? "" : "ctid < '(" + to + ",0)'::tid");
-            planned.add(new Slice(i, "SELECT * FROM " + table.quoted() + " WHERE " + condition,
+            planned.add(new Slice(
+                    i,
+                    "SELECT * FROM " + table.quoted() + " WHERE " + condition,
                     "pages " + from + (i == slices - 1 ? "+" : "-" + (to - 1))));
         }
         return planned;
@@ -91,8 +90,9 @@ public final class SlicePlanner {
      * Stride-only ranges: boundaries cut [lower, upper] evenly, the first slice also takes everything below (and NULL),
      * the last everything above, so no row is lost whatever the bounds.
      */
-    private static List<Slice> dynamicRange(Connection connection, PostgresSource source,
-            Partitioning.DynamicRange range, int parallelCopies) throws SQLException {
+    private static List<Slice> dynamicRange(
+            Connection connection, PostgresSource source, Partitioning.DynamicRange range, int parallelCopies)
+            throws SQLException {
         String relation = "(" + source.selectSql() + "\n) AS pgferry_source";
         String column = quote(range.column().isPresent() ? range.column().get() : primaryKey(connection, source));
         String type;
@@ -116,13 +116,16 @@ public final class SlicePlanner {
             return whole(source);
         }
         if (!RANGE_TYPES.contains(type)) {
-            throw CopyException.of(ErrorCode.SourcePartitionColumnTypeUnsupported, "the partition column " + column
-                    + " is " + type + "; DynamicRange needs an integer, date or timestamp column", null);
+            throw CopyException.of(
+                    ErrorCode.SourcePartitionColumnTypeUnsupported,
+                    "the partition column " + column + " is " + type
+                            + "; DynamicRange needs an integer, date or timestamp column",
+                    null);
         }
         // As ADF strides: bounds 1 and 80 in 4 slices give [1,20], [21,40], [41,60], [61,80] (integers and dates
         // count the upper bound in; timestamps, being continuous, do not).
-        String span = "(CAST(? AS " + type + ") - CAST(? AS " + type + ")" + (type.startsWith("timestamp") ? ")"
-                : " + 1)");
+        String span =
+                "(CAST(? AS " + type + ") - CAST(? AS " + type + ")" + (type.startsWith("timestamp") ? ")" : " + 1)");
         List<String> boundaries = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement("SELECT (CAST(? AS " + type + ") + " + span
                 + " * i / ?)::text AS b, i FROM generate_series(1, ? - 1) AS i ORDER BY i")) {
@@ -146,14 +149,16 @@ public final class SlicePlanner {
         for (int i = 0; i <= boundaries.size(); i++) {
             String from = i == 0 ? null : SqlLiteral.of(boundaries.get(i - 1)) + "::" + type;
             String to = i == boundaries.size() ? null : SqlLiteral.of(boundaries.get(i)) + "::" + type;
-            String condition = from == null ? "(" + column + " < " + to + " OR " + column + " IS NULL)"
-                    : to == null ? column + " >= " + from
-                    : column + " >= " + from + " AND " + column + " < " + to;
+            String condition = from == null
+                    ? "(" + column + " < " + to + " OR " + column + " IS NULL)"
+                    : to == null ? column + " >= " + from : column + " >= " + from + " AND " + column + " < " + to;
             // A query with ADF's ?AdfDynamicRangePartitionCondition takes the condition where it says.
             String select = source.queryPlacesRangeCondition()
                     ? PostgresSource.withHooks(source.query().orElseThrow(), condition, "")
                     : "SELECT * FROM " + relation + " WHERE " + condition;
-            planned.add(new Slice(i, select,
+            planned.add(new Slice(
+                    i,
+                    select,
                     (i == 0 ? "" : column + " >= " + boundaries.get(i - 1))
                             + (i == 0 || i == boundaries.size() ? "" : " and ")
                             + (i == boundaries.size() ? "" : column + " < " + boundaries.get(i))));
@@ -164,8 +169,10 @@ public final class SlicePlanner {
     /** The table's single-column primary key, as ADF defaults {@code partitionColumnName}. */
     private static String primaryKey(Connection connection, PostgresSource source) throws SQLException {
         if (source.table().isEmpty()) {
-            throw CopyException.of(ErrorCode.SourcePartitionColumnNotProvided, "DynamicRange over a query needs"
-                    + " partitionSettings.partitionColumnName", null);
+            throw CopyException.of(
+                    ErrorCode.SourcePartitionColumnNotProvided,
+                    "DynamicRange over a query needs" + " partitionSettings.partitionColumnName",
+                    null);
         }
         try (PreparedStatement statement = connection.prepareStatement("SELECT a.attname FROM pg_index i"
                 + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)"
@@ -177,9 +184,12 @@ public final class SlicePlanner {
                     columns.add(rows.getString(1));
                 }
                 if (columns.size() != 1) {
-                    throw CopyException.of(ErrorCode.SourcePartitionColumnNotProvided, "the table "
-                            + source.table().get().quoted() + " has no single-column primary key; give"
-                            + " partitionSettings.partitionColumnName", null);
+                    throw CopyException.of(
+                            ErrorCode.SourcePartitionColumnNotProvided,
+                            "the table "
+                                    + source.table().get().quoted() + " has no single-column primary key; give"
+                                    + " partitionSettings.partitionColumnName",
+                            null);
                 }
                 return columns.get(0);
             }
@@ -191,12 +201,16 @@ public final class SlicePlanner {
      * from the catalog, quoted by the server: a given name only selects among the table's leaf partitions, so no text
      * of the request reaches the SQL.
      */
-    private static List<Slice> physicalPartitions(Connection connection, PostgresSource source,
-            Partitioning.PhysicalPartitions given, int parallelCopies) throws SQLException {
+    private static List<Slice> physicalPartitions(
+            Connection connection, PostgresSource source, Partitioning.PhysicalPartitions given, int parallelCopies)
+            throws SQLException {
         if (source.table().isEmpty() || (source.query().isPresent() && !source.queryNamesPartition())) {
-            throw CopyException.of(ErrorCode.SourcePartitionsNeedATable, "PhysicalPartitionsOfTable reads the"
-                    + " dataset's table's partitions: remove the source query, or name each partition in it with "
-                    + PostgresSource.PARTITION_NAME_HOOK, null);
+            throw CopyException.of(
+                    ErrorCode.SourcePartitionsNeedATable,
+                    "PhysicalPartitionsOfTable reads the"
+                            + " dataset's table's partitions: remove the source query, or name each partition in it with "
+                            + PostgresSource.PARTITION_NAME_HOOK,
+                    null);
         }
         List<LeafPartition> leaves = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement("SELECT n.nspname, c.relname,"
@@ -229,16 +243,22 @@ public final class SlicePlanner {
             for (int j = i; j < names.size(); j += slices) {
                 mine.add(names.get(j));
             }
-            planned.add(new Slice(i, String.join(" UNION ALL ", mine.stream()
-                    .map(name -> source.query().map(q -> "(" + PostgresSource.withHooks(q, "TRUE", name) + ")")
-                            .orElse("SELECT * FROM " + name)).toList()), String.join(", ", mine)));
+            planned.add(new Slice(
+                    i,
+                    String.join(
+                            " UNION ALL ",
+                            mine.stream()
+                                    .map(name -> source.query()
+                                            .map(q -> "(" + PostgresSource.withHooks(q, "TRUE", name) + ")")
+                                            .orElse("SELECT * FROM " + name))
+                                    .toList()),
+                    String.join(", ", mine)));
         }
         return planned;
     }
 
     /** A leaf partition as the catalog names it. */
-    private record LeafPartition(String schema, String table, String quoted) {
-    }
+    private record LeafPartition(String schema, String table, String quoted) {}
 
     /**
      * The leaf partition a {@code partitionNames} entry names: {@code schema.table} exactly, or a table name found in
@@ -247,14 +267,19 @@ public final class SlicePlanner {
      * @throws CopyException naming the entry when it is not one of the table's leaf partitions
      */
     private static String leaf(List<LeafPartition> leaves, TableName name, TableName table, String pointer) {
-        List<LeafPartition> matches = leaves.stream().filter(leaf -> leaf.table().equals(name.table())
-                && name.schema().map(leaf.schema()::equals).orElse(true)).toList();
+        List<LeafPartition> matches = leaves.stream()
+                .filter(leaf -> leaf.table().equals(name.table())
+                        && name.schema().map(leaf.schema()::equals).orElse(true))
+                .toList();
         if (matches.size() == 1) {
             return matches.get(0).quoted();
         }
-        String reason = matches.isEmpty() ? "is not a leaf partition of " + table.quoted()
+        String reason = matches.isEmpty()
+                ? "is not a leaf partition of " + table.quoted()
                 : "names partitions in " + matches.size() + " schemas; qualify it with its schema";
-        throw CopyException.at(ErrorCode.SourcePartitionNotFound, "partitionNames: " + name.quoted() + " " + reason,
+        throw CopyException.at(
+                ErrorCode.SourcePartitionNotFound,
+                "partitionNames: " + name.quoted() + " " + reason,
                 new Violation(pointer, reason));
     }
 

@@ -37,13 +37,18 @@ public record SourceColumn(String name, String typeName, int precision, int scal
         try (PreparedStatement statement = connection.prepareStatement(selectSql)) {
             ResultSetMetaData metaData = statement.getMetaData();
             if (metaData == null) {
-                throw CopyException.of(ErrorCode.SourceQueryReturnsNoRows,
-                        "the source query is not one that returns rows; it must be a SELECT (or VALUES, TABLE)", null);
+                throw CopyException.of(
+                        ErrorCode.SourceQueryReturnsNoRows,
+                        "the source query is not one that returns rows; it must be a SELECT (or VALUES, TABLE)",
+                        null);
             }
             List<SourceColumn> columns = new ArrayList<>(metaData.getColumnCount());
             for (int i = 1; i <= metaData.getColumnCount(); i++) {
-                columns.add(new SourceColumn(metaData.getColumnLabel(i), metaData.getColumnTypeName(i),
-                        metaData.getPrecision(i), metaData.getScale(i)));
+                columns.add(new SourceColumn(
+                        metaData.getColumnLabel(i),
+                        metaData.getColumnTypeName(i),
+                        metaData.getPrecision(i),
+                        metaData.getScale(i)));
             }
             return columns;
         }

@@ -34,6 +34,7 @@ public final class SourceSession implements AutoCloseable {
     private final PostgresSource source;
     /** Another thread may cancel (iterate) while slices are being opened. */
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
+
     private Optional<String> exportedSnapshot = Optional.empty();
 
     private SourceSession(PostgresPools pools, PostgresSource source) {
@@ -96,7 +97,8 @@ public final class SourceSession implements AutoCloseable {
                 } catch (SQLException e) {
                     throw PostgresErrors.translate(e, source.connection()).about(ErrorCode.Field.SOURCE_TIMEZONE);
                 }
-                statement.execute("SET LOCAL statement_timeout = " + source.statementTimeout().toMillis());
+                statement.execute("SET LOCAL statement_timeout = "
+                        + source.statementTimeout().toMillis());
             }
             // The server ends a read that outlasts statement_timeout; a server that went silent (stalled, partitioned
             // away) cannot say so, and the socket gives up a little later instead.
@@ -110,7 +112,7 @@ public final class SourceSession implements AutoCloseable {
      */
     public long estimateRows(String table) throws SQLException {
         try (PreparedStatement statement = leader().prepareStatement(
-                "SELECT reltuples::bigint FROM pg_class WHERE oid = ?::regclass AND reltuples > 0")) {
+                        "SELECT reltuples::bigint FROM pg_class WHERE oid = ?::regclass AND reltuples > 0")) {
             statement.setString(1, table);
             try (ResultSet row = statement.executeQuery()) {
                 return row.next() && row.getObject(1) != null ? row.getLong(1) : -1;
@@ -127,8 +129,11 @@ public final class SourceSession implements AutoCloseable {
         for (Slice slice : slices) {
             if (!slice.selectSql().equals(source.selectSql())
                     && !SourceColumn.describe(leader(), slice.selectSql()).equals(columns)) {
-                throw CopyException.of(ErrorCode.SourceQueryFailed, "the source query gives other columns for the"
-                        + " slice " + slice.range() + " than for the whole copy", null);
+                throw CopyException.of(
+                        ErrorCode.SourceQueryFailed,
+                        "the source query gives other columns for the" + " slice " + slice.range()
+                                + " than for the whole copy",
+                        null);
             }
         }
     }

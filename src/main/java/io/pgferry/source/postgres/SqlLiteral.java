@@ -2,8 +2,7 @@ package io.pgferry.source.postgres;
 
 /** Values spliced into SQL that cannot take a bind parameter (COPY options, SET). */
 public final class SqlLiteral {
-    private SqlLiteral() {
-    }
+    private SqlLiteral() {}
 
     /** An escape-string literal: backslash and quote are escaped, whatever standard_conforming_strings says. */
     public static String of(String value) {

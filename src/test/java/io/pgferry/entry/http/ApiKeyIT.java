@@ -30,21 +30,43 @@ class ApiKeyIT {
 
     @Test
     void requestsWithoutTheKeyAre401WithoutEchoingAnything() throws Exception {
-        given().contentType(ContentType.JSON).body("{}").post("/copy").then().statusCode(401)
+        given().contentType(ContentType.JSON)
+                .body("{}")
+                .post("/copy")
+                .then()
+                .statusCode(401)
                 .body("errorCode", equalTo("Unauthorized"));
-        given().contentType(ContentType.JSON).header("x-functions-key", KEY + "x").body("{}").post("/runs").then()
+        given().contentType(ContentType.JSON)
+                .header("x-functions-key", KEY + "x")
+                .body("{}")
+                .post("/runs")
+                .then()
                 .statusCode(401);
-        given().contentType(ContentType.JSON).queryParam("code", "wrong").body("{}").post("/copyOnQueue").then()
+        given().contentType(ContentType.JSON)
+                .queryParam("code", "wrong")
+                .body("{}")
+                .post("/copyOnQueue")
+                .then()
                 .statusCode(401);
         assertThat(Files.readString(Path.of("target/quarkus-test.log"))).doesNotContain(KEY);
     }
 
     @Test
     void theKeyInTheHeaderOrAsCodeLetsTheRequestThrough() {
-        given().contentType(ContentType.JSON).header("x-functions-key", KEY).body("{}").post("/copy").then()
-                .statusCode(400).body("errorCode", equalTo("InvalidPayload"));
-        given().contentType(ContentType.JSON).queryParam("code", KEY).body("{}").post("/runs").then()
-                .statusCode(400).body("errorCode", equalTo("InvalidPayload"));
+        given().contentType(ContentType.JSON)
+                .header("x-functions-key", KEY)
+                .body("{}")
+                .post("/copy")
+                .then()
+                .statusCode(400)
+                .body("errorCode", equalTo("InvalidPayload"));
+        given().contentType(ContentType.JSON)
+                .queryParam("code", KEY)
+                .body("{}")
+                .post("/runs")
+                .then()
+                .statusCode(400)
+                .body("errorCode", equalTo("InvalidPayload"));
         given().get("/").then().statusCode(org.hamcrest.Matchers.not(401));
     }
 }

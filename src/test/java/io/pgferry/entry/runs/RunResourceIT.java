@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
@@ -42,8 +41,10 @@ class RunResourceIT {
         String container = "r-" + suffix();
         ObjectNode payload = payload("SELECT i AS id, pg_sleep(0.4) FROM generate_series(1, 5) i", container);
 
-        Response started = given().contentType(ContentType.JSON).header("x-functions-key", KEY)
-                .body(payload.toString()).post("/runs");
+        Response started = given().contentType(ContentType.JSON)
+                .header("x-functions-key", KEY)
+                .body(payload.toString())
+                .post("/runs");
         assertThat(started.statusCode()).isEqualTo(202);
         String location = started.header("Location");
         assertThat(location).matches("http://localhost:\\d+/runs/[0-9a-f-]{36}\\?code=" + KEY);
@@ -53,13 +54,17 @@ class RunResourceIT {
         Response polled = given().get(location);
         assertThat(polled.statusCode()).isEqualTo(202);
         assertThat(polled.header("Location")).isEqualTo(location);
-        assertThat(polled.jsonPath().getString("runId")).isEqualTo(started.jsonPath().getString("runId"));
+        assertThat(polled.jsonPath().getString("runId"))
+                .isEqualTo(started.jsonPath().getString("runId"));
 
         Response done = AsyncRuns.pollUntilNot202(location);
         assertThat(done.statusCode()).isEqualTo(200);
         assertThat(done.jsonPath().getInt("rowsCopied")).isEqualTo(5);
-        assertThat(done.jsonPath().getString("runId")).isEqualTo(started.jsonPath().getString("runId"));
-        assertThat(azurite.container(container).listBlobs().stream().map(blob -> blob.getName()).toList())
+        assertThat(done.jsonPath().getString("runId"))
+                .isEqualTo(started.jsonPath().getString("runId"));
+        assertThat(azurite.container(container).listBlobs().stream()
+                        .map(blob -> blob.getName())
+                        .toList())
                 .containsExactly("exports/orders/_manifest.json", "exports/orders/orders_00000.csv");
     }
 
@@ -68,16 +73,26 @@ class RunResourceIT {
         String container = "r-" + suffix();
         // An hour's query: only a cancel on the server ends it within the poll's patience.
         ObjectNode payload = payload("SELECT i AS id, pg_sleep(60) FROM generate_series(1, 60) i", container);
-        String location = given().contentType(ContentType.JSON).queryParam("code", KEY).body(payload.toString())
-                .post("/runs").then().statusCode(202).extract().header("Location");
+        String location = given().contentType(ContentType.JSON)
+                .queryParam("code", KEY)
+                .body(payload.toString())
+                .post("/runs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .header("Location");
 
         given().delete(location).then().statusCode(202).body("status", equalTo("Canceling"));
 
         Response ended = AsyncRuns.pollUntilNot202(location);
         assertThat(ended.statusCode()).isEqualTo(400);
         assertThat(ended.jsonPath().getString("errorCode")).isEqualTo("RunCancelled");
-        assertThat(azurite.container(container).exists() ? azurite.container(container).listBlobs().stream()
-                .count() : 0).isZero();
+        assertThat(
+                        azurite.container(container).exists()
+                                ? azurite.container(container).listBlobs().stream()
+                                        .count()
+                                : 0)
+                .isZero();
         // A finished run answers DELETE as it answers GET.
         given().delete(location).then().statusCode(400).body("errorCode", equalTo("RunCancelled"));
     }
@@ -86,7 +101,8 @@ class RunResourceIT {
     void aCancelRequestWrittenByAnotherInstanceStopsTheRunAtItsNextHeartbeat() throws Exception {
         String container = "r-" + suffix();
         ObjectNode payload = payload("SELECT i AS id, pg_sleep(0.5) FROM generate_series(1, 60) i", container);
-        Response started = given().contentType(ContentType.JSON).body(payload.toString()).post("/runs");
+        Response started =
+                given().contentType(ContentType.JSON).body(payload.toString()).post("/runs");
         String runId = started.jsonPath().getString("runId");
 
         // Another instance's DELETE: only the record changes; this instance learns of it from its heartbeat.
@@ -98,7 +114,10 @@ class RunResourceIT {
         Response ended = AsyncRuns.pollUntilNot202(started.header("Location"));
         assertThat(ended.statusCode()).isEqualTo(400);
         assertThat(ended.jsonPath().getString("errorCode")).isEqualTo("RunCancelled");
-        assertThat(MAPPER.readTree(blob.downloadContent().toBytes()).path("status").asText()).isEqualTo("Cancelled");
+        assertThat(MAPPER.readTree(blob.downloadContent().toBytes())
+                        .path("status")
+                        .asText())
+                .isEqualTo("Cancelled");
     }
 
     @Test
@@ -106,12 +125,19 @@ class RunResourceIT {
         String runId = "orphan-" + suffix();
         String anHourAgo = java.time.Instant.now().minusSeconds(3600).toString();
         azurite.container("pgferry-runs").createIfNotExists();
-        azurite.container("pgferry-runs").getBlobClient(runId + ".json").upload(com.azure.core.util.BinaryData
-                .fromString("{\"runId\":\"" + runId + "\",\"status\":\"InProgress\",\"trigger\":\"http\","
-                        + "\"startedAt\":\"" + anHourAgo + "\",\"updatedAt\":\"" + anHourAgo + "\","
-                        + "\"rowsCopied\":10,\"estimatedRows\":-1,\"httpStatus\":0}"), true);
+        azurite.container("pgferry-runs")
+                .getBlobClient(runId + ".json")
+                .upload(
+                        com.azure.core.util.BinaryData.fromString(
+                                "{\"runId\":\"" + runId + "\",\"status\":\"InProgress\",\"trigger\":\"http\","
+                                        + "\"startedAt\":\"" + anHourAgo + "\",\"updatedAt\":\"" + anHourAgo + "\","
+                                        + "\"rowsCopied\":10,\"estimatedRows\":-1,\"httpStatus\":0}"),
+                        true);
 
-        given().get("/runs/" + runId).then().statusCode(502).body("errorCode", equalTo("RunAbandoned"))
+        given().get("/runs/" + runId)
+                .then()
+                .statusCode(502)
+                .body("errorCode", equalTo("RunAbandoned"))
                 .body("failureType", equalTo("SystemError"));
     }
 
@@ -119,10 +145,18 @@ class RunResourceIT {
     void anInvalidPayloadIsRefusedAtOnceAndAnUnknownRunIs404() {
         ObjectNode payload = payload("SELECT 1", "r-" + suffix());
         payload.withObject("/activity/typeProperties").put("parallelCopies", 0);
-        given().contentType(ContentType.JSON).body(payload.toString()).post("/runs").then().statusCode(400)
+        given().contentType(ContentType.JSON)
+                .body(payload.toString())
+                .post("/runs")
+                .then()
+                .statusCode(400)
                 .body("errorCode", equalTo("InvalidPayload"))
                 .body("details[0].pointer", equalTo("/activity/typeProperties/parallelCopies"));
-        given().contentType(ContentType.JSON).body("{not json").post("/runs").then().statusCode(400)
+        given().contentType(ContentType.JSON)
+                .body("{not json")
+                .post("/runs")
+                .then()
+                .statusCode(400)
                 .body("errorCode", equalTo("MalformedJson"));
         given().get("/runs/" + UUID.randomUUID()).then().statusCode(404).body("errorCode", equalTo("RunNotFound"));
     }
@@ -130,8 +164,13 @@ class RunResourceIT {
     @Test
     void aFailedRunAnswersTheCopysErrorWithItsStatus() {
         String location = given().contentType(ContentType.JSON)
-                .body(payload("SELECT * FROM no_such_table_" + suffix(), "r-" + suffix()).toString()).post("/runs")
-                .then().statusCode(202).extract().header("Location");
+                .body(payload("SELECT * FROM no_such_table_" + suffix(), "r-" + suffix())
+                        .toString())
+                .post("/runs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .header("Location");
         Response ended = AsyncRuns.pollUntilNot202(location);
         assertThat(ended.statusCode()).isEqualTo(400);
         assertThat(ended.jsonPath().getString("errorCode")).isEqualTo("SourceObjectNotFound");
@@ -139,9 +178,17 @@ class RunResourceIT {
     }
 
     private ObjectNode payload(String query, String container) {
-        ObjectNode payload = Payloads.load("valid/table-to-csv-chunks.json", Map.of("TABLE", "unused", "CONTAINER",
-                container, "PG_CONNECTION", postgres.odbcConnectionString(), "BLOB_CONNECTION",
-                azurite.connectionString()));
+        ObjectNode payload = Payloads.load(
+                "valid/table-to-csv-chunks.json",
+                Map.of(
+                        "TABLE",
+                        "unused",
+                        "CONTAINER",
+                        container,
+                        "PG_CONNECTION",
+                        postgres.odbcConnectionString(),
+                        "BLOB_CONNECTION",
+                        azurite.connectionString()));
         payload.withObject("/activity/typeProperties/source").put("query", query);
         return payload;
     }

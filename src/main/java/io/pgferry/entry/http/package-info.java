@@ -1,0 +1,4 @@
+/**
+ * What every HTTP function shares: function keys, request limits and ADF-shaped error bodies for every failure.
+ */
+package io.pgferry.entry.http;

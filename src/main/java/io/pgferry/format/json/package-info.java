@@ -1,0 +1,4 @@
+/**
+ * JSON lines or a JSON array, from binary COPY rows.
+ */
+package io.pgferry.format.json;

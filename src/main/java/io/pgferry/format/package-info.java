@@ -1,0 +1,4 @@
+/**
+ * Output formats: how rows from PostgreSQL's COPY become file bytes, and which COPY each format reads.
+ */
+package io.pgferry.format;

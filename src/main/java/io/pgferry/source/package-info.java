@@ -1,0 +1,4 @@
+/**
+ * Where rows come from: PostgreSQL is the one source today.
+ */
+package io.pgferry.source;
