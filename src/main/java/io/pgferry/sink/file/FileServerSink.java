@@ -194,9 +194,14 @@ public final class FileServerSink implements ChunkSink {
         if (failure instanceof CopyException copyException) {
             return copyException;
         }
-        String cause = failure instanceof UncheckedIOException io ? describe(io.getCause()) : "an unexpected error";
+        if (!(failure instanceof UncheckedIOException io)) {
+            // Not the file system's answer: a fault of pgferry's own (an encoder's, say).
+            return CopyException.internalError(failure);
+        }
         return CopyException.of(
-                ErrorCode.SinkWriteFailed, "writing to the FileServer folder '" + root + "' failed: " + cause, failure);
+                ErrorCode.SinkWriteFailed,
+                "writing to the FileServer folder '" + root + "' failed: " + describe(io.getCause()),
+                failure);
     }
 
     /** An I/O failure in words, without the exception's class name. */

@@ -89,10 +89,39 @@ class ExpressionsTest {
                 .hasMessageContaining("nests deeper than 32");
     }
 
+    @Test
+    void parsesOnceAndEvaluatesInEachScope() {
+        Template template = Template.parse("out/@{dataset().folder}/@{pipeline().parameters.list[1]}");
+        assertThat(template).isInstanceOf(Template.Interpolated.class);
+        ObjectNode pipeline = JSON.objectNode();
+        pipeline.set(
+                "parameters",
+                JSON.objectNode().set("list", JSON.arrayNode().add("a").add("b")));
+        Expressions.Scope first = new Expressions.Scope(
+                pipeline, JSON.objectNode().put("folder", "one"), JSON.objectNode(), JSON.objectNode(), Instant.EPOCH);
+        assertThat(template.evaluate(first).textValue()).isEqualTo("out/one/b");
+        assertThat(template.evaluate(first.withDataset(JSON.objectNode().put("folder", "two")))
+                        .textValue())
+                .isEqualTo("out/two/b");
+    }
+
+    @Test
+    void buildsATreeOfCallsMembersAndIndexes() {
+        Expression expression = ExpressionParser.parse("pipeline()?.parameters['x'].y");
+        assertThat(expression)
+                .isEqualTo(new Expression.Member(
+                        new Expression.Index(
+                                new Expression.Member(
+                                        new Expression.Call("pipeline", java.util.List.of()), "parameters", true),
+                                new Expression.Literal(JSON.textNode("x"))),
+                        "y",
+                        false));
+    }
+
     /** The innermost argument is a level of its own. */
     @Test
     void evaluatesNestingUpToItsLimit() {
-        int calls = Expressions.MAX_DEPTH - 1;
+        int calls = ExpressionParser.MAX_DEPTH - 1;
         String expression = "@" + "concat(".repeat(calls) + "'x'" + ")".repeat(calls);
         assertThat(Expressions.asText(Expressions.evaluate(expression, SCOPE))).isEqualTo("x");
     }
