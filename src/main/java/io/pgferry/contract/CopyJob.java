@@ -13,6 +13,7 @@ import io.pgferry.error.ErrorCode;
  * @param parallelCopies how many slices (connections and threads) may read at once; 1 reads in one stream
  * @param validateDataConsistency ADF's setting: every committed file is checked against what was written (size and
  *        MD5) before the copy succeeds
+ * @param projection the columns written: the source's, or those the activity maps and adds
  * @param pointers where in the request each part an error may be about was given (the query or table, the
  *        connection, the partition settings, the sink's connection and location), for errors found while copying
  */
@@ -21,6 +22,7 @@ public record CopyJob(
         String activityName,
         PostgresSource source,
         FileSink sink,
+        Projection projection,
         int parallelCopies,
         boolean validateDataConsistency,
         Map<ErrorCode.Field, String> pointers) {
@@ -29,6 +31,7 @@ public record CopyJob(
         requireNonNull(activityName, "activityName is null");
         requireNonNull(source, "source is null");
         requireNonNull(sink, "sink is null");
+        requireNonNull(projection, "projection is null");
         pointers = Map.copyOf(pointers);
         if (parallelCopies < 1) {
             throw new IllegalArgumentException("parallelCopies must be positive");

@@ -17,6 +17,7 @@ import io.pgferry.format.OutputFormats;
 import io.pgferry.sink.ChunkSinks;
 import io.pgferry.source.postgres.PostgresErrors;
 import io.pgferry.source.postgres.PostgresPools;
+import io.pgferry.source.postgres.ProjectionSql;
 import io.pgferry.source.postgres.Slice;
 import io.pgferry.source.postgres.SlicePlanner;
 import io.pgferry.source.postgres.SnapshotFacts;
@@ -93,16 +94,20 @@ public class CopyRunner {
     private RunStatistics copy(CopyJob job, RunTimer timer, RunControl control, Admission.Ticket ticket) {
         SourceSession session = null;
         try {
-            session = SourceSession.open(pools, job.source(), job.parallelCopies() > 1);
+            ProjectionSql projection = new ProjectionSql(job.projection());
+            session = SourceSession.open(pools, job.source(), job.parallelCopies() > 1, projection.settings());
             control.onCancel(session::cancelQueries);
             if (job.source().query().isEmpty()) {
                 control.estimate(
                         session.estimateRows(job.source().table().orElseThrow().quoted()));
             }
-            List<SourceColumn> columns =
-                    SourceColumn.describe(session.leader(), job.source().selectSql());
+            String selectSql = job.source().selectSql();
+            List<SourceColumn> sourceColumns = SourceColumn.describe(session.leader(), selectSql);
             List<Slice> slices = SlicePlanner.plan(session.leader(), job.source(), job.parallelCopies());
-            session.describeSlices(columns, slices);
+            session.describeSlices(sourceColumns, slices);
+            List<SourceColumn> columns = job.projection().isNone()
+                    ? sourceColumns
+                    : SourceColumn.describe(session.leader(), projection.wrap(selectSql, sourceColumns));
             long sliceBytes = ticket.sliceBytes(slices.size());
             OutputFormat format = OutputFormats.of(job.sink().format(), columns, sliceBytes);
             session.prepare(slices.size());
@@ -111,7 +116,8 @@ public class CopyRunner {
             if (control.cancelled()) {
                 throw control.cancellation();
             }
-            SliceCopy sliceCopy = new SliceCopy(job, control, format, sinks, slices.size(), sliceBytes);
+            SliceCopy sliceCopy = new SliceCopy(
+                    job, control, format, sql -> projection.wrap(sql, sourceColumns), sinks, slices.size(), sliceBytes);
             return transfer(job, timer, ParallelSlices.copy(sliceCopy, slices, session), read);
         } catch (SQLException e) {
             throw PostgresErrors.translate(e, job.source().connection());

@@ -3,6 +3,7 @@ package io.pgferry.copy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.OptionalInt;
+import java.util.function.UnaryOperator;
 
 import io.pgferry.contract.CopyJob;
 import io.pgferry.contract.FileSink;
@@ -21,10 +22,18 @@ import io.pgferry.source.postgres.Slice;
  * Reads one slice of a copy into its own chunks: rows from {@code COPY ... TO STDOUT}, encoded by the output format,
  * rolled into files by the sink's naming, finished but not committed. On failure its chunks are discarded.
  *
+ * @param projection the SELECT that writes the copy's columns from a slice's SELECT
  * @param slices how many slices the copy has; with more than one, each slice's files carry its number
  * @param sliceBytes what each slice may buffer for its file format, and as much again for its uploads
  */
-record SliceCopy(CopyJob job, RunControl control, OutputFormat format, ChunkSinks sinks, int slices, long sliceBytes) {
+record SliceCopy(
+        CopyJob job,
+        RunControl control,
+        OutputFormat format,
+        UnaryOperator<String> projection,
+        ChunkSinks sinks,
+        int slices,
+        long sliceBytes) {
     /** Rows between progress reports. */
     private static final int PROGRESS_ROWS = 4096;
 
@@ -33,8 +42,8 @@ record SliceCopy(CopyJob job, RunControl control, OutputFormat format, ChunkSink
         FileSink sink = job.sink();
         ChunkSink chunks = sinks.open(sink, job.runId(), sliceBytes);
         RollingWriter output = null;
-        try (CopyOutReader reader =
-                CopyOutReader.start(connection, format.copySql(slice.selectSql()), format.binaryCopy())) {
+        try (CopyOutReader reader = CopyOutReader.start(
+                connection, format.copySql(projection.apply(slice.selectSql())), format.binaryCopy())) {
             output = new RollingWriter(
                     chunks,
                     sink.location(),

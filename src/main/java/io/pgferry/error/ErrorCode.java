@@ -39,6 +39,7 @@ public enum ErrorCode {
     SourcePartitionsNeedATable(400, FailureType.UserError, Field.SOURCE_PARTITIONS),
     SourcePartitionColumnNotProvided(400, FailureType.UserError, Field.SOURCE_PARTITIONS),
     SourcePartitionColumnTypeUnsupported(400, FailureType.UserError, Field.SOURCE_PARTITIONS),
+    ColumnMappingInvalid(400, FailureType.UserError, Field.SOURCE_QUERY),
     // The rows cannot be written in the format asked for.
     ParquetSchemaInvalid(400, FailureType.UserError, Field.SOURCE_QUERY),
     AvroSchemaInvalid(400, FailureType.UserError, Field.SOURCE_QUERY),

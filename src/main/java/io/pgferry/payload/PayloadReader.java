@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgferry.contract.CopyJob;
 import io.pgferry.contract.FileSink;
 import io.pgferry.contract.PostgresSource;
+import io.pgferry.contract.Projection;
 import io.pgferry.error.CopyException;
 import io.pgferry.error.Violation;
 import io.pgferry.payload.expression.Expressions;
@@ -102,12 +103,16 @@ public final class PayloadReader {
         Field outputDataset = reading.dataset(activity.get("outputs"), datasets);
         PostgresSource source = null;
         FileSink sink = null;
+        Projection projection = null;
         long parallelCopies = 1;
         boolean validate = false;
         if (typeProperties != null) {
             validate = reading.bool(typeProperties.get("validateDataConsistency"), false);
-            parallelCopies = reading.integer(typeProperties.get("parallelCopies"), 1, MAX_PARALLEL_COPIES)
-                    .orElse(1);
+            // As in ADF, a ceiling: pgferry reads with at most as many slices as it can run at once.
+            parallelCopies = Math.min(
+                    reading.integer(typeProperties.get("parallelCopies"), 1, Long.MAX_VALUE)
+                            .orElse(1),
+                    MAX_PARALLEL_COPIES);
             rejectUnsupportedActivitySettings(reading, typeProperties);
             Field sourceSettings = reading.object(typeProperties.get("source"));
             Field sinkSettings = reading.object(typeProperties.get("sink"));
@@ -117,11 +122,13 @@ public final class PayloadReader {
             if (sinkSettings != null) {
                 sink = new SinkReader(reading, checks, credentials).sink(outputDataset, sinkSettings, linkedServices);
             }
+            projection = new ProjectionReader(reading).read(typeProperties);
         }
         if (!reading.violations().isEmpty()) {
             throw CopyException.invalidPayload(reading.violations());
         }
-        return new CopyJob(runId, activityName, source, sink, (int) parallelCopies, validate, reading.pointers());
+        return new CopyJob(
+                runId, activityName, source, sink, projection, (int) parallelCopies, validate, reading.pointers());
     }
 
     /**
@@ -190,11 +197,6 @@ public final class PayloadReader {
         if (reading.bool(typeProperties.get("enableStaging"), false)) {
             reading.violation(
                     typeProperties.get("enableStaging"), "staged copy is not supported; remove it or set false");
-        }
-        Field mappings = typeProperties.get("translator").get("mappings");
-        if (mappings.node().isArray() && !mappings.node().isEmpty()) {
-            reading.violation(
-                    mappings, "column mappings are not supported yet; select and rename columns in the query");
         }
     }
 }

@@ -199,7 +199,7 @@ final class Reading {
      * The field's value with expressions evaluated: a string (or an {@code Expression} object's {@code value}) holding
      * an expression is replaced by its result; any other value is returned as it is. Null after a violation.
      */
-    private JsonNode value(Field field) {
+    JsonNode value(Field field) {
         JsonNode node = field.node();
         Field text = node.isObject() && "Expression".equals(node.path("type").asText()) ? field.get("value") : field;
         if (!text.node().isTextual()) {

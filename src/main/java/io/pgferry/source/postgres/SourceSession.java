@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -32,25 +33,31 @@ public final class SourceSession implements AutoCloseable {
 
     private final PostgresPools pools;
     private final PostgresSource source;
+    private final Map<String, String> settings;
     /** Another thread may cancel (iterate) while slices are being opened. */
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
 
     private Optional<String> exportedSnapshot = Optional.empty();
 
-    private SourceSession(PostgresPools pools, PostgresSource source) {
+    private SourceSession(PostgresPools pools, PostgresSource source, Map<String, String> settings) {
         this.pools = pools;
         this.source = source;
+        this.settings = Map.copyOf(settings);
     }
 
     /**
      * Opens the first connection; {@code sliced} asks for repeatable read, so its snapshot can be shared.
      *
+     * @param settings custom settings (name to text) every transaction of the copy is given, as bind values
+     *
      * @throws CopyException naming the source when it cannot be reached or refuses the login
      */
-    public static SourceSession open(PostgresPools pools, PostgresSource source, boolean sliced) throws SQLException {
-        SourceSession session = new SourceSession(pools, source);
+    public static SourceSession open(
+            PostgresPools pools, PostgresSource source, boolean sliced, Map<String, String> settings)
+            throws SQLException {
+        SourceSession session = new SourceSession(pools, source, settings);
         try {
-            session.begin(sliced);
+            session.applySettings(session.begin(sliced));
             return session;
         } catch (SQLException | RuntimeException e) {
             session.close();
@@ -87,6 +94,7 @@ public final class SourceSession implements AutoCloseable {
                 try (Statement statement = worker.createStatement()) {
                     statement.execute("SET TRANSACTION SNAPSHOT '" + snapshot + "'");
                 }
+                applySettings(worker);
             }
         }
         for (Connection connection : connections) {
@@ -155,6 +163,20 @@ public final class SourceSession implements AutoCloseable {
             return 0;
         }
         return (int) Math.min(Integer.MAX_VALUE, statementTimeout.toMillis() + SILENCE_MARGIN_MILLIS);
+    }
+
+    /** Gives the transaction the copy's settings; after {@code SET TRANSACTION SNAPSHOT}, which must come first. */
+    private void applySettings(Connection connection) throws SQLException {
+        if (settings.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("SELECT set_config(?, ?, true)")) {
+            for (Map.Entry<String, String> setting : settings.entrySet()) {
+                statement.setString(1, setting.getKey());
+                statement.setString(2, setting.getValue());
+                statement.executeQuery().close();
+            }
+        }
     }
 
     /** pgjdbc opens the transaction with the first statement. */
