@@ -10,16 +10,17 @@ public sealed interface Destination {
     /** ADF's name for the store, as {@code executionDetails[].sink.type} reports it. */
     String type();
 
-    /** A container of an {@code AzureBlobStorage} account. */
-    record BlobStorage(BlobAccount account, String container) implements Destination {
+    /**
+     * A container of a Blob Storage account, named by an {@code AzureBlobStorage} linked service, or a file system of
+     * a Data Lake Storage Gen2 account ({@code AzureBlobFS}), written through the account's Blob endpoint.
+     *
+     * @param type the linked service's type, as the statistics report it
+     */
+    record BlobStorage(BlobAccount account, String container, String type) implements Destination {
         public BlobStorage {
             requireNonNull(account, "account is null");
             requireNonNull(container, "container is null");
-        }
-
-        @Override
-        public String type() {
-            return "AzureBlobStorage";
+            requireNonNull(type, "type is null");
         }
     }
 

@@ -1,11 +1,13 @@
 package io.pgferry.payload;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -17,6 +19,28 @@ import io.pgferry.contract.Secret;
  * service endpoint with a key, a SAS token, a service principal or a managed identity.
  */
 final class BlobAccountReader {
+    /** The linked service types that name a Blob Storage account. */
+    enum Kind {
+        /** {@code AzureBlobStorage}: a connection string, a SAS URI or a service endpoint. */
+        BLOB_STORAGE("connectionString", "sasUri", "serviceEndpoint"),
+        /** The legacy {@code AzureStorage}: keys and SAS only. */
+        AZURE_STORAGE("connectionString", "sasUri", "serviceEndpoint"),
+        /**
+         * {@code AzureBlobFS} (Data Lake Storage Gen2): a {@code url} or a SAS URI. A hierarchical-namespace account
+         * takes the Blob API too, so its {@code dfs} endpoint is written through the account's {@code blob} one.
+         */
+        DATA_LAKE("url", "sasUri");
+
+        private final List<String> endpoints;
+
+        Kind(String... endpoints) {
+            this.endpoints = List.of(endpoints);
+        }
+    }
+
+    /** {@code <account>.dfs.<suffix>}: a Data Lake endpoint of a public or sovereign cloud. */
+    private static final Pattern DFS_HOST = Pattern.compile("([a-z0-9]+)\\.dfs\\.(.+)", Pattern.CASE_INSENSITIVE);
+
     private final Reading reading;
     private final SinkChecks checks;
     private final Map<String, Field> credentials;
@@ -39,16 +63,16 @@ final class BlobAccountReader {
      * principal, a user-assigned identity ({@code credential}) or, with none of these, the function's own identity.
      * {@code authenticationType}, when given, must agree with the properties.
      */
-    BlobAccount read(Field settings, boolean legacy) {
-        List<String> given = List.of("connectionString", "sasUri", "serviceEndpoint").stream()
+    BlobAccount read(Field settings, Kind kind) {
+        List<String> given = kind.endpoints.stream()
                 .filter(name -> settings.get(name).present())
                 .toList();
         if (given.size() != 1) {
             reading.violation(
                     settings,
                     given.isEmpty()
-                            ? "needs connectionString, sasUri or serviceEndpoint"
-                            : "takes one of connectionString, sasUri and serviceEndpoint, not "
+                            ? "needs " + String.join(" or ", kind.endpoints)
+                            : "takes one of " + String.join(", ", kind.endpoints) + ", not "
                                     + String.join(" and ", given));
             return null;
         }
@@ -67,7 +91,7 @@ final class BlobAccountReader {
                     : "AccountKey";
         } else {
             Field urlField = settings.get(given.get(0));
-            URI uri = serviceUri(urlField);
+            URI uri = serviceUri(urlField, kind);
             if (uri == null) {
                 return null;
             }
@@ -89,7 +113,7 @@ final class BlobAccountReader {
                 reading.violation(urlField, "needs a SAS token, in the URL or in sasToken");
                 return null;
             } else {
-                if (legacy) {
+                if (kind == Kind.AZURE_STORAGE) {
                     reading.violation(
                             urlField,
                             "needs an accountKey or a SAS token: an AzureStorage linked service"
@@ -124,18 +148,33 @@ final class BlobAccountReader {
         return problem.isPresent() ? null : new BlobAccount.Keyed(connectionString);
     }
 
-    private URI serviceUri(Field field) {
+    private URI serviceUri(Field field, Kind kind) {
         Secret url = reading.secret(field, true);
         if (url == null) {
             return null;
         }
         try {
             URI uri = URI.create(url.reveal().strip());
-            if (uri.getScheme() != null && uri.getHost() != null) {
-                return uri;
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                reading.violation(
+                        field,
+                        "must be an absolute https URL of the " + (kind == Kind.DATA_LAKE ? "Data" + " Lake" : "blob")
+                                + " service");
+                return null;
             }
-            reading.violation(field, "must be an absolute https URL of the blob service");
-        } catch (IllegalArgumentException e) {
+            Matcher dfs = DFS_HOST.matcher(uri.getHost());
+            if (kind == Kind.DATA_LAKE && dfs.matches()) {
+                return new URI(
+                        uri.getScheme(),
+                        uri.getRawUserInfo(),
+                        dfs.group(1) + ".blob." + dfs.group(2),
+                        uri.getPort(),
+                        uri.getPath(),
+                        uri.getQuery(),
+                        null);
+            }
+            return uri;
+        } catch (IllegalArgumentException | URISyntaxException e) {
             reading.violation(field, "is not a URL");
         }
         return null;

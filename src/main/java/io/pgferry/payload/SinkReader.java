@@ -31,6 +31,14 @@ final class SinkReader {
     private static final Map<String, String> SINK_TYPES = Map.of(
             "DelimitedText", "DelimitedTextSink", "Json", "JsonSink", "Parquet", "ParquetSink", "Avro", "AvroSink");
 
+    /** Linked service types and the prefix of their location and write-settings types. */
+    private static final Map<String, String> STORES = Map.of(
+            "AzureBlobStorage", "AzureBlobStorage",
+            "AzureStorage", "AzureBlobStorage",
+            "AzureBlobFS", "AzureBlobFS",
+            "FileServer", "FileServer");
+
+    private static final Set<String> COPY_BEHAVIORS = Set.of("PreserveHierarchy", "FlattenHierarchy", "MergeFiles");
     private static final Pattern METADATA_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final Pattern CONTAINER_NAME = Pattern.compile("^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$");
 
@@ -189,25 +197,28 @@ final class SinkReader {
     /** The sink's store; the dataset location and store settings must be of the linked service's kind. */
     private Destination sinkStore(Field linkedService, Field location, Field storeSettings) {
         Field properties = linkedService.get("properties");
-        if (!reading.oneOf(properties.get("type"), Set.of("AzureBlobStorage", "AzureStorage", "FileServer"))) {
+        if (!reading.oneOf(properties.get("type"), STORES.keySet())) {
             return null;
         }
         Field settings = properties.get("typeProperties");
-        boolean fileServer = properties.get("type").node().asText().equals("FileServer");
+        String type = properties.get("type").node().asText();
+        String store = STORES.get(type);
         if (location.get("type").present()) {
-            reading.oneOf(location.get("type"), Set.of(fileServer ? "FileServerLocation" : "AzureBlobStorageLocation"));
+            reading.oneOf(location.get("type"), Set.of(store + "Location"));
         }
         if (storeSettings.get("type").present()) {
-            reading.oneOf(
-                    storeSettings.get("type"),
-                    Set.of(fileServer ? "FileServerWriteSettings" : "AzureBlobStorageWriteSettings"));
+            reading.oneOf(storeSettings.get("type"), Set.of(store + "WriteSettings"));
         }
-        return fileServer
-                ? fileServer(settings)
-                : blobStorage(
-                        settings,
-                        location,
-                        properties.get("type").node().asText().equals("AzureStorage"));
+        // A database source has no folder hierarchy to preserve, flatten or merge: each behaviour writes the same.
+        if (storeSettings.get("copyBehavior").present()) {
+            reading.oneOf(storeSettings.get("copyBehavior"), COPY_BEHAVIORS);
+        }
+        return switch (type) {
+            case "FileServer" -> fileServer(settings);
+            case "AzureBlobFS" -> blobStorage(settings, location, BlobAccountReader.Kind.DATA_LAKE, type);
+            case "AzureStorage" -> blobStorage(settings, location, BlobAccountReader.Kind.AZURE_STORAGE, type);
+            default -> blobStorage(settings, location, BlobAccountReader.Kind.BLOB_STORAGE, type);
+        };
     }
 
     private Destination.FileServer fileServer(Field settings) {
@@ -230,18 +241,23 @@ final class SinkReader {
                 : new Destination.FileServer(Path.of(host).normalize());
     }
 
-    /** @param legacy an {@code AzureStorage} linked service, which takes keys and SAS only */
-    private Destination.BlobStorage blobStorage(Field settings, Field location, boolean legacy) {
-        BlobAccount account = accounts.read(settings, legacy);
-        String container = reading.string(location.get("container"), true);
+    /** A container, or a Data Lake file system: the same names, the same API. */
+    private Destination.BlobStorage blobStorage(
+            Field settings, Field location, BlobAccountReader.Kind kind, String type) {
+        BlobAccount account = accounts.read(settings, kind);
+        Field name = location.get(kind == BlobAccountReader.Kind.DATA_LAKE ? "fileSystem" : "container");
+        String container = reading.string(name, true);
         if (container != null && !CONTAINER_NAME.matcher(container).matches()) {
             reading.violation(
-                    location.get("container"),
+                    name,
                     "must be 3 to 63 lower-case letters, digits and single hyphens,"
                             + " starting and ending with a letter or digit");
             container = null;
         }
-        return account == null || container == null ? null : new Destination.BlobStorage(account, container);
+        return account == null || container == null
+                ? null
+                : new Destination.BlobStorage(
+                        account, container, type.equals("AzureBlobFS") ? type : "AzureBlobStorage");
     }
 
     private FileLocation location(Field location) {

@@ -221,8 +221,8 @@ class PayloadReaderTest {
                         + " /linkedServices/0/properties/typeProperties/connectionString"
                         + " /linkedServices/1/properties/typeProperties/connectionString",
                 "unsupported-features.json|/activity/typeProperties/enableStaging"
-                        + " /activity/typeProperties/translator/mappings"
                         + " /activity/typeProperties/sink/storeSettings/blockSizeInMB"
+                        + " /activity/typeProperties/translator/mappings/0/source/path"
             })
     void reportsEveryViolationByPointer(String file, String pointers) {
         ObjectNode payload = Payloads.load("invalid/" + file, Map.of("BLOB_CONNECTION", BLOB));
@@ -344,6 +344,64 @@ class PayloadReaderTest {
         blob.removeAll().put("serviceEndpoint", "https://acme.blob.core.windows.net");
         payload.withObject("/linkedServices/1/properties").put("type", "AzureStorage");
         assertThat(violations(payload)).containsExactly("/linkedServices/1/properties/typeProperties/serviceEndpoint");
+    }
+
+    @Test
+    void aDataLakeAccountIsWrittenThroughItsBlobEndpoint() {
+        ObjectNode payload = valid("Server=db;Database=shop;UID=ana;Password=pw");
+        payload.withObject("/linkedServices/1/properties").put("type", "AzureBlobFS");
+        ObjectNode lake = payload.withObject("/linkedServices/1/properties/typeProperties");
+        lake.removeAll().put("url", "https://lake.dfs.core.windows.net");
+        ObjectNode location = payload.withObject("/datasets/1/properties/typeProperties/location");
+        location.removeAll()
+                .put("type", "AzureBlobFSLocation")
+                .put("fileSystem", "raw")
+                .put("folderPath", "pg");
+        payload.withObject("/activity/typeProperties/sink/storeSettings")
+                .put("type", "AzureBlobFSWriteSettings")
+                .put("copyBehavior", "PreserveHierarchy");
+
+        Destination.BlobStorage destination =
+                (Destination.BlobStorage) read(payload).sink().destination();
+        assertThat(destination.type()).isEqualTo("AzureBlobFS");
+        assertThat(destination.container()).isEqualTo("raw");
+        assertThat(destination.account())
+                .isEqualTo(new BlobAccount.ManagedIdentity(
+                        URI.create("https://lake.blob.core.windows.net"), Optional.empty()));
+
+        // A sovereign cloud's suffix is kept; an emulator's path-style URL is taken as given.
+        lake.removeAll()
+                .put("url", "https://lake.dfs.core.usgovcloudapi.net/")
+                .put("servicePrincipalId", "app")
+                .put("tenant", "t")
+                .put("azureCloudType", "AzureUsGovernment")
+                .putObject("servicePrincipalKey")
+                .put("type", "SecureString")
+                .put("value", "s3cret");
+        assertThat(((BlobAccount.ServicePrincipal)
+                                ((Destination.BlobStorage) read(payload).sink().destination()).account())
+                        .serviceEndpoint())
+                .isEqualTo(URI.create("https://lake.blob.core.usgovcloudapi.net"));
+        lake.removeAll()
+                .put("url", "http://127.0.0.1:10000/devstoreaccount1")
+                .putObject("accountKey")
+                .put("type", "SecureString")
+                .put("value", "a2V5");
+        assertThat(((BlobAccount.Keyed)
+                                ((Destination.BlobStorage) read(payload).sink().destination()).account())
+                        .connectionString()
+                        .reveal())
+                .contains("BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;");
+
+        // Blob Storage's names are not a Data Lake's: each is refused with its pointer.
+        location.put("type", "AzureBlobStorageLocation").remove("fileSystem");
+        location.put("container", "raw");
+        payload.withObject("/activity/typeProperties/sink/storeSettings").put("copyBehavior", "Append");
+        assertThat(violations(payload))
+                .containsExactly(
+                        "/datasets/1/properties/typeProperties/location/type",
+                        "/activity/typeProperties/sink/storeSettings/copyBehavior",
+                        "/datasets/1/properties/typeProperties/location/fileSystem");
     }
 
     private static List<String> violations(ObjectNode payload) {
