@@ -99,6 +99,9 @@ public final class PayloadReader {
         String activityName = reading.string(activity.get("name"), true);
         reading.oneOf(activity.get("type"), Set.of("Copy"));
         Field typeProperties = reading.object(activity.get("typeProperties"));
+        if (typeProperties != null) {
+            reading.strict(typeProperties);
+        }
         Field inputDataset = reading.dataset(activity.get("inputs"), datasets);
         Field outputDataset = reading.dataset(activity.get("outputs"), datasets);
         PostgresSource source = null;
@@ -113,17 +116,28 @@ public final class PayloadReader {
                     reading.integer(typeProperties.get("parallelCopies"), 1, Long.MAX_VALUE)
                             .orElse(1),
                     MAX_PARALLEL_COPIES);
-            rejectUnsupportedActivitySettings(reading, typeProperties);
-            Field sourceSettings = reading.object(typeProperties.get("source"));
-            Field sinkSettings = reading.object(typeProperties.get("sink"));
+            activitySettings(reading, typeProperties);
+            Field sourceSettings = reading.object(reading.strict(typeProperties.get("source")));
+            Field sinkSettings = reading.object(reading.strict(typeProperties.get("sink")));
             if (sourceSettings != null) {
                 source = new SourceReader(reading).source(inputDataset, sourceSettings, linkedServices);
+                // ADF's ceiling on the source's connections: each slice holds one.
+                parallelCopies = Math.min(
+                        parallelCopies,
+                        reading.integer(sourceSettings.get("maxConcurrentConnections"), 1, Long.MAX_VALUE)
+                                .orElse(Long.MAX_VALUE));
+            }
+            for (Field settings : new Field[] {sourceSettings, sinkSettings}) {
+                if (settings != null) {
+                    retrySettings(reading, settings);
+                }
             }
             if (sinkSettings != null) {
                 sink = new SinkReader(reading, checks, credentials).sink(outputDataset, sinkSettings, linkedServices);
             }
             projection = new ProjectionReader(reading).read(typeProperties);
         }
+        reading.refuseUnread();
         if (!reading.violations().isEmpty()) {
             throw CopyException.invalidPayload(reading.violations());
         }
@@ -193,10 +207,66 @@ public final class PayloadReader {
                 pipeline, JsonNodeFactory.instance.objectNode(), JsonNodeFactory.instance.objectNode(), trigger, now);
     }
 
-    private static void rejectUnsupportedActivitySettings(Reading reading, Field typeProperties) {
-        if (reading.bool(typeProperties.get("enableStaging"), false)) {
+    /**
+     * The Copy activity's settings that pgferry does not act on: refused when they ask for something pgferry does not
+     * do, accepted when ADF gives them no effect for a database source and a file sink.
+     */
+    private static void activitySettings(Reading reading, Field typeProperties) {
+        refuseWhenTrue(reading, typeProperties.get("enableStaging"), "staged copy is not supported");
+        refuseWhenTrue(
+                reading,
+                typeProperties.get("enableSkipIncompatibleRow"),
+                "skipping incompatible rows is not supported: a row pgferry cannot write fails the copy, and nothing"
+                        + " is written");
+        if (typeProperties.get("redirectIncompatibleRowSettings").present()) {
             reading.violation(
-                    typeProperties.get("enableStaging"), "staged copy is not supported; remove it or set false");
+                    typeProperties.get("redirectIncompatibleRowSettings"),
+                    "is not supported: pgferry skips no rows, so it redirects none");
+        }
+        refuseWhenTrue(
+                reading,
+                typeProperties.get("logSettings").get("enableCopyActivityLog"),
+                "the copy activity's session log is not supported; the run's statistics and manifest say what was"
+                        + " copied");
+        for (String noEffect : List.of(
+                "logSettings",
+                "stagingSettings",
+                "dataIntegrationUnits",
+                "preserve",
+                "preserveRules",
+                "skipErrorFile")) {
+            // Compute is the function's own; the others apply to staged or file-to-file copies only.
+            typeProperties.get(noEffect);
+        }
+        Field logSettings = typeProperties.get("logSettings");
+        if (logSettings.node().isObject()) {
+            reading.strict(logSettings);
+            logSettings.get("logLocationSettings");
+            logSettings.get("copyActivityLogSettings");
+        }
+    }
+
+    /**
+     * ADF retries a failed read or write within the activity; pgferry's unit of retry is the whole copy (the queue and
+     * Event Grid redeliver, {@code /runs} callers start again), so it refuses these rather than ignore them.
+     * {@code disableMetricsCollection} has no effect: pgferry asks the stores for no metrics.
+     */
+    private static void retrySettings(Reading reading, Field settings) {
+        String side = settings.name();
+        for (String retry : List.of(side + "RetryCount", side + "RetryWait")) {
+            if (settings.get(retry).present()) {
+                reading.violation(
+                        settings.get(retry),
+                        "is not supported: pgferry retries a whole copy, not a read or a write within it;"
+                                + " let the trigger redeliver, or start the run again");
+            }
+        }
+        reading.bool(settings.get("disableMetricsCollection"), false);
+    }
+
+    private static void refuseWhenTrue(Reading reading, Field field, String reason) {
+        if (reading.bool(field, false)) {
+            reading.violation(field, reason + "; remove it or set false");
         }
     }
 }

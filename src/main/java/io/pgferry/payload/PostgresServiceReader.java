@@ -58,7 +58,7 @@ final class PostgresServiceReader {
         if (!reading.oneOf(properties.get("type"), Set.of("PostgreSql", "PostgreSqlV2", "AzurePostgreSql"))) {
             return null;
         }
-        Field settings = properties.get("typeProperties");
+        Field settings = reading.strict(properties.get("typeProperties"));
         reading.pointTo(
                 ErrorCode.Field.SOURCE_CONNECTION,
                 settings.get("connectionString").present() ? settings.get("connectionString") : settings);

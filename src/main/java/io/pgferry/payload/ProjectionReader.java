@@ -48,7 +48,7 @@ final class ProjectionReader {
             return null;
         }
         // A translator given as an expression is read as the object it evaluates to, still named by its pointer.
-        Field given = new Field(resolved, translator.pointer());
+        Field given = translator.as(resolved);
         if (reading.object(given) == null || !reading.oneOf(given.get("type"), Set.of("TabularTranslator"))) {
             return null;
         }

@@ -41,6 +41,9 @@ final class Reading {
     private final List<Violation> violations = new ArrayList<>();
     private final Map<ErrorCode.Field, String> pointers = new EnumMap<>(ErrorCode.Field.class);
     private final Map<Field, ObjectNode> referenceParameters = new HashMap<>();
+    /** Objects whose every property pgferry reads: one no reader looked up is refused. */
+    private final List<Field> strict = new ArrayList<>();
+
     private Expressions.Scope scope;
 
     Reading(Expressions.Scope scope) {
@@ -316,6 +319,30 @@ final class Reading {
                 yield fallback;
             }
         };
+    }
+
+    /**
+     * Marks an object as one whose properties pgferry reads one by one (the activity's settings, a dataset's or linked
+     * service's {@code typeProperties}, ...): a property in it that no reader looks up is refused by
+     * {@link #refuseUnread()}, since ADF would do something with it that pgferry would not.
+     */
+    Field strict(Field object) {
+        if (object.node().isObject()) {
+            strict.add(object);
+        }
+        return object;
+    }
+
+    /** A violation for each property of a strict object that no reader looked up. */
+    void refuseUnread() {
+        for (Field object : strict) {
+            for (Field unread : object.unconsulted()) {
+                violation(
+                        unread,
+                        "is not a property pgferry reads here: it belongs to another type or format, or"
+                                + " pgferry cannot do what it asks; remove it (README lists what each part takes)");
+            }
+        }
     }
 
     void violation(Field field, String reason) {

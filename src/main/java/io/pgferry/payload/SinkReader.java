@@ -58,7 +58,9 @@ final class SinkReader {
     /** @param dataset null when the output reference did not resolve: the sink settings are checked anyway */
     FileSink sink(Field dataset, Field settings, Map<String, Field> linkedServices) {
         boolean sinkKnown = reading.oneOf(settings.get("type"), Set.copyOf(SINK_TYPES.values()));
-        BlockSettings blocks = blockSettings(settings.get("storeSettings"));
+        reading.strict(settings.get("formatSettings"));
+        BlockSettings blocks = blockSettings(reading.strict(settings.get("storeSettings")));
+        reading.bool(settings.get("storeSettings").get("disableMetricsCollection"), false);
         if (dataset == null) {
             return null;
         }
@@ -83,8 +85,8 @@ final class SinkReader {
             reading.violation(settings.get("type"), "must be " + expectedSink + " for a " + kind + " dataset");
         }
         Field linkedService = reading.linkedService(properties.get("linkedServiceName"), linkedServices);
-        Field typeProperties = properties.get("typeProperties");
-        Field locationField = reading.object(typeProperties.get("location"));
+        Field typeProperties = reading.strict(properties.get("typeProperties"));
+        Field locationField = reading.object(reading.strict(typeProperties.get("location")));
         if (linkedService != null) {
             reading.pointTo(
                     ErrorCode.Field.SINK_CONNECTION,
@@ -200,7 +202,7 @@ final class SinkReader {
         if (!reading.oneOf(properties.get("type"), STORES.keySet())) {
             return null;
         }
-        Field settings = properties.get("typeProperties");
+        Field settings = reading.strict(properties.get("typeProperties"));
         String type = properties.get("type").node().asText();
         String store = STORES.get(type);
         if (location.get("type").present()) {

@@ -56,7 +56,7 @@ final class SourceReader {
         Field option = settings.get("partitionOption").present()
                 ? settings.get("partitionOption")
                 : settings.get("partitionOptions");
-        Field partitionSettings = settings.get("partitionSettings");
+        Field partitionSettings = reading.strict(settings.get("partitionSettings"));
         reading.pointTo(ErrorCode.Field.SOURCE_PARTITIONS, partitionSettings.present() ? partitionSettings : option);
         String kind = Optional.ofNullable(reading.string(option, false)).orElse("None");
         switch (kind) {
@@ -116,7 +116,7 @@ final class SourceReader {
         reading.oneOf(
                 properties.get("type"),
                 Set.of("RelationalTable", "PostgreSqlTable", "PostgreSqlV2Table", "AzurePostgreSqlTable"));
-        Field tableSettings = properties.get("typeProperties");
+        Field tableSettings = reading.strict(properties.get("typeProperties"));
         Optional<TableName> table = datasetTable(tableSettings);
         if (!settings.get("query").present()
                 && table.isEmpty()

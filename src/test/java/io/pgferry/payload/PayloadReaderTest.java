@@ -176,6 +176,7 @@ class PayloadReaderTest {
         ObjectNode payload = valid("Server=db;Database=shop;UID=ana;Password=pw");
         ObjectNode dataset = payload.withObject("/datasets/1/properties");
         dataset.put("type", "Json");
+        dataset.withObject("/typeProperties").retain("location");
         dataset.withObject("/typeProperties")
                 .putObject("compression")
                 .put("type", "GZip")
@@ -401,7 +402,32 @@ class PayloadReaderTest {
                 .containsExactly(
                         "/datasets/1/properties/typeProperties/location/type",
                         "/activity/typeProperties/sink/storeSettings/copyBehavior",
-                        "/datasets/1/properties/typeProperties/location/fileSystem");
+                        "/datasets/1/properties/typeProperties/location/fileSystem",
+                        "/datasets/1/properties/typeProperties/location/container");
+    }
+
+    @Test
+    void whatBelongsToAnotherFormatOrIsReadByNoOneIsRefusedNotIgnored() {
+        ObjectNode payload = valid("Server=db;Database=shop;UID=ana;Password=pw");
+        // A DelimitedText dataset turned Parquet keeps its CSV settings: ADF would ignore them, pgferry says so.
+        payload.withObject("/datasets/1/properties").put("type", "Parquet");
+        payload.withObject("/activity/typeProperties/sink").put("type", "ParquetSink");
+        payload.withObject("/activity/typeProperties/sink/formatSettings")
+                .put("type", "ParquetWriteSettings")
+                .remove("fileExtension");
+        payload.withObject("/activity/typeProperties").put("enableSkipIncompatibleRow", true);
+        payload.withObject("/activity/typeProperties/source").put("sourceRetryCount", 3);
+        payload.withObject("/linkedServices/0/properties/typeProperties").put("connectVia", "ir");
+
+        assertThat(violations(payload))
+                .containsExactlyInAnyOrder(
+                        "/datasets/1/properties/typeProperties/columnDelimiter",
+                        "/datasets/1/properties/typeProperties/quoteChar",
+                        "/datasets/1/properties/typeProperties/escapeChar",
+                        "/datasets/1/properties/typeProperties/firstRowAsHeader",
+                        "/activity/typeProperties/enableSkipIncompatibleRow",
+                        "/activity/typeProperties/source/sourceRetryCount",
+                        "/linkedServices/0/properties/typeProperties/connectVia");
     }
 
     private static List<String> violations(ObjectNode payload) {
