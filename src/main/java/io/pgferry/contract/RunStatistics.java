@@ -10,7 +10,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * A successful copy's output, shaped like ADF's copy-activity output (sizes in bytes, durations in whole seconds,
- * {@code throughput} in KB/s of data read). Beyond ADF: {@code runId}, which also tags every blob's metadata, and
+ * {@code throughput} in KB/s of data read; {@code effectiveIntegrationRuntime} names what ran the copy: pgferry on
+ * this function app, in this region). Beyond ADF: {@code runId}, which also tags every blob's metadata, and
  * {@code files}, the committed files with rows, bytes and MD5 each, {@code manifest}, the manifest written last (absent
  * when the sink asked for none), and {@code slices}, how the rows were read (one slice, or one per parallel copy).
  */
@@ -27,6 +28,7 @@ public record RunStatistics(
         long copyDuration,
         double throughput,
         List<ErrorResponse> errors,
+        String effectiveIntegrationRuntime,
         int usedParallelCopies,
         List<ExecutionDetail> executionDetails,
         Map<String, String> dataConsistencyVerification,

@@ -28,6 +28,9 @@ final class RunTimer {
     private static final DateTimeFormatter ADF_TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'").withZone(ZoneOffset.UTC);
     private static final String SOURCE_TYPE = "PostgreSql";
+    /** ADF names the integration runtime and its region; here the function app (and region) Azure says it is. */
+    private static final String EFFECTIVE_RUNTIME =
+            effectiveRuntime(System.getenv("WEBSITE_SITE_NAME"), System.getenv("REGION_NAME"));
 
     private final Instant start;
     private final long startNanos;
@@ -103,6 +106,7 @@ final class RunTimer {
                 duration,
                 throughput,
                 List.of(),
+                EFFECTIVE_RUNTIME,
                 slices,
                 List.of(detail),
                 Map.of("VerificationResult", job.validateDataConsistency() ? "Verified" : "NotVerified"),
@@ -110,6 +114,11 @@ final class RunTimer {
                 files,
                 published.manifest(),
                 sliceDetails);
+    }
+
+    static String effectiveRuntime(String site, String region) {
+        String where = site == null || site.isBlank() ? "local" : site.strip();
+        return "pgferry (" + where + (region == null || region.isBlank() ? "" : ", " + region.strip()) + ")";
     }
 
     private static long seconds(long nanos) {

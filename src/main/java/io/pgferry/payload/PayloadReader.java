@@ -113,7 +113,7 @@ public final class PayloadReader {
             validate = reading.bool(typeProperties.get("validateDataConsistency"), false);
             // As in ADF, a ceiling: pgferry reads with at most as many slices as it can run at once.
             parallelCopies = Math.min(
-                    reading.integer(typeProperties.get("parallelCopies"), 1, Long.MAX_VALUE)
+                    reading.integer(typeProperties.get("parallelCopies"), 1, Integer.MAX_VALUE)
                             .orElse(1),
                     MAX_PARALLEL_COPIES);
             activitySettings(reading, typeProperties);
@@ -124,7 +124,7 @@ public final class PayloadReader {
                 // ADF's ceiling on the source's connections: each slice holds one.
                 parallelCopies = Math.min(
                         parallelCopies,
-                        reading.integer(sourceSettings.get("maxConcurrentConnections"), 1, Long.MAX_VALUE)
+                        reading.integer(sourceSettings.get("maxConcurrentConnections"), 1, Integer.MAX_VALUE)
                                 .orElse(Long.MAX_VALUE));
             }
             for (Field settings : new Field[] {sourceSettings, sinkSettings}) {

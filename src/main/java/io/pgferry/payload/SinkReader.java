@@ -3,6 +3,7 @@ package io.pgferry.payload;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -37,6 +38,16 @@ final class SinkReader {
             "AzureStorage", "AzureBlobStorage",
             "AzureBlobFS", "AzureBlobFS",
             "FileServer", "FileServer");
+
+    /** Extensions that say which format a file holds. */
+    private static final Map<String, String> EXTENSIONS = Map.of(
+            ".csv", "DelimitedText",
+            ".tsv", "DelimitedText",
+            ".json", "Json",
+            ".jsonl", "Json",
+            ".ndjson", "Json",
+            ".parquet", "Parquet",
+            ".avro", "Avro");
 
     private static final Set<String> COPY_BEHAVIORS = Set.of("PreserveHierarchy", "FlattenHierarchy", "MergeFiles");
     private static final Pattern METADATA_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
@@ -123,7 +134,12 @@ final class SinkReader {
                         formats.compression(
                                 typeProperties.get("compressionCodec"), typeProperties.get("compressionLevel"));
                 };
-        FileNaming naming = fileNaming(settings.get("formatSettings"), location, kind, compression);
+        FileNaming naming = fileNaming(
+                settings.get("formatSettings"),
+                locationField == null ? null : locationField.get("fileName"),
+                location,
+                kind,
+                compression);
         Map<String, String> metadata =
                 metadata(settings.get("storeSettings").get("metadata"), store instanceof Destination.FileServer);
         Optional<String> manifest = manifest(settings.get("manifest"));
@@ -291,7 +307,21 @@ final class SinkReader {
      * {@code fileNamePrefix} work for every format (ADF's JSON sink cannot chunk; pgferry's can). A compressed chunk's
      * name gets the codec's suffix.
      */
-    private FileNaming fileNaming(Field formatSettings, FileLocation location, String kind, Compression compression) {
+    /** Refuses a name whose extension says another format than the one written: {@code .csv} holding Parquet bytes. */
+    private void otherFormat(Field field, String name, String kind) {
+        String lower = name.toLowerCase(Locale.ROOT).replaceFirst("\\.(gz|bz2|deflate|zip|tar|tar\\.gz)$", "");
+        for (Map.Entry<String, String> known : EXTENSIONS.entrySet()) {
+            if (lower.endsWith(known.getKey()) && !known.getValue().equals(kind)) {
+                reading.violation(
+                        field,
+                        "ends with " + known.getKey() + ", a " + known.getValue() + " file's"
+                                + " extension, but the dataset writes " + kind);
+            }
+        }
+    }
+
+    private FileNaming fileNaming(
+            Field formatSettings, Field fileNameField, FileLocation location, String kind, Compression compression) {
         int before = reading.violationCount();
         if (formatSettings.present()) {
             reading.object(formatSettings);
@@ -323,6 +353,10 @@ final class SinkReader {
                             + " characters");
         }
         Optional<String> fileName = location == null ? Optional.empty() : location.fileName();
+        extension.ifPresent(e -> otherFormat(formatSettings.get("fileExtension"), e, kind));
+        if (location != null && location.fileName().isPresent()) {
+            otherFormat(fileNameField, location.fileName().get(), kind);
+        }
         if (fileName.isEmpty() && extension.isEmpty()) {
             reading.violation(
                     formatSettings.get("fileExtension"), "is required when the dataset has no fileName (e.g. .csv)");

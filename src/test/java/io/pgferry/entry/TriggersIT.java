@@ -256,7 +256,7 @@ class TriggersIT {
                 .hasSize(40);
 
         ObjectNode broken = payload(table, container);
-        broken.withObject("/activity/typeProperties").put("parallelCopies", 99);
+        broken.withObject("/activity/typeProperties").put("parallelCopies", 0);
         invoke("/copyOnEvent", HostInvocations.event(HostInvocations.cloudEvent(suffix(), broken)))
                 .then()
                 .statusCode(400)

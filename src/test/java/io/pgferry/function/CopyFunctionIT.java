@@ -41,6 +41,7 @@ class CopyFunctionIT extends BaseCopyFunction {
                 .statusCode(200)
                 .body("filesWritten", equalTo(3))
                 .body("executionDetails[0].sink.type", equalTo("FileServer"))
+                .body("effectiveIntegrationRuntime", equalTo("pgferry (local)"))
                 .body(
                         "files.path",
                         equalTo(List.of(

@@ -108,6 +108,7 @@ class DataLakeSinkIT {
                 .containsExactlyInAnyOrder(
                         "/datasets/1/properties/typeProperties/location/type",
                         "/datasets/1/properties/typeProperties/location/fileSystem",
+                        "/datasets/1/properties/typeProperties/location/container",
                         "/linkedServices/1/properties/typeProperties/url");
     }
 

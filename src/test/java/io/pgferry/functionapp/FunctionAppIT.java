@@ -80,6 +80,9 @@ class FunctionAppIT {
                 .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         JsonNode statistics = MAPPER.readTree(response.body());
         assertThat(statistics.path("rowsCopied").asLong()).isEqualTo(2500);
+        assertThat(statistics.path("effectiveIntegrationRuntime").asText())
+                .isEqualTo(
+                        "pgferry (" + TestingFunctionsHost.SITE_NAME + ", " + TestingFunctionsHost.REGION_NAME + ")");
         assertThat(statistics.path("filesWritten").asInt()).isEqualTo(3);
         assertThat(azurite.container(container).listBlobs().stream()
                         .map(b -> b.getName())

@@ -374,8 +374,8 @@ class LimitsHostileIT {
                 p -> p.withObject("/activity/typeProperties").put("parallelCopies", BigInteger.TEN.pow(30)),
                 "/activity/typeProperties/parallelCopies");
         bad(
-                "parallelCopies 9",
-                p -> p.withObject("/activity/typeProperties").put("parallelCopies", 9),
+                "parallelCopies 0",
+                p -> p.withObject("/activity/typeProperties").put("parallelCopies", 0),
                 "/activity/typeProperties/parallelCopies");
         // CSV settings
         bad("NUL as columnDelimiter", p -> csv(p).put("columnDelimiter", "\u0000"), CSV + "columnDelimiter");

@@ -418,9 +418,12 @@ class PayloadReaderTest {
         payload.withObject("/activity/typeProperties").put("enableSkipIncompatibleRow", true);
         payload.withObject("/activity/typeProperties/source").put("sourceRetryCount", 3);
         payload.withObject("/linkedServices/0/properties/typeProperties").put("connectVia", "ir");
+        // A name that says CSV on a file of Parquet bytes.
+        payload.withObject("/datasets/1/properties/typeProperties/location").put("fileName", "orders.csv");
 
         assertThat(violations(payload))
                 .containsExactlyInAnyOrder(
+                        "/datasets/1/properties/typeProperties/location/fileName",
                         "/datasets/1/properties/typeProperties/columnDelimiter",
                         "/datasets/1/properties/typeProperties/quoteChar",
                         "/datasets/1/properties/typeProperties/escapeChar",

@@ -48,6 +48,11 @@ public final class TestingFunctionsHost implements AutoCloseable {
         this.log = log;
     }
 
+    /** The function app's name, as App Service sets {@code WEBSITE_SITE_NAME}. */
+    public static final String SITE_NAME = "pgferry-test";
+    /** Its region, as App Service sets {@code REGION_NAME}. */
+    public static final String REGION_NAME = "West Europe";
+
     /**
      * Starts the handler of the app assembled in {@code appRoot} and waits until it answers.
      *
@@ -76,6 +81,9 @@ public final class TestingFunctionsHost implements AutoCloseable {
             builder.environment()
                     .put("FUNCTIONS_CUSTOMHANDLER_WORKER_ID", UUID.randomUUID().toString());
             builder.environment().put("FUNCTIONS_APP_ROOT_PATH", appRoot.toString());
+            // What App Service tells every app about itself.
+            builder.environment().put("WEBSITE_SITE_NAME", SITE_NAME);
+            builder.environment().put("REGION_NAME", REGION_NAME);
             builder.environment().putAll(appSettings);
             TestingFunctionsHost host = new TestingFunctionsHost(appRoot, hostJson, builder.start(), port, log);
             host.awaitReady(Duration.ofSeconds(60));
