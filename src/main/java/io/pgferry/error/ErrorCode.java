@@ -50,11 +50,21 @@ public enum ErrorCode {
     SinkNotFound(400, FailureType.UserError, Field.SINK_CONNECTION),
     SinkPathNotAllowed(400, FailureType.UserError, Field.SINK_LOCATION),
     RunCancelled(400, FailureType.UserError, Field.NONE),
+    // Key Vault refused a secret a linked service references (AzureKeyVaultSecret); details point at the reference.
+    /** The vault has no such secret, or no such version of it (Key Vault's 404 {@code SecretNotFound}). */
+    KeyVaultSecretNotFound(400, FailureType.UserError, Field.NONE),
+    /**
+     * The vault refused the function app's identity (401 or 403: no Key Vault Secrets User role, a disabled secret,
+     * the vault's firewall), or the identity got no token at all.
+     */
+    KeyVaultAccessDenied(400, FailureType.UserError, Field.NONE),
     // A retry may succeed.
     SourceUnreachable(502, FailureType.SystemError, Field.NONE),
     SourceFailed(502, FailureType.SystemError, Field.NONE),
     SinkUnreachable(502, FailureType.SystemError, Field.NONE),
     SinkWriteFailed(502, FailureType.SystemError, Field.NONE),
+    /** The vault could not be reached (refused, timed out, its name did not resolve) or answered 5xx or 429. */
+    KeyVaultUnreachable(502, FailureType.SystemError, Field.NONE),
     DataConsistencyVerificationFailed(502, FailureType.SystemError, Field.NONE),
     PayloadBlobUnavailable(502, FailureType.SystemError, Field.NONE),
     RunStoreUnavailable(502, FailureType.SystemError, Field.NONE),
