@@ -1,7 +1,10 @@
 package io.pgferry.intake;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,14 +14,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.pgferry.config.FileServerConfig;
 import io.pgferry.config.InvocationConfig;
+import io.pgferry.contract.BlobAccount;
 import io.pgferry.contract.CopyJob;
 import io.pgferry.contract.RunStatistics;
 import io.pgferry.copy.CopyRunner;
 import io.pgferry.copy.RunControl;
 import io.pgferry.payload.PayloadReader;
 import io.pgferry.payload.SinkChecks;
+import io.pgferry.payload.VaultSecrets;
 import io.pgferry.run.RunRecord;
 import io.pgferry.run.Runs;
+import io.pgferry.secret.KeyVaultSecrets;
+import io.pgferry.secret.SecretCache;
 import io.pgferry.sink.blob.BlobContainers;
 import io.pgferry.sink.file.FileServerSink;
 
@@ -37,16 +44,23 @@ public class CopyIntake {
     private final InvocationConfig invocation;
     private final CopyRunner runner;
     private final Runs runs;
+    private final KeyVaultSecrets keyVault;
 
     /** A payload and the run id it copies under unless it names one. */
     public record Delivery(JsonNode payload, String defaultRunId) {}
 
     @Inject
-    CopyIntake(FileServerConfig fileServer, InvocationConfig invocation, CopyRunner runner, Runs runs) {
+    CopyIntake(
+            FileServerConfig fileServer,
+            InvocationConfig invocation,
+            CopyRunner runner,
+            Runs runs,
+            KeyVaultSecrets keyVault) {
         this.fileServer = fileServer;
         this.invocation = invocation;
         this.runner = runner;
         this.runs = runs;
+        this.keyVault = keyVault;
     }
 
     /**
@@ -82,7 +96,14 @@ public class CopyIntake {
         SinkChecks checks = new SinkChecks(
                 BlobContainers::connectionStringProblem,
                 host -> FileServerSink.rootProblem(host, fileServer.allowedRoots()));
-        return new PayloadReader(checks, delivery.defaultRunId()).read(delivery.payload());
+        return new PayloadReader(checks, delivery.defaultRunId(), vaultSecrets()).read(delivery.payload());
+    }
+
+    /** Key Vault secrets for one request: each secret read once, with the identity its vault's linked service names. */
+    private VaultSecrets vaultSecrets() {
+        Map<Optional<BlobAccount.UserAssigned>, SecretCache> caches = new HashMap<>();
+        return (reference, identity) -> caches.computeIfAbsent(identity, id -> keyVault.cache(keyVault.identity(id)))
+                .get(reference);
     }
 
     private static String newRunId() {

@@ -226,7 +226,13 @@ final class BlobAccountReader {
         if (!settings.get("credential").present()) {
             return new BlobAccount.ManagedIdentity(endpoint, Optional.empty());
         }
-        Field credential = reading.credential(settings.get("credential"), credentials);
+        Optional<BlobAccount.UserAssigned> identity = userAssigned(settings.get("credential"));
+        return identity == null ? null : new BlobAccount.ManagedIdentity(endpoint, identity);
+    }
+
+    /** The user-assigned identity of the factory credential a {@code CredentialReference} names; null after a violation. */
+    Optional<BlobAccount.UserAssigned> userAssigned(Field reference) {
+        Field credential = reading.credential(reference, credentials);
         if (credential == null) {
             return null;
         }
@@ -243,9 +249,7 @@ final class BlobAccountReader {
                             + "/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>");
             return null;
         }
-        return id == null
-                ? null
-                : new BlobAccount.ManagedIdentity(endpoint, Optional.of(new BlobAccount.UserAssigned(true, id)));
+        return id == null ? null : Optional.of(new BlobAccount.UserAssigned(true, id));
     }
 
     /** The account of a blob service URL: the host's first label on Azure, the path's first segment on an

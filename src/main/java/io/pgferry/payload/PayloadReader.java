@@ -40,17 +40,22 @@ public final class PayloadReader {
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private final SinkChecks checks;
+    private final VaultSecrets secrets;
     private final String defaultRunId;
     private String runId;
 
     /** A reader whose copies get a random run id unless the request names one ({@code runId}). */
     public PayloadReader(SinkChecks checks) {
-        this(checks, UUID.randomUUID().toString());
+        this(checks, UUID.randomUUID().toString(), VaultSecrets.NONE);
     }
 
-    /** @param defaultRunId the run id unless the request names one (a queue message's id, an event's id) */
-    public PayloadReader(SinkChecks checks, String defaultRunId) {
+    /**
+     * @param defaultRunId the run id unless the request names one (a queue message's id, an event's id)
+     * @param secrets where the request's Key Vault references are read
+     */
+    public PayloadReader(SinkChecks checks, String defaultRunId, VaultSecrets secrets) {
         this.checks = requireNonNull(checks, "checks is null");
+        this.secrets = requireNonNull(secrets, "secrets is null");
         requireNonNull(defaultRunId, "defaultRunId is null");
         // An id from outside (a CloudEvents id may be any string) that is no run id stands for the same run anyway.
         this.defaultRunId = RUN_ID.matcher(defaultRunId).matches()
@@ -93,6 +98,8 @@ public final class PayloadReader {
         // The factory's credentials (user-assigned managed identities), which only some linked services name.
         Map<String, Field> credentials =
                 root.get("credentials").present() ? reading.index(root.get("credentials")) : Map.of();
+        reading.keyVault(new KeyVaultReader(
+                reading, linkedServices, new BlobAccountReader(reading, checks, credentials), secrets));
         if (activity == null) {
             throw CopyException.invalidPayload(reading.violations());
         }

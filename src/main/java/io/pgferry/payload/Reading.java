@@ -45,9 +45,15 @@ final class Reading {
     private final List<Field> strict = new ArrayList<>();
 
     private Expressions.Scope scope;
+    private KeyVaultReader keyVault;
 
     Reading(Expressions.Scope scope) {
         this.scope = scope;
+    }
+
+    /** Where this request's {@code AzureKeyVaultSecret} references are read. */
+    void keyVault(KeyVaultReader reader) {
+        this.keyVault = reader;
     }
 
     Expressions.Scope scope() {
@@ -251,7 +257,9 @@ final class Reading {
                     return literal(field.get("value"), true);
                 }
                 case "Expression" -> violation(field, "a secret cannot be an expression");
-                case "AzureKeyVaultSecret" -> violation(field, "Key Vault references are not supported yet");
+                case "AzureKeyVaultSecret" -> {
+                    return keyVault == null ? null : keyVault.secret(field);
+                }
                 default -> violation(field, "must be a string or a SecureString object");
             }
             return null;

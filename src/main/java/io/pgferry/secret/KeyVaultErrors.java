@@ -19,59 +19,93 @@ import io.pgferry.error.ErrorCode;
  * User errors point at the reference in the request.
  */
 final class KeyVaultErrors {
-    private KeyVaultErrors() {
-    }
+    private KeyVaultErrors() {}
 
     static CopyException translate(RuntimeException failure, SecretReference ref) {
         if (failure instanceof CopyException copyException) {
             return copyException;
         }
         // The vault's own answer; not an identity endpoint's or Entra ID's (a credential's failure may carry one).
-        HttpResponseException answer = (HttpResponseException) cause(failure,
-                t -> t instanceof HttpResponseException e && fromVault(e, ref));
+        HttpResponseException answer =
+                (HttpResponseException) cause(failure, t -> t instanceof HttpResponseException e && fromVault(e, ref));
         if (answer != null) {
             int status = answer.getResponse().getStatusCode();
             return switch (status) {
-                case 404 -> at(ErrorCode.KeyVaultSecretNotFound, "Key Vault " + ref.vaultHost() + " has no "
-                        + ref.secret() + (ref.version().isPresent() ? " (no such secret, or no such version of it)"
-                                : " (no such secret, or it is deleted)"), ref, failure);
-                case 401, 403 -> at(ErrorCode.KeyVaultAccessDenied, "Key Vault " + ref.vaultHost() + " refused ("
-                        + status + ") to give the function app's identity its " + ref.secret() + "; check that the"
-                        + " identity holds the Key Vault Secrets User role on the vault (or an access policy that"
-                        + " lets it get secrets), that the secret is enabled, and that the vault's network rules let"
-                        + " the function app in", ref, failure);
-                case 400 -> at(ErrorCode.InvalidPayload, "Key Vault " + ref.vaultHost() + " rejected (400) the"
-                        + " request for its " + ref.secret(), ref, failure);
-                default -> CopyException.of(ErrorCode.KeyVaultUnreachable, "Key Vault " + ref.vaultHost()
-                        + " answered " + status + " to the request for its " + ref.secret(), failure);
+                case 404 ->
+                    at(
+                            ErrorCode.KeyVaultSecretNotFound,
+                            "Key Vault " + ref.vaultHost() + " has no "
+                                    + ref.secret()
+                                    + (ref.version().isPresent()
+                                            ? " (no such secret, or no such version of it)"
+                                            : " (no such secret, or it is deleted)"),
+                            ref,
+                            failure);
+                case 401, 403 ->
+                    at(
+                            ErrorCode.KeyVaultAccessDenied,
+                            "Key Vault " + ref.vaultHost() + " refused ("
+                                    + status + ") to give the function app's identity its " + ref.secret()
+                                    + "; check that the"
+                                    + " identity holds the Key Vault Secrets User role on the vault (or an access policy that"
+                                    + " lets it get secrets), that the secret is enabled, and that the vault's network rules let"
+                                    + " the function app in",
+                            ref,
+                            failure);
+                case 400 ->
+                    at(
+                            ErrorCode.InvalidPayload,
+                            "Key Vault " + ref.vaultHost() + " rejected (400) the" + " request for its " + ref.secret(),
+                            ref,
+                            failure);
+                default ->
+                    CopyException.of(
+                            ErrorCode.KeyVaultUnreachable,
+                            "Key Vault " + ref.vaultHost() + " answered " + status + " to the request for its "
+                                    + ref.secret(),
+                            failure);
             };
         }
         if (challengeRefused(failure)) {
             // The server's 401 challenge asked for a token of a resource outside the vault's own domain; no Key
             // Vault does that, and the SDK (its challenge-resource verification) sent no token.
-            return at(ErrorCode.InvalidPayload, "the Key Vault linked service's baseUrl https://" + ref.vaultHost()
-                    + "/ is not a Key Vault: it asked for a token of a resource outside its own domain, so none was"
-                    + " sent for " + ref.secret(), ref, failure);
+            return at(
+                    ErrorCode.InvalidPayload,
+                    "the Key Vault linked service's baseUrl https://" + ref.vaultHost()
+                            + "/ is not a Key Vault: it asked for a token of a resource outside its own domain, so none was"
+                            + " sent for " + ref.secret(),
+                    ref,
+                    failure);
         }
         if (cause(failure, t -> t instanceof ClientAuthenticationException || t instanceof MsalException) != null) {
             // The identity endpoint or Entra ID was asked for a token (CredentialUnavailableException when there is
             // no identity at all): unreachable is the platform's trouble, an answer without a token is the caller's.
             if (network(failure)) {
-                return CopyException.of(ErrorCode.KeyVaultUnreachable, "the sign-in service could not be reached"
-                        + " for a token to read " + ref.describe(), failure);
+                return CopyException.of(
+                        ErrorCode.KeyVaultUnreachable,
+                        "the sign-in service could not be reached" + " for a token to read " + ref.describe(),
+                        failure);
             }
-            return at(ErrorCode.KeyVaultAccessDenied, "the function app's identity got no token to read "
-                    + ref.describe() + "; check that the function app has the managed identity the Key Vault"
-                    + " linked service uses", ref, failure);
+            return at(
+                    ErrorCode.KeyVaultAccessDenied,
+                    "the function app's identity got no token to read "
+                            + ref.describe() + "; check that the function app has the managed identity the Key Vault"
+                            + " linked service uses",
+                    ref,
+                    failure);
         }
         if (network(failure)) {
-            return CopyException.of(ErrorCode.KeyVaultUnreachable, "Key Vault " + ref.vaultHost() + " could not be"
-                    + " reached (refused, timed out, or its name did not resolve) to read its " + ref.secret(),
+            return CopyException.of(
+                    ErrorCode.KeyVaultUnreachable,
+                    "Key Vault " + ref.vaultHost() + " could not be"
+                            + " reached (refused, timed out, or its name did not resolve) to read its " + ref.secret(),
                     failure);
         }
         // Neither Key Vault's answer nor the network: the SDK failed in some other way; the log has the cause.
-        return CopyException.of(ErrorCode.KeyVaultUnreachable, "reading " + ref.describe() + " failed; the function"
-                + " log has the details", failure);
+        return CopyException.of(
+                ErrorCode.KeyVaultUnreachable,
+                "reading " + ref.describe() + " failed; the function" + " log has the details",
+                failure);
     }
 
     /** A user error, with the cause kept for the log, pointing at the reference. */
@@ -81,15 +115,22 @@ final class KeyVaultErrors {
     }
 
     private static boolean fromVault(HttpResponseException e, SecretReference ref) {
-        return e.getResponse() != null && e.getResponse().getRequest() != null
+        return e.getResponse() != null
+                && e.getResponse().getRequest() != null
                 && e.getResponse().getRequest().getUrl() != null
-                && ref.vault().getHost().equalsIgnoreCase(e.getResponse().getRequest().getUrl().getHost());
+                && ref.vault()
+                        .getHost()
+                        .equalsIgnoreCase(e.getResponse().getRequest().getUrl().getHost());
     }
 
     /** Whether the failure, or one of its causes, is the network's (refused, reset, timed out, unresolved). */
     static boolean network(Throwable failure) {
-        return cause(failure, t -> t instanceof IOException || t instanceof UncheckedIOException
-                || t instanceof TimeoutException) != null;
+        return cause(
+                        failure,
+                        t -> t instanceof IOException
+                                || t instanceof UncheckedIOException
+                                || t instanceof TimeoutException)
+                != null;
     }
 
     /**
@@ -97,8 +138,12 @@ final class KeyVaultErrors {
      * challenge resource '...' does not match the requested domain").
      */
     private static boolean challengeRefused(Throwable failure) {
-        return cause(failure, t -> t.getMessage() != null && t.getMessage().startsWith("The challenge resource ")
-                && t.getMessage().contains("does not match the requested domain")) != null;
+        return cause(
+                        failure,
+                        t -> t.getMessage() != null
+                                && t.getMessage().startsWith("The challenge resource ")
+                                && t.getMessage().contains("does not match the requested domain"))
+                != null;
     }
 
     /** The first of the failure and its causes that matches, or null. */

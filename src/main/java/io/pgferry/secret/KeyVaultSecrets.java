@@ -44,8 +44,10 @@ public class KeyVaultSecrets {
      * Two quick retries, of what a retry may mend (the network, 408, 429, 5xx but 501 and 505) and nothing else (not
      * a refused sign-in challenge): a copy whose vault cannot be reached should fail in seconds, not minutes.
      */
-    static final RetryOptions RETRIES = new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(2)
-            .setBaseDelay(Duration.ofMillis(250)).setMaxDelay(Duration.ofSeconds(2)))
+    static final RetryOptions RETRIES = new RetryOptions(new ExponentialBackoffOptions()
+                    .setMaxRetries(2)
+                    .setBaseDelay(Duration.ofMillis(250))
+                    .setMaxDelay(Duration.ofSeconds(2)))
             .setShouldRetryCondition(KeyVaultSecrets::worthRetrying);
     /** Clients kept before they are all dropped: a bound for callers that hand a new credential to every call. */
     private static final int MAX_CLIENTS = 256;
@@ -55,8 +57,10 @@ public class KeyVaultSecrets {
     private final Map<Optional<BlobAccount.UserAssigned>, TokenCredential> identities = new ConcurrentHashMap<>();
 
     public KeyVaultSecrets() {
-        this(HttpClient.createDefault(new HttpClientOptions().setConnectTimeout(Duration.ofSeconds(5))
-                .setResponseTimeout(Duration.ofSeconds(15)).setReadTimeout(Duration.ofSeconds(15))));
+        this(HttpClient.createDefault(new HttpClientOptions()
+                .setConnectTimeout(Duration.ofSeconds(5))
+                .setResponseTimeout(Duration.ofSeconds(15))
+                .setReadTimeout(Duration.ofSeconds(15))));
     }
 
     /** With another HTTP client (the tests': one that trusts their certificate authority). */
@@ -72,9 +76,13 @@ public class KeyVaultSecrets {
     public TokenCredential identity(Optional<BlobAccount.UserAssigned> userAssigned) {
         requireNonNull(userAssigned, "userAssigned is null");
         return identities.computeIfAbsent(userAssigned, key -> key.<TokenCredential>map(id -> {
-            ManagedIdentityCredentialBuilder builder = new ManagedIdentityCredentialBuilder().httpClient(httpClient);
-            return (id.byResourceId() ? builder.resourceId(id.id()) : builder.clientId(id.id())).build();
-        }).orElseGet(() -> new DefaultAzureCredentialBuilder().httpClient(httpClient).build()));
+                    ManagedIdentityCredentialBuilder builder =
+                            new ManagedIdentityCredentialBuilder().httpClient(httpClient);
+                    return (id.byResourceId() ? builder.resourceId(id.id()) : builder.clientId(id.id())).build();
+                })
+                .orElseGet(() -> new DefaultAzureCredentialBuilder()
+                        .httpClient(httpClient)
+                        .build()));
     }
 
     /** A cache for one copy, reading with the function app's own identity. */
@@ -98,11 +106,14 @@ public class KeyVaultSecrets {
         requireNonNull(ref, "ref is null");
         requireNonNull(credential, "credential is null");
         try {
-            KeyVaultSecret secret = client(ref.vault(), credential).getSecret(ref.name(), ref.version().orElse(""));
+            KeyVaultSecret secret = client(ref.vault(), credential)
+                    .getSecret(ref.name(), ref.version().orElse(""));
             String value = secret.getValue();
             if (value == null) {
-                throw CopyException.of(ErrorCode.KeyVaultUnreachable, "Key Vault " + ref.vaultHost() + " answered"
-                        + " without a value for its " + ref.secret(), null);
+                throw CopyException.of(
+                        ErrorCode.KeyVaultUnreachable,
+                        "Key Vault " + ref.vaultHost() + " answered" + " without a value for its " + ref.secret(),
+                        null);
             }
             return new Secret(value);
         } catch (RuntimeException e) {
@@ -123,7 +134,10 @@ public class KeyVaultSecrets {
             clients.clear();
         }
         return clients.computeIfAbsent(new ClientKey(vault, credential), key -> new SecretClientBuilder()
-                .vaultUrl(vault.toString()).credential(credential).httpClient(httpClient).retryOptions(RETRIES)
+                .vaultUrl(vault.toString())
+                .credential(credential)
+                .httpClient(httpClient)
+                .retryOptions(RETRIES)
                 .buildClient());
     }
 

@@ -75,9 +75,7 @@ public final class SecretCache {
         return "SecretCache[" + read.size() + " secrets]";
     }
 
-    private record Failure(SecretReference ref, CopyException error) {
-    }
+    private record Failure(SecretReference ref, CopyException error) {}
 
-    private record Key(URI vault, String name, Optional<String> version) {
-    }
+    private record Key(URI vault, String name, Optional<String> version) {}
 }

@@ -23,6 +23,7 @@ public record SecretReference(URI vault, String name, Optional<String> version, 
     private static final Pattern NAME = Pattern.compile("[0-9A-Za-z-]{1,127}");
     /** Key Vault's versions are 32 hexadecimal digits; anything safe in a URL path segment is let through. */
     private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z]{1,64}");
+
     private static final Pattern LABEL = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
 
     /** @throws IllegalArgumentException for a vault URL not in canonical form, or a bad name or version */
@@ -52,14 +53,16 @@ public record SecretReference(URI vault, String name, Optional<String> version, 
     public static SecretReference of(String baseUrl, String secretName, String secretVersion, String pointer) {
         requireNonNull(pointer, "pointer is null");
         List<Violation> violations = new ArrayList<>();
-        vaultUrlProblem(baseUrl).ifPresent(reason -> violations.add(new Violation(pointer,
-                "the Key Vault linked service's baseUrl " + reason)));
-        secretNameProblem(secretName).ifPresent(reason -> violations.add(new Violation(pointer + "/secretName",
-                reason)));
-        Optional<String> version = secretVersion == null || secretVersion.isBlank() ? Optional.empty()
+        vaultUrlProblem(baseUrl)
+                .ifPresent(reason ->
+                        violations.add(new Violation(pointer, "the Key Vault linked service's baseUrl " + reason)));
+        secretNameProblem(secretName)
+                .ifPresent(reason -> violations.add(new Violation(pointer + "/secretName", reason)));
+        Optional<String> version = secretVersion == null || secretVersion.isBlank()
+                ? Optional.empty()
                 : Optional.of(secretVersion.strip());
-        version.flatMap(SecretReference::secretVersionProblem).ifPresent(reason -> violations.add(
-                new Violation(pointer + "/secretVersion", reason)));
+        version.flatMap(SecretReference::secretVersionProblem)
+                .ifPresent(reason -> violations.add(new Violation(pointer + "/secretVersion", reason)));
         if (!violations.isEmpty()) {
             throw CopyException.invalidPayload(violations);
         }
@@ -93,7 +96,9 @@ public record SecretReference(URI vault, String name, Optional<String> version, 
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
             return Optional.of("must not have a query or fragment");
         }
-        if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")) {
+        if (uri.getRawPath() != null
+                && !uri.getRawPath().isEmpty()
+                && !uri.getRawPath().equals("/")) {
             return Optional.of("must be the vault's URL alone, without a path: https://<vault>.vault.azure.net/");
         }
         String host = uri.getHost();
@@ -107,8 +112,8 @@ public record SecretReference(URI vault, String name, Optional<String> version, 
             dnsName &= LABEL.matcher(label).matches();
         }
         if (!dnsName) {
-            return Optional.of("must name its host by a DNS name (such as <vault>.vault.azure.net), not an IP"
-                    + " address");
+            return Optional.of(
+                    "must name its host by a DNS name (such as <vault>.vault.azure.net), not an IP" + " address");
         }
         return Optional.empty();
     }
@@ -118,13 +123,15 @@ public record SecretReference(URI vault, String name, Optional<String> version, 
         if (name == null || name.isEmpty()) {
             return Optional.of("is required");
         }
-        return NAME.matcher(name).matches() ? Optional.empty()
+        return NAME.matcher(name).matches()
+                ? Optional.empty()
                 : Optional.of("must be a Key Vault secret name: 1 to 127 letters, digits and dashes");
     }
 
     /** Why {@code version} is no secret version (letters and digits, as Key Vault's 32 hex digits), or empty. */
     public static Optional<String> secretVersionProblem(String version) {
-        return version != null && VERSION.matcher(version).matches() ? Optional.empty()
+        return version != null && VERSION.matcher(version).matches()
+                ? Optional.empty()
                 : Optional.of("must be a secret version: letters and digits, as Key Vault's 32 hexadecimal digits");
     }
 
@@ -149,7 +156,8 @@ public record SecretReference(URI vault, String name, Optional<String> version, 
 
     /** The secret as messages name it: {@code secret 'name'} or {@code secret 'name' (version v)}. */
     public String secret() {
-        return "secret '" + name + "'" + version.map(v -> " (version " + v + ")").orElse("");
+        return "secret '" + name + "'"
+                + version.map(v -> " (version " + v + ")").orElse("");
     }
 
     /** The secret and its vault as messages name them. */

@@ -64,8 +64,11 @@ class KeyVaultSecretsTest {
     void startVault() {
         // A new vault name each time: the SDK caches a vault's sign-in challenge per host and port for the JVM.
         vault = TestingKeyVault.start(certificates, "kv" + VAULTS.incrementAndGet(), TOKEN)
-                .put("pg-password", V1, OLD_PASSWORD).put("pg-password", V2, PASSWORD)
-                .put("account-key", V1, KEY).put("hidden", V1, "never-read").forbid("hidden");
+                .put("pg-password", V1, OLD_PASSWORD)
+                .put("pg-password", V2, PASSWORD)
+                .put("account-key", V1, KEY)
+                .put("hidden", V1, "never-read")
+                .forbid("hidden");
         secrets = new KeyVaultSecrets(httpClient);
         credential = tokens(TOKEN);
     }
@@ -80,25 +83,35 @@ class KeyVaultSecretsTest {
 
     @Test
     void readsTheLatestVersionAndAGivenOneWithTheIdentitysToken() {
-        assertThat(secrets.resolve(reference("pg-password", null, "/a"), credential).reveal()).isEqualTo(PASSWORD);
-        assertThat(secrets.resolve(reference("pg-password", V1, "/b"), credential).reveal()).isEqualTo(OLD_PASSWORD);
-        assertThat(secrets.resolve(reference("account-key", "", "/c"), credential)).hasToString("***");
+        assertThat(secrets.resolve(reference("pg-password", null, "/a"), credential)
+                        .reveal())
+                .isEqualTo(PASSWORD);
+        assertThat(secrets.resolve(reference("pg-password", V1, "/b"), credential)
+                        .reveal())
+                .isEqualTo(OLD_PASSWORD);
+        assertThat(secrets.resolve(reference("account-key", "", "/c"), credential))
+                .hasToString("***");
 
         List<TestingKeyVault.Request> requests = vault.requests();
-        assertThat(requests.get(0).bearerToken()).as("the SDK's first request asks for the challenge").isNull();
+        assertThat(requests.get(0).bearerToken())
+                .as("the SDK's first request asks for the challenge")
+                .isNull();
         assertThat(requests.get(0).status()).isEqualTo(401);
-        assertThat(requests.subList(1, requests.size())).as("then every request carries the token")
+        assertThat(requests.subList(1, requests.size()))
+                .as("then every request carries the token")
                 .allSatisfy(request -> {
                     assertThat(request.bearerToken()).isEqualTo(TOKEN);
                     assertThat(request.status()).isEqualTo(200);
                     assertThat(request.method()).isEqualTo("GET");
                     assertThat(request.apiVersion()).startsWith("7.");
-                }).extracting(TestingKeyVault.Request::path)
+                })
+                .extracting(TestingKeyVault.Request::path)
                 .containsExactly("/secrets/pg-password/", "/secrets/pg-password/" + V1, "/secrets/account-key/");
-        assertThat(tokenRequests).as("tokens for the challenge's resource and tenant").isNotEmpty()
+        assertThat(tokenRequests)
+                .as("tokens for the challenge's resource and tenant")
+                .isNotEmpty()
                 .allSatisfy(context -> {
-                    assertThat(context.getScopes()).containsExactly("https://" + TestingKeyVault.DOMAIN
-                            + "/.default");
+                    assertThat(context.getScopes()).containsExactly("https://" + TestingKeyVault.DOMAIN + "/.default");
                     assertThat(context.getTenantId()).isEqualTo(TestingKeyVault.TENANT);
                 });
     }
@@ -113,10 +126,16 @@ class KeyVaultSecretsTest {
 
         Map<SecretReference, Secret> values = cache.resolveAll(List.of(first, again, older, key, first));
 
-        assertThat(values).containsEntry(first, new Secret(PASSWORD)).containsEntry(again, new Secret(PASSWORD))
-                .containsEntry(older, new Secret(OLD_PASSWORD)).containsEntry(key, new Secret(KEY)).hasSize(4);
+        assertThat(values)
+                .containsEntry(first, new Secret(PASSWORD))
+                .containsEntry(again, new Secret(PASSWORD))
+                .containsEntry(older, new Secret(OLD_PASSWORD))
+                .containsEntry(key, new Secret(KEY))
+                .hasSize(4);
         assertThat(cache.get(again).reveal()).isEqualTo(PASSWORD);
-        assertThat(vault.fetches("pg-password")).as("the latest and version " + V1 + ", once each").isEqualTo(2);
+        assertThat(vault.fetches("pg-password"))
+                .as("the latest and version " + V1 + ", once each")
+                .isEqualTo(2);
         assertThat(vault.fetches("account-key")).isEqualTo(1);
         assertThat(cache.toString()).doesNotContain(VALUES);
 
@@ -128,36 +147,36 @@ class KeyVaultSecretsTest {
 
     @Test
     void aMissingSecretOrVersionIsAUserErrorAtTheReference() {
-        CopyException missing = failure(() -> secrets.resolve(reference("no-such-secret", null, "/ls/password"),
-                credential));
+        CopyException missing =
+                failure(() -> secrets.resolve(reference("no-such-secret", null, "/ls/password"), credential));
         assertThat(missing.code()).isEqualTo(ErrorCode.KeyVaultSecretNotFound);
         assertThat(missing.httpStatus()).isEqualTo(400);
         assertThat(missing.error().failureType()).isEqualTo(FailureType.UserError);
         assertThat(missing.error().details()).extracting(Violation::pointer).containsExactly("/ls/password");
         assertThat(missing.error().message()).contains(vault.baseUrl().getHost(), "'no-such-secret'");
 
-        CopyException noVersion = failure(() -> secrets.resolve(reference("pg-password",
-                "99999999999999999999999999999999", "/ls/password"), credential));
+        CopyException noVersion = failure(() -> secrets.resolve(
+                reference("pg-password", "99999999999999999999999999999999", "/ls/password"), credential));
         assertThat(noVersion.code()).isEqualTo(ErrorCode.KeyVaultSecretNotFound);
         assertThat(noVersion.error().message()).contains("'pg-password'", "99999999999999999999999999999999");
     }
 
     @Test
     void aSecretTheIdentityMayNotReadIsAccessDenied() {
-        CopyException denied = failure(() -> secrets.resolve(reference("hidden", null, "/ls/password"),
-                credential));
+        CopyException denied = failure(() -> secrets.resolve(reference("hidden", null, "/ls/password"), credential));
         assertThat(denied.code()).isEqualTo(ErrorCode.KeyVaultAccessDenied);
         assertThat(denied.httpStatus()).isEqualTo(400);
         assertThat(denied.error().details()).extracting(Violation::pointer).containsExactly("/ls/password");
-        assertThat(denied.error().message()).contains(vault.baseUrl().getHost(), "'hidden'", "403",
-                "Key Vault Secrets User").doesNotContain(TOKEN, "never-read");
+        assertThat(denied.error().message())
+                .contains(vault.baseUrl().getHost(), "'hidden'", "403", "Key Vault Secrets User")
+                .doesNotContain(TOKEN, "never-read");
         assertThat(vault.fetches("hidden")).as("403 is not retried").isEqualTo(1);
     }
 
     @Test
     void aTokenTheVaultRefusesIsAccessDenied() {
-        CopyException denied = failure(() -> secrets.resolve(reference("pg-password", null, "/ls/password"),
-                tokens("someone-elses-token")));
+        CopyException denied = failure(
+                () -> secrets.resolve(reference("pg-password", null, "/ls/password"), tokens("someone-elses-token")));
         assertThat(denied.code()).isEqualTo(ErrorCode.KeyVaultAccessDenied);
         assertThat(denied.error().message()).contains("401").doesNotContain("someone-elses-token");
     }
@@ -184,8 +203,8 @@ class KeyVaultSecretsTest {
 
     @Test
     void aVaultWhoseNameDoesNotResolveIsUnreachable() {
-        CopyException nowhere = failure(() -> secrets.resolve(SecretReference.of("https://nowhere.example.test/",
-                "pg-password", null, "/ls/password"), credential));
+        CopyException nowhere = failure(() -> secrets.resolve(
+                SecretReference.of("https://nowhere.example.test/", "pg-password", null, "/ls/password"), credential));
         assertThat(nowhere.code()).isEqualTo(ErrorCode.KeyVaultUnreachable);
         assertThat(nowhere.error().message()).contains("nowhere.example.test");
     }
@@ -193,11 +212,13 @@ class KeyVaultSecretsTest {
     @Test
     void aFailingVaultIsTriedThreeTimesThenUnreachable() {
         vault.failWith(503);
-        CopyException failing = failure(() -> secrets.resolve(reference("pg-password", null, "/ls/password"),
-                credential));
+        CopyException failing =
+                failure(() -> secrets.resolve(reference("pg-password", null, "/ls/password"), credential));
         assertThat(failing.code()).isEqualTo(ErrorCode.KeyVaultUnreachable);
         assertThat(failing.error().message()).contains("503");
-        assertThat(vault.fetches("pg-password")).as("the first try and two retries").isEqualTo(3);
+        assertThat(vault.fetches("pg-password"))
+                .as("the first try and two retries")
+                .isEqualTo(3);
     }
 
     @Test
@@ -215,39 +236,60 @@ class KeyVaultSecretsTest {
     @Test
     void aServerWhoseChallengeNamesAnotherDomainGetsNoToken() {
         vault.challengeResource("https://vault.azure.net");
-        CopyException refused = failure(() -> secrets.resolve(reference("pg-password", null, "/ls/password"),
-                credential));
+        CopyException refused =
+                failure(() -> secrets.resolve(reference("pg-password", null, "/ls/password"), credential));
         assertThat(refused.code()).isEqualTo(ErrorCode.InvalidPayload);
         assertThat(refused.httpStatus()).isEqualTo(400);
         assertThat(refused.error().details()).extracting(Violation::pointer).containsExactly("/ls/password");
-        assertThat(vault.requests()).as("the challenge is asked for once, not retried").hasSize(1)
+        assertThat(vault.requests())
+                .as("the challenge is asked for once, not retried")
+                .hasSize(1)
                 .allSatisfy(request -> assertThat(request.bearerToken()).isNull());
         assertThat(tokenRequests).as("no token was even asked for").isEmpty();
     }
 
     @Test
     void aBadBaseUrlIsAnInvalidPayloadAtTheReference() {
-        for (String bad : List.of("http://myvault.vault.azure.net/", "https://admin:hunter2@myvault.vault.azure.net/",
-                "https://myvault.vault.azure.net/?x=1", "https://myvault.vault.azure.net/#f",
-                "https://myvault.vault.azure.net/secrets/pg-password", "https://127.0.0.1/", "https://[::1]:8443/",
-                "https://localhost/", "https://my_vault.vault.azure.net/", "myvault.vault.azure.net", "",
-                "https://", "not a url", "ftp://myvault.vault.azure.net/")) {
+        for (String bad : List.of(
+                "http://myvault.vault.azure.net/",
+                "https://admin:hunter2@myvault.vault.azure.net/",
+                "https://myvault.vault.azure.net/?x=1",
+                "https://myvault.vault.azure.net/#f",
+                "https://myvault.vault.azure.net/secrets/pg-password",
+                "https://127.0.0.1/",
+                "https://[::1]:8443/",
+                "https://localhost/",
+                "https://my_vault.vault.azure.net/",
+                "myvault.vault.azure.net",
+                "",
+                "https://",
+                "not a url",
+                "ftp://myvault.vault.azure.net/")) {
             CopyException invalid = failure(() -> SecretReference.of(bad, "pg-password", null, "/ls/password"));
             assertThat(invalid.code()).as(bad).isEqualTo(ErrorCode.InvalidPayload);
             assertThat(invalid.httpStatus()).isEqualTo(400);
-            assertThat(invalid.error().details()).as(bad).extracting(Violation::pointer)
+            assertThat(invalid.error().details())
+                    .as(bad)
+                    .extracting(Violation::pointer)
                     .containsExactly("/ls/password");
             assertThat(invalid.getMessage()).as(bad).doesNotContain("hunter2");
             assertThat(SecretReference.vaultUrlProblem(bad)).as(bad).isPresent();
         }
-        assertThat(failure(() -> SecretReference.of("https://myvault.vault.azure.net/", "../keys/x", "a/b",
-                "/ls/password")).error().details()).extracting(Violation::pointer)
+        assertThat(failure(() -> SecretReference.of(
+                                "https://myvault.vault.azure.net/", "../keys/x", "a/b", "/ls/password"))
+                        .error()
+                        .details())
+                .extracting(Violation::pointer)
                 .containsExactly("/ls/password/secretName", "/ls/password/secretVersion");
 
         assertThat(SecretReference.of("HTTPS://MyVault.Vault.Azure.Net:443", "pg-password", " ", "/p"))
-                .isEqualTo(new SecretReference(java.net.URI.create("https://myvault.vault.azure.net/"),
-                        "pg-password", java.util.Optional.empty(), "/p"));
-        assertThat(SecretReference.of(vault.baseUrl().toString(), "pg-password", V1, "/p").vault())
+                .isEqualTo(new SecretReference(
+                        java.net.URI.create("https://myvault.vault.azure.net/"),
+                        "pg-password",
+                        java.util.Optional.empty(),
+                        "/p"));
+        assertThat(SecretReference.of(vault.baseUrl().toString(), "pg-password", V1, "/p")
+                        .vault())
                 .isEqualTo(vault.baseUrl());
     }
 
@@ -272,8 +314,8 @@ class KeyVaultSecretsTest {
 
     /** No secret value, nor token, in anything a caller or the log sees of a failure. */
     private static void assertNoValueIn(CopyException failure) {
-        List<String> seen = new ArrayList<>(List.of(failure.getMessage(), failure.error().message(),
-                failure.toString()));
+        List<String> seen =
+                new ArrayList<>(List.of(failure.getMessage(), failure.error().message(), failure.toString()));
         failure.error().details().forEach(violation -> seen.add(violation.reason()));
         for (String text : seen) {
             assertThat(text).doesNotContain(VALUES).doesNotContain(TOKEN, "never-read");

@@ -23,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
@@ -66,12 +65,12 @@ import io.netty.util.concurrent.Promise;
 public final class TestingKeyVault implements AutoCloseable {
     /** The domain the test vaults live in, as {@code vault.azure.net} for Azure's. */
     public static final String DOMAIN = "vault.test";
+
     public static final String TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** One request as it arrived: the secret's path, the api-version asked for and the bearer token, if any. */
-    public record Request(String method, String path, String apiVersion, String bearerToken, int status) {
-    }
+    public record Request(String method, String path, String apiVersion, String bearerToken, int status) {}
 
     private final HttpsServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
@@ -111,10 +110,13 @@ public final class TestingKeyVault implements AutoCloseable {
      */
     public static HttpClient httpClient(TestingCertificates certificates) {
         try {
-            SslContext trusting = SslContextBuilder.forClient().trustManager(certificates.authority().toFile())
+            SslContext trusting = SslContextBuilder.forClient()
+                    .trustManager(certificates.authority().toFile())
                     .build();
             return new NettyAsyncHttpClientBuilder(reactor.netty.http.client.HttpClient.create()
-                    .resolver(new TestDomainResolver()).secure(tls -> tls.sslContext(trusting))).build();
+                            .resolver(new TestDomainResolver())
+                            .secure(tls -> tls.sslContext(trusting)))
+                    .build();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -127,7 +129,8 @@ public final class TestingKeyVault implements AutoCloseable {
 
     /** Adds a version of a secret; the last one added is the latest. */
     public TestingKeyVault put(String name, String version, String value) {
-        secrets.computeIfAbsent(name.toLowerCase(Locale.ROOT), key -> new LinkedHashMap<>()).put(version, value);
+        secrets.computeIfAbsent(name.toLowerCase(Locale.ROOT), key -> new LinkedHashMap<>())
+                .put(version, value);
         return this;
     }
 
@@ -155,8 +158,11 @@ public final class TestingKeyVault implements AutoCloseable {
 
     /** How many signed-in requests for the secret (any version) reached the vault. */
     public long fetches(String name) {
-        return requests.stream().filter(r -> r.bearerToken() != null
-                && r.path().toLowerCase(Locale.ROOT).matches("/secrets/" + name.toLowerCase(Locale.ROOT) + "(/.*)?"))
+        return requests.stream()
+                .filter(r -> r.bearerToken() != null
+                        && r.path()
+                                .toLowerCase(Locale.ROOT)
+                                .matches("/secrets/" + name.toLowerCase(Locale.ROOT) + "(/.*)?"))
                 .count();
     }
 
@@ -173,7 +179,8 @@ public final class TestingKeyVault implements AutoCloseable {
             String apiVersion = query(exchange.getRequestURI().getRawQuery()).get("api-version");
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             String bearer = authorization != null && authorization.startsWith("Bearer ")
-                    ? authorization.substring("Bearer ".length()) : null;
+                    ? authorization.substring("Bearer ".length())
+                    : null;
             int status = answer(exchange, path, apiVersion, bearer);
             requests.add(new Request(exchange.getRequestMethod(), path, apiVersion, bearer, status));
         } finally {
@@ -183,14 +190,28 @@ public final class TestingKeyVault implements AutoCloseable {
 
     private int answer(HttpExchange exchange, String path, String apiVersion, String bearer) throws IOException {
         if (bearer == null || !bearer.equals(token)) {
-            exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer authorization=\"https://login.microsoftonline"
-                    + ".com/" + TENANT + "\", resource=\"" + resource + "\"");
-            return error(exchange, 401, "Unauthorized", bearer == null
-                    ? "AKV10000: Request is missing a Bearer or PoP token." : "AKV10032: Invalid issuer.", null);
+            exchange.getResponseHeaders()
+                    .add(
+                            "WWW-Authenticate",
+                            "Bearer authorization=\"https://login.microsoftonline" + ".com/" + TENANT
+                                    + "\", resource=\"" + resource + "\"");
+            return error(
+                    exchange,
+                    401,
+                    "Unauthorized",
+                    bearer == null
+                            ? "AKV10000: Request is missing a Bearer or PoP token."
+                            : "AKV10032: Invalid issuer.",
+                    null);
         }
         if (apiVersion == null || !apiVersion.startsWith("7.")) {
-            return error(exchange, 400, "BadParameter", "The specified version (" + apiVersion + ") is not"
-                    + " recognized. Consider using the latest supported version (7.6).", null);
+            return error(
+                    exchange,
+                    400,
+                    "BadParameter",
+                    "The specified version (" + apiVersion + ") is not"
+                            + " recognized. Consider using the latest supported version (7.6).",
+                    null);
         }
         if (failWith != 0) {
             return error(exchange, failWith, "ServiceUnavailable", "The service is unavailable.", null);
@@ -205,19 +226,29 @@ public final class TestingKeyVault implements AutoCloseable {
         String name = URLDecoder.decode(segments[1], StandardCharsets.UTF_8);
         String version = segments.length == 3 ? URLDecoder.decode(segments[2], StandardCharsets.UTF_8) : "";
         if (forbidden.contains(name.toLowerCase(Locale.ROOT))) {
-            return error(exchange, 403, "Forbidden", "Caller is not authorized to perform action on resource. If"
-                    + " role assignments, deny assignments or role definitions were changed recently, please observe"
-                    + " propagation time. Action: 'Microsoft.KeyVault/vaults/secrets/getSecret/action'",
+            return error(
+                    exchange,
+                    403,
+                    "Forbidden",
+                    "Caller is not authorized to perform action on resource. If"
+                            + " role assignments, deny assignments or role definitions were changed recently, please observe"
+                            + " propagation time. Action: 'Microsoft.KeyVault/vaults/secrets/getSecret/action'",
                     "AccessDenied");
         }
         Map<String, String> versions = secrets.getOrDefault(name.toLowerCase(Locale.ROOT), new LinkedHashMap<>());
-        String found = version.isEmpty() ? versions.keySet().stream().reduce((first, second) -> second).orElse(null)
+        String found = version.isEmpty()
+                ? versions.keySet().stream().reduce((first, second) -> second).orElse(null)
                 : versions.containsKey(version) ? version : null;
         if (found == null) {
-            return error(exchange, 404, "SecretNotFound", "A secret with (name/id) " + name + (version.isEmpty() ? ""
-                    : "/" + version) + " was not found in this key vault. If you recently deleted this secret you"
-                    + " may be able to recover it using the correct recovery command. For help resolving this issue,"
-                    + " please see https://go.microsoft.com/fwlink/?linkid=2125182", null);
+            return error(
+                    exchange,
+                    404,
+                    "SecretNotFound",
+                    "A secret with (name/id) " + name + (version.isEmpty() ? "" : "/" + version)
+                            + " was not found in this key vault. If you recently deleted this secret you"
+                            + " may be able to recover it using the correct recovery command. For help resolving this issue,"
+                            + " please see https://go.microsoft.com/fwlink/?linkid=2125182",
+                    null);
         }
         long created = Instant.parse("2026-01-01T00:00:00Z").getEpochSecond();
         Map<String, Object> attributes = new LinkedHashMap<>();
@@ -257,7 +288,8 @@ public final class TestingKeyVault implements AutoCloseable {
         Map<String, String> query = new LinkedHashMap<>();
         for (String pair : raw == null ? new String[0] : raw.split("&")) {
             String[] parts = pair.split("=", 2);
-            query.put(URLDecoder.decode(parts[0], StandardCharsets.UTF_8),
+            query.put(
+                    URLDecoder.decode(parts[0], StandardCharsets.UTF_8),
                     parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "");
         }
         return query;
@@ -270,13 +302,53 @@ public final class TestingKeyVault implements AutoCloseable {
             Path keyStore = directory.resolve("vault.p12");
             if (!Files.exists(keyStore)) {
                 Files.writeString(directory.resolve("vault.ext"), "subjectAltName=DNS:*." + DOMAIN + "\n");
-                Processes.run(List.of("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=*." + DOMAIN,
-                        "-keyout", "vault.key", "-out", "vault.csr"), directory);
-                Processes.run(List.of("openssl", "x509", "-req", "-in", "vault.csr", "-CA", "ca.crt", "-CAkey",
-                        "ca.key", "-CAcreateserial", "-days", "2", "-extfile", "vault.ext", "-out", "vault.crt"),
+                Processes.run(
+                        List.of(
+                                "openssl",
+                                "req",
+                                "-newkey",
+                                "rsa:2048",
+                                "-nodes",
+                                "-subj",
+                                "/CN=*." + DOMAIN,
+                                "-keyout",
+                                "vault.key",
+                                "-out",
+                                "vault.csr"),
                         directory);
-                Processes.run(List.of("openssl", "pkcs12", "-export", "-in", "vault.crt", "-inkey", "vault.key",
-                        "-out", "vault.p12", "-passout", "pass:changeit"), directory);
+                Processes.run(
+                        List.of(
+                                "openssl",
+                                "x509",
+                                "-req",
+                                "-in",
+                                "vault.csr",
+                                "-CA",
+                                "ca.crt",
+                                "-CAkey",
+                                "ca.key",
+                                "-CAcreateserial",
+                                "-days",
+                                "2",
+                                "-extfile",
+                                "vault.ext",
+                                "-out",
+                                "vault.crt"),
+                        directory);
+                Processes.run(
+                        List.of(
+                                "openssl",
+                                "pkcs12",
+                                "-export",
+                                "-in",
+                                "vault.crt",
+                                "-inkey",
+                                "vault.key",
+                                "-out",
+                                "vault.p12",
+                                "-passout",
+                                "pass:changeit"),
+                        directory);
             }
             KeyStore store = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(keyStore)) {
