@@ -24,12 +24,22 @@ param instanceMemoryMB int = 2048
 @description('Optional: storage accounts (in this resource group) that copies write to; the identity gets Storage Blob Data Contributor on each.')
 param sinkStorageAccountNames array = []
 
+@description('Container of the host storage account where payload files (.json) are dropped to start copies.')
+param payloadContainer string = 'pgferry-payloads'
+
+@description('Folder in that container whose new .json blobs Event Grid delivers to copyOnEvent.')
+param payloadFolder string = 'incoming/'
+
+@description('Create the Event Grid subscription to copyOnEvent: set true on a deployment after the code is deployed (Event Grid checks that the function exists).')
+param subscribeToPayloads bool = false
+
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var tags = { 'azd-env-name': environmentName }
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
+var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 var deploymentContainer = 'app-package-${take(token, 10)}'
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
@@ -118,6 +128,73 @@ resource sinkRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (
   }
 }]
 
+// Key Vault for the secrets payloads reference (AzureKeyVaultSecret): RBAC only, the identity may read secrets.
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: 'kv-pgferry-${take(token, 13)}'
+  location: location
+  tags: tags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: { family: 'A', name: 'standard' }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 30
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource vaultRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, identity.id, keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Payload files dropped in the host storage start copies: the account's Event Grid system topic delivers their
+// BlobCreated events to the copyOnEvent function (the Event Grid trigger), filtered on the payload folder.
+resource payloads 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: payloadContainer
+}
+
+resource storageEvents 'Microsoft.EventGrid/systemTopics@2022-06-15' = {
+  name: 'evgt-pgferry-${take(token, 13)}'
+  location: location
+  tags: tags
+  properties: {
+    source: hostStorage.id
+    topicType: 'Microsoft.Storage.StorageAccounts'
+  }
+}
+
+resource payloadEvents 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2022-06-15' = if (subscribeToPayloads) {
+  parent: storageEvents
+  name: 'pgferry-payloads'
+  properties: {
+    destination: {
+      endpointType: 'AzureFunction'
+      properties: {
+        resourceId: '${app.id}/functions/copyOnEvent'
+        maxEventsPerBatch: 1
+        preferredBatchSizeInKilobytes: 64
+      }
+    }
+    filter: {
+      includedEventTypes: ['Microsoft.Storage.BlobCreated']
+      subjectBeginsWith: '/blobServices/default/containers/${payloadContainer}/blobs/${payloadFolder}'
+      subjectEndsWith: '.json'
+    }
+    eventDeliverySchema: 'EventGridSchema'
+    retryPolicy: {
+      maxDeliveryAttempts: 10
+      eventTimeToLiveInMinutes: 1440
+    }
+  }
+}
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'plan-pgferry-${token}'
   location: location
@@ -186,3 +263,5 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
 output AZURE_FUNCTION_APP_NAME string = app.name
 output AZURE_FUNCTION_URL string = 'https://${app.properties.defaultHostName}/copy'
 output AZURE_CLIENT_ID string = identity.properties.clientId
+output AZURE_KEY_VAULT_URL string = vault.properties.vaultUri
+output PAYLOAD_CONTAINER string = payloadContainer
