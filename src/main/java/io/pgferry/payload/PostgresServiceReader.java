@@ -72,13 +72,14 @@ final class PostgresServiceReader {
                     "is encrypted for an ADF integration runtime and cannot be used here; give the password instead");
         }
         if (settings.get("connectionString").present()) {
-            if (settings.get("password").present()) {
-                reading.violation(
-                        settings.get("password"),
-                        "Key Vault passwords are not supported yet; put Password= in" + " the connection string");
+            // ADF's usual pairing: the connection string without its password, the password apart (in Key Vault).
+            Secret password =
+                    settings.get("password").present() ? reading.secret(settings.get("password"), true) : null;
+            if (settings.get("password").present() && password == null) {
                 return null;
             }
-            PostgresConnection connection = fromConnectionString(settings.get("connectionString"));
+            PostgresConnection connection =
+                    fromConnectionString(settings.get("connectionString"), Optional.ofNullable(password));
             return connection == null ? null : new SourceService(connection, Optional.empty(), Reading.UTC);
         }
         return properties.get("type").node().asText().equals("PostgreSql")
@@ -86,7 +87,8 @@ final class PostgresServiceReader {
                 : fromV2Fields(settings);
     }
 
-    private PostgresConnection fromConnectionString(Field field) {
+    /** @param password the linked service's own {@code password}, which the connection string must then not hold */
+    private PostgresConnection fromConnectionString(Field field, Optional<Secret> password) {
         Secret text = reading.secret(field, true);
         if (text == null) {
             return null;
@@ -118,7 +120,11 @@ final class PostgresServiceReader {
         String host = required(field, pairs, "Server", "server", "host");
         String database = required(field, pairs, "Database", "database");
         String user = required(field, pairs, "UID", "uid", "user id", "user", "username");
-        String password = required(field, pairs, "Password", "password", "pwd");
+        if (password.isPresent() && firstOf(pairs, "password", "pwd").isPresent()) {
+            reading.violation(field, "holds a Password= while the linked service gives its password apart; keep one");
+        }
+        String passwordText =
+                password.isPresent() ? password.get().reveal() : required(field, pairs, "Password", "password", "pwd");
         int port = port(field, firstOf(pairs, "port").orElse("5432"));
         SslMode sslMode = sslMode(
                 field,
@@ -127,7 +133,7 @@ final class PostgresServiceReader {
         host = host(field, "a Server", host);
         plainText(field, "a Database", database);
         plainText(field, "a UID", user);
-        plainText(field, "a Password", password);
+        plainText(field, "a Password", passwordText);
         if (reading.violationCount() > before) {
             return null;
         }
@@ -136,7 +142,7 @@ final class PostgresServiceReader {
                 port,
                 database,
                 user,
-                new Secret(password),
+                new Secret(passwordText),
                 sslMode,
                 Optional.empty(),
                 PostgresConnection.DEFAULT_CONNECT_TIMEOUT_SECONDS);

@@ -77,6 +77,7 @@ class KeyVaultCopyIT {
         vault = TestingKeyVault.start(certificates, "kvcopy" + VAULTS.incrementAndGet(), TOKEN)
                 .put("pg-connection", "0123456789abcdef0123456789abcdef", postgres.odbcConnectionString())
                 .put("storage-key", "0123456789abcdef0123456789abcdef", TestingAzurite.KEY)
+                .put("pg-password", "0123456789abcdef0123456789abcdef", postgres.password())
                 .put("hidden", "0123456789abcdef0123456789abcdef", "never-read")
                 .forbid("hidden");
         QuarkusMock.installMockForType(new TestIdentityKeyVaultSecrets(httpClient), KeyVaultSecrets.class);
@@ -108,6 +109,24 @@ class KeyVaultCopyIT {
                 .doesNotContain(TestingAzurite.KEY)
                 .doesNotContain(postgres.password())
                 .doesNotContain(TOKEN);
+    }
+
+    @Test
+    void aConnectionStringWithoutItsPasswordTakesThePasswordFromKeyVault() {
+        String container = "kv-" + suffix();
+        ObjectNode payload = payload(table(), container);
+        ObjectNode postgresService = payload.withObject("/linkedServices/0/properties/typeProperties");
+        postgresService.put("connectionString", postgres.odbcConnectionString().replaceAll("(?i)Password=[^;]*;?", ""));
+        postgresService.set("password", reference("pg-password"));
+
+        post(payload).statusCode(200).body("rowsCopied", equalTo(25));
+        assertThat(vault.fetches("pg-password")).isEqualTo(1);
+
+        // Both a Password= and a password apart: which one was meant is not guessed.
+        postgresService.put("connectionString", postgres.odbcConnectionString());
+        post(payload)
+                .statusCode(400)
+                .body("details[0].pointer", equalTo("/linkedServices/0/properties/typeProperties/connectionString"));
     }
 
     @Test
