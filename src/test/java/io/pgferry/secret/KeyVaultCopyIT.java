@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
@@ -24,6 +26,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.pgferry.contract.BlobAccount;
+import io.pgferry.testing.ParquetReader;
 import io.pgferry.testing.Payloads;
 import io.pgferry.testing.TestingAzurite;
 import io.pgferry.testing.TestingCertificates;
@@ -127,6 +130,61 @@ class KeyVaultCopyIT {
         post(payload)
                 .statusCode(400)
                 .body("details[0].pointer", equalTo("/linkedServices/0/properties/typeProperties/connectionString"));
+    }
+
+    /**
+     * A pipeline as ADF Studio exports it: PostgreSQL V2 with its password in Key Vault, a Data Lake Gen2 sink with
+     * its account key in Key Vault, column mappings with types, and additional columns, run unchanged.
+     */
+    @Test
+    void anExportedDataLakePipelineWithMappingsAdditionalColumnsAndKeyVaultRunsUnchanged(@TempDir Path downloads)
+            throws Exception {
+        String table = "lake_orders_" + suffix();
+        postgres.execute(
+                "CREATE TABLE " + table + " (id int PRIMARY KEY, name text, amount numeric(10,2), paid boolean)",
+                "INSERT INTO " + table
+                        + " SELECT i, 'customer ' || i, i * 2.5, i % 3 = 0 FROM generate_series(1, 500) i");
+        String fileSystem = "lake-" + suffix();
+        ObjectNode pipeline = Payloads.load(
+                "valid/exported-adls-pipeline.json",
+                Map.of(
+                        "TABLE",
+                        table,
+                        "FILE_SYSTEM",
+                        fileSystem,
+                        "PG_HOST",
+                        postgres.host(),
+                        "PG_PORT",
+                        Integer.toString(postgres.port()),
+                        "PG_DATABASE",
+                        TestingPostgres.DATABASE,
+                        "PG_USER",
+                        TestingPostgres.USER,
+                        "LAKE_URL",
+                        azurite.client().getAccountUrl(),
+                        "VAULT_URL",
+                        vault.baseUrl().toString()));
+        pipeline.put("runId", "lake-run-" + suffix());
+
+        post(pipeline)
+                .statusCode(200)
+                .body("rowsCopied", equalTo(400))
+                .body("executionDetails[0].sink.type", equalTo("AzureBlobFS"));
+
+        List<Path> files = azurite.download(fileSystem, "raw/orders", downloads);
+        assertThat(ParquetReader.types(files))
+                .containsExactly(
+                        Map.entry("OrderId", "BIGINT"),
+                        Map.entry("Customer", "VARCHAR"),
+                        Map.entry("Paid", "BOOLEAN"),
+                        Map.entry("SourceSystem", "VARCHAR"),
+                        Map.entry("PipelineRun", "VARCHAR"),
+                        Map.entry("OrderRef", "INTEGER"));
+        assertThat(ParquetReader.rows(files, "SELECT * FROM FILES WHERE \"OrderId\" = 9"))
+                .containsExactly(List.of(
+                        9L, "customer 9", true, "shop", pipeline.get("runId").asText(), 9));
+        assertThat(vault.fetches("pg-password")).isEqualTo(1);
+        assertThat(vault.fetches("storage-key")).isEqualTo(1);
     }
 
     @Test
