@@ -3,6 +3,7 @@ package io.pgferry.copy;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -66,10 +67,18 @@ public class CopyRunner {
 
     /** As {@link #run(CopyJob, RunControl)} with a place already taken; the place is given back when it ends. */
     public RunStatistics run(CopyJob job, RunControl control, Admission.Ticket ticket) {
+        return run(job, control, ticket, Optional.empty());
+    }
+
+    /**
+     * As {@link #run(CopyJob, RunControl, Admission.Ticket)}, reading in {@code snapshot} when given: one another
+     * transaction exported and keeps open, so that several copies (a pipeline run's) see one moment.
+     */
+    public RunStatistics run(CopyJob job, RunControl control, Admission.Ticket ticket, Optional<String> snapshot) {
         String runId = job.runId();
         RunTimer timer = new RunTimer(Instant.now(), System.nanoTime());
         try (ticket) {
-            RunStatistics statistics = copy(job, timer, control, ticket);
+            RunStatistics statistics = copy(job, timer, control, ticket, snapshot);
             LOG.infof(
                     "copy %s (%s): %d rows, %d bytes read, %d bytes in %d files, %d slices, %d ms",
                     runId,
@@ -91,11 +100,13 @@ public class CopyRunner {
     }
 
     /** Plans the copy in its source session, then transfers it. */
-    private RunStatistics copy(CopyJob job, RunTimer timer, RunControl control, Admission.Ticket ticket) {
+    private RunStatistics copy(
+            CopyJob job, RunTimer timer, RunControl control, Admission.Ticket ticket, Optional<String> snapshot) {
         SourceSession session = null;
         try {
             ProjectionSql projection = new ProjectionSql(job.projection());
-            session = SourceSession.open(pools, job.source(), job.parallelCopies() > 1, projection.settings());
+            session =
+                    SourceSession.open(pools, job.source(), job.parallelCopies() > 1, projection.settings(), snapshot);
             control.onCancel(session::cancelQueries);
             if (job.source().query().isEmpty()) {
                 control.estimate(

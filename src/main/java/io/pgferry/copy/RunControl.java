@@ -1,6 +1,8 @@
 package io.pgferry.copy;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -26,6 +28,7 @@ public final class RunControl {
     private volatile long estimatedRows = -1;
     private volatile CopyException cancellation;
     private Runnable canceller;
+    private final List<RunControl> children = new CopyOnWriteArrayList<>();
     private ScheduledFuture<?> deadline;
 
     /**
@@ -83,6 +86,18 @@ public final class RunControl {
         if (current != null) {
             current.run();
         }
+        children.forEach(child -> child.cancel(reason));
+    }
+
+    /** A control for one copy of a run of several (a pipeline's): cancelling this one cancels it too. */
+    public RunControl child() {
+        RunControl child = new RunControl();
+        children.add(child);
+        CopyException reason = cancellation;
+        if (reason != null) {
+            child.cancel(reason);
+        }
+        return child;
     }
 
     void addRows(long rows) {

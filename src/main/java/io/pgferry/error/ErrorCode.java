@@ -40,6 +40,8 @@ public enum ErrorCode {
     SourcePartitionColumnNotProvided(400, FailureType.UserError, Field.SOURCE_PARTITIONS),
     SourcePartitionColumnTypeUnsupported(400, FailureType.UserError, Field.SOURCE_PARTITIONS),
     ColumnMappingInvalid(400, FailureType.UserError, Field.SOURCE_QUERY),
+    LookupTooLarge(400, FailureType.UserError, Field.SOURCE_QUERY),
+    ActivityFailed(400, FailureType.UserError, Field.NONE),
     // The rows cannot be written in the format asked for.
     ParquetSchemaInvalid(400, FailureType.UserError, Field.SOURCE_QUERY),
     AvroSchemaInvalid(400, FailureType.UserError, Field.SOURCE_QUERY),

@@ -1,11 +1,12 @@
 package io.pgferry.intake;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,12 +17,18 @@ import io.pgferry.config.FileServerConfig;
 import io.pgferry.config.InvocationConfig;
 import io.pgferry.contract.BlobAccount;
 import io.pgferry.contract.CopyJob;
+import io.pgferry.contract.LookupJob;
+import io.pgferry.contract.PipelineJob;
+import io.pgferry.contract.PipelineRunOutput;
 import io.pgferry.contract.RunStatistics;
 import io.pgferry.copy.CopyRunner;
 import io.pgferry.copy.RunControl;
 import io.pgferry.payload.PayloadReader;
 import io.pgferry.payload.SinkChecks;
 import io.pgferry.payload.VaultSecrets;
+import io.pgferry.payload.expression.Expressions;
+import io.pgferry.pipeline.ActivityReader;
+import io.pgferry.pipeline.PipelineRunner;
 import io.pgferry.run.RunRecord;
 import io.pgferry.run.Runs;
 import io.pgferry.secret.KeyVaultSecrets;
@@ -45,6 +52,7 @@ public class CopyIntake {
     private final CopyRunner runner;
     private final Runs runs;
     private final KeyVaultSecrets keyVault;
+    private final PipelineRunner pipelines;
 
     /** A payload and the run id it copies under unless it names one. */
     public record Delivery(JsonNode payload, String defaultRunId) {}
@@ -55,12 +63,14 @@ public class CopyIntake {
             InvocationConfig invocation,
             CopyRunner runner,
             Runs runs,
-            KeyVaultSecrets keyVault) {
+            KeyVaultSecrets keyVault,
+            PipelineRunner pipelines) {
         this.fileServer = fileServer;
         this.invocation = invocation;
         this.runner = runner;
         this.runs = runs;
         this.keyVault = keyVault;
+        this.pipelines = pipelines;
     }
 
     /**
@@ -91,17 +101,50 @@ public class CopyIntake {
         return started;
     }
 
+    /**
+     * Runs a pipeline of several activities now, within {@code pgferry.invocation.timeout}: its structure is checked
+     * first (400 before anything runs), each activity read as it starts.
+     */
+    public PipelineRunOutput runPipeline(JsonNode payload) {
+        SinkChecks checks = checks();
+        VaultSecrets secrets = vaultSecrets();
+        PipelineJob job = new PayloadReader(checks, newRunId(), secrets).readPipeline(payload);
+        ActivityReader reader = new ActivityReader() {
+            @Override
+            public CopyJob copy(PipelineJob.Activity activity, UnaryOperator<Expressions.Scope> run, String id) {
+                return new PayloadReader(checks, job.runId(), secrets)
+                        .readCopy(payload, activity.json(), activity.pointer(), run, id);
+            }
+
+            @Override
+            public LookupJob lookup(PipelineJob.Activity activity, UnaryOperator<Expressions.Scope> run) {
+                return new PayloadReader(checks, job.runId(), secrets)
+                        .readLookup(payload, activity.json(), activity.pointer(), run);
+            }
+
+            @Override
+            public JsonNode value(JsonNode value, String pointer, UnaryOperator<Expressions.Scope> run) {
+                return new PayloadReader(checks, job.runId(), secrets).evaluate(payload, value, pointer, run);
+            }
+        };
+        return pipelines.run(job, reader, RunControl.expiringAfter(invocation.timeout()));
+    }
+
     /** @throws io.pgferry.error.CopyException 400 listing every problem of the payload */
     private CopyJob read(Delivery delivery) {
-        SinkChecks checks = new SinkChecks(
+        return new PayloadReader(checks(), delivery.defaultRunId(), vaultSecrets()).read(delivery.payload());
+    }
+
+    /** This deployment's checks of a sink: a blob connection string's account, a file server's allowed roots. */
+    private SinkChecks checks() {
+        return new SinkChecks(
                 BlobContainers::connectionStringProblem,
                 host -> FileServerSink.rootProblem(host, fileServer.allowedRoots()));
-        return new PayloadReader(checks, delivery.defaultRunId(), vaultSecrets()).read(delivery.payload());
     }
 
     /** Key Vault secrets for one request: each secret read once, with the identity its vault's linked service names. */
     private VaultSecrets vaultSecrets() {
-        Map<Optional<BlobAccount.UserAssigned>, SecretCache> caches = new HashMap<>();
+        Map<Optional<BlobAccount.UserAssigned>, SecretCache> caches = new ConcurrentHashMap<>();
         return (reference, identity) -> caches.computeIfAbsent(identity, id -> keyVault.cache(keyVault.identity(id)))
                 .get(reference);
     }

@@ -5,18 +5,25 @@ import static java.util.Objects.requireNonNull;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.pgferry.contract.CopyJob;
 import io.pgferry.contract.FileSink;
+import io.pgferry.contract.LookupJob;
+import io.pgferry.contract.PipelineJob;
 import io.pgferry.contract.PostgresSource;
 import io.pgferry.contract.Projection;
 import io.pgferry.error.CopyException;
@@ -68,6 +75,123 @@ public final class PayloadReader {
      * @throws CopyException (400, {@code InvalidPayload}) listing every violation found
      */
     public CopyJob read(JsonNode body) {
+        Request request = open(body, UnaryOperator.identity());
+        Field root = request.root();
+        Field activity = root.get("pipeline").present()
+                ? copyActivity(request.reading(), root.get("pipeline"))
+                : request.reading().object(root.get("activity"));
+        return copy(request, activity);
+    }
+
+    /**
+     * A Copy activity of a pipeline run, read as it starts, so its expressions see the run so far.
+     *
+     * @param activity the activity's JSON, found in {@code body} at {@code pointer}
+     * @param run the pipeline run's part of the scope: activity outputs, the ForEach item, variables
+     * @param activityRunId the copy's run id: its files' metadata and manifest carry it
+     */
+    public CopyJob readCopy(
+            JsonNode body,
+            JsonNode activity,
+            String pointer,
+            UnaryOperator<Expressions.Scope> run,
+            String activityRunId) {
+        Request request = open(body, run);
+        runId = activityRunId;
+        return copy(request, request.at(activity, pointer));
+    }
+
+    /** A Lookup activity of a pipeline run, read as it starts (see {@link #readCopy}). */
+    public LookupJob readLookup(
+            JsonNode body, JsonNode activity, String pointer, UnaryOperator<Expressions.Scope> run) {
+        Request request = open(body, run);
+        Reading reading = request.reading();
+        Field at = request.at(activity, pointer);
+        String name = reading.string(at.get("name"), true);
+        Field typeProperties = reading.object(at.get("typeProperties"));
+        PostgresSource source = null;
+        boolean firstRowOnly = true;
+        if (typeProperties != null) {
+            reading.strict(typeProperties);
+            firstRowOnly = reading.bool(typeProperties.get("firstRowOnly"), true);
+            Field dataset = reading.datasetReference(typeProperties.get("dataset"), request.datasets());
+            Field settings = reading.object(reading.strict(typeProperties.get("source")));
+            if (settings != null) {
+                source = new SourceReader(reading).source(dataset, settings, request.linkedServices());
+            }
+        }
+        reading.refuseUnread();
+        if (!reading.violations().isEmpty()) {
+            throw CopyException.invalidPayload(reading.violations());
+        }
+        return new LookupJob(name, source, firstRowOnly);
+    }
+
+    /**
+     * A pipeline run request ({@code pipeline} with several activities): its structure checked before anything
+     * runs, its activities read one by one as they start.
+     *
+     * @throws CopyException (400, {@code InvalidPayload}) naming every activity pgferry cannot run, and every other
+     *     problem of the structure
+     */
+    public PipelineJob readPipeline(JsonNode body) {
+        Request request = open(body, UnaryOperator.identity());
+        Reading reading = request.reading();
+        Field pipeline = reading.object(request.root().get("pipeline"));
+        if (pipeline == null) {
+            throw CopyException.invalidPayload(reading.violations());
+        }
+        String name =
+                Optional.ofNullable(reading.string(pipeline.get("name"), false)).orElse("pipeline");
+        Field properties = pipeline.get("properties");
+        Map<String, JsonNode> variables = new LinkedHashMap<>();
+        Field declared = properties.get("variables");
+        if (declared.present() && reading.object(declared) != null) {
+            declared.node().fieldNames().forEachRemaining(variable -> {
+                JsonNode defaultValue = declared.get(variable).node().path("defaultValue");
+                variables.put(variable, defaultValue.isMissingNode() ? NullNode.getInstance() : defaultValue);
+            });
+        }
+        List<PipelineJob.Activity> activities =
+                new PipelineStructure(reading).activities(properties.get("activities"), new HashSet<>());
+        if (!reading.violations().isEmpty()) {
+            throw CopyException.invalidPayload(reading.violations());
+        }
+        return new PipelineJob(runId, name, body, activities, variables);
+    }
+
+    /**
+     * A value of a pipeline run's activity with its expressions evaluated in the run's scope: a string or an
+     * {@code Expression} object is evaluated, any other JSON is taken as it is.
+     */
+    public JsonNode evaluate(JsonNode body, JsonNode value, String pointer, UnaryOperator<Expressions.Scope> run) {
+        boolean expression = value.isTextual()
+                || (value.isObject() && "Expression".equals(value.path("type").asText()));
+        if (!expression) {
+            return value;
+        }
+        Request request = open(body, run);
+        JsonNode result = request.reading().value(request.at(value, pointer));
+        if (result == null) {
+            throw CopyException.invalidPayload(request.reading().violations());
+        }
+        return result;
+    }
+
+    /** The parts of a request every activity reads. */
+    private record Request(
+            Field root,
+            Reading reading,
+            Map<String, Field> datasets,
+            Map<String, Field> linkedServices,
+            Map<String, Field> credentials) {
+        /** A node of the request, named by its pointer. */
+        Field at(JsonNode node, String pointer) {
+            return new Field(node, pointer, root.consulted());
+        }
+    }
+
+    private Request open(JsonNode body, UnaryOperator<Expressions.Scope> run) {
         Field root = Field.root(body);
         if (!root.node().isObject()) {
             throw CopyException.invalidPayload(List.of(new Violation(
@@ -89,10 +213,7 @@ public final class PayloadReader {
             }
             runId = runIdField.node().asText();
         }
-        Reading reading = new Reading(scope(root));
-        Field activity = root.get("pipeline").present()
-                ? copyActivity(reading, root.get("pipeline"))
-                : reading.object(root.get("activity"));
+        Reading reading = new Reading(run.apply(scope(root)));
         Map<String, Field> datasets = reading.index(root.get("datasets"));
         Map<String, Field> linkedServices = reading.index(root.get("linkedServices"));
         // The factory's credentials (user-assigned managed identities), which only some linked services name.
@@ -100,6 +221,14 @@ public final class PayloadReader {
                 root.get("credentials").present() ? reading.index(root.get("credentials")) : Map.of();
         reading.keyVault(new KeyVaultReader(
                 reading, linkedServices, new BlobAccountReader(reading, checks, credentials), secrets));
+        return new Request(root, reading, datasets, linkedServices, credentials);
+    }
+
+    private CopyJob copy(Request request, Field activity) {
+        Reading reading = request.reading();
+        Map<String, Field> datasets = request.datasets();
+        Map<String, Field> linkedServices = request.linkedServices();
+        Map<String, Field> credentials = request.credentials();
         if (activity == null) {
             throw CopyException.invalidPayload(reading.violations());
         }

@@ -118,6 +118,11 @@ final class Reading {
         return resolve(references.get(0), "DatasetReference", datasets, "/datasets");
     }
 
+    /** A single {@code DatasetReference} object (a Lookup's {@code dataset}). */
+    Field datasetReference(Field reference, Map<String, Field> datasets) {
+        return object(reference) == null ? null : resolve(reference, "DatasetReference", datasets, "/datasets");
+    }
+
     Field linkedService(Field reference, Map<String, Field> linkedServices) {
         return object(reference) == null
                 ? null

@@ -22,15 +22,36 @@ public final class Expressions {
 
     private Expressions() {}
 
-    /** What expressions can see. */
+    /**
+     * What expressions can see: the pipeline, the dataset and linked service being read (their parameters), the
+     * trigger, the time of the request, and in a pipeline run the outputs of the activities that ran
+     * ({@code activity('X').output}), the current ForEach item and the pipeline's variables.
+     */
     public record Scope(
-            ObjectNode pipeline, ObjectNode dataset, ObjectNode linkedService, ObjectNode trigger, Instant now) {
+            ObjectNode pipeline,
+            ObjectNode dataset,
+            ObjectNode linkedService,
+            ObjectNode trigger,
+            Instant now,
+            ObjectNode activities,
+            JsonNode item,
+            ObjectNode variables) {
+        public Scope(
+                ObjectNode pipeline, ObjectNode dataset, ObjectNode linkedService, ObjectNode trigger, Instant now) {
+            this(pipeline, dataset, linkedService, trigger, now, JSON.objectNode(), null, JSON.objectNode());
+        }
+
         public Scope withDataset(ObjectNode parameters) {
-            return new Scope(pipeline, parameters, linkedService, trigger, now);
+            return new Scope(pipeline, parameters, linkedService, trigger, now, activities, item, variables);
         }
 
         public Scope withLinkedService(ObjectNode parameters) {
-            return new Scope(pipeline, dataset, parameters, trigger, now);
+            return new Scope(pipeline, dataset, parameters, trigger, now, activities, item, variables);
+        }
+
+        /** In a pipeline run: what its activities gave so far, the ForEach item (or null) and the variables. */
+        public Scope withRun(ObjectNode activities, JsonNode item, ObjectNode variables) {
+            return new Scope(pipeline, dataset, linkedService, trigger, now, activities, item, variables);
         }
     }
 

@@ -55,9 +55,28 @@ public final class SourceSession implements AutoCloseable {
     public static SourceSession open(
             PostgresPools pools, PostgresSource source, boolean sliced, Map<String, String> settings)
             throws SQLException {
+        return open(pools, source, sliced, settings, Optional.empty());
+    }
+
+    /**
+     * As {@link #open(PostgresPools, PostgresSource, boolean, Map)}, reading in {@code shared}, a snapshot another
+     * transaction exported and keeps open (a pipeline run's), when given.
+     */
+    public static SourceSession open(
+            PostgresPools pools,
+            PostgresSource source,
+            boolean sliced,
+            Map<String, String> settings,
+            Optional<String> shared)
+            throws SQLException {
         SourceSession session = new SourceSession(pools, source, settings);
         try {
-            session.applySettings(session.begin(sliced));
+            Connection leader = session.begin(sliced || shared.isPresent());
+            if (shared.isPresent()) {
+                session.importSnapshot(leader, shared.get());
+                session.exportedSnapshot = shared;
+            }
+            session.applySettings(leader);
             return session;
         } catch (SQLException | RuntimeException e) {
             session.close();
@@ -87,13 +106,14 @@ public final class SourceSession implements AutoCloseable {
      */
     public void prepare(int slices) throws SQLException {
         if (slices > 1) {
-            String snapshot = exportSnapshot(leader());
-            exportedSnapshot = Optional.of(snapshot);
+            String snapshot = exportedSnapshot.orElse(null);
+            if (snapshot == null) {
+                snapshot = exportSnapshot(leader());
+                exportedSnapshot = Optional.of(snapshot);
+            }
             for (int i = 1; i < slices; i++) {
                 Connection worker = begin(true);
-                try (Statement statement = worker.createStatement()) {
-                    statement.execute("SET TRANSACTION SNAPSHOT '" + snapshot + "'");
-                }
+                importSnapshot(worker, snapshot);
                 applySettings(worker);
             }
         }
@@ -163,6 +183,23 @@ public final class SourceSession implements AutoCloseable {
             return 0;
         }
         return (int) Math.min(Integer.MAX_VALUE, statementTimeout.toMillis() + SILENCE_MARGIN_MILLIS);
+    }
+
+    /** Exports the leader's snapshot, for other sessions to read in (a pipeline run's shared snapshot). */
+    public String exportSnapshot() throws SQLException {
+        String snapshot = exportSnapshot(leader());
+        exportedSnapshot = Optional.of(snapshot);
+        return snapshot;
+    }
+
+    /** Must be the transaction's first statement; the name is the server's own, checked when it was exported. */
+    private static void importSnapshot(Connection connection, String snapshot) throws SQLException {
+        if (!snapshot.matches("[0-9A-Fa-f-]+")) {
+            throw new SQLException("unexpected snapshot name");
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET TRANSACTION SNAPSHOT '" + snapshot + "'");
+        }
     }
 
     /** Gives the transaction the copy's settings; after {@code SET TRANSACTION SNAPSHOT}, which must come first. */

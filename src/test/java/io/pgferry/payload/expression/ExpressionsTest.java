@@ -67,9 +67,9 @@ class ExpressionsTest {
             delimiter = '|',
             quoteCharacter = '"',
             value = {
-                "@activity('Lookup').output.firstRow.id|'activity()'",
+                "@activity('Lookup').output.firstRow.id|activity 'Lookup', which has not run",
                 "@pipeline().parameters.absent|'absent', which is not given",
-                "@variables('x')|'variables()'",
+                "@variables('x')|variable 'x'",
                 "@concat('a|unterminated string",
                 "@concat('a'|expects ')'",
                 "@{pipeline().RunId|unclosed"
