@@ -3,6 +3,7 @@ package io.pgferry.contract;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Map;
+import java.util.Optional;
 
 import io.pgferry.error.ErrorCode;
 
@@ -14,6 +15,7 @@ import io.pgferry.error.ErrorCode;
  * @param validateDataConsistency ADF's setting: every committed file is checked against what was written (size and
  *        MD5) before the copy succeeds
  * @param projection the columns written: the source's, or those the activity maps and adds
+ * @param incremental pgferry's incremental copy of a table, when asked for
  * @param pointers where in the request each part an error may be about was given (the query or table, the
  *        connection, the partition settings, the sink's connection and location), for errors found while copying
  */
@@ -23,6 +25,7 @@ public record CopyJob(
         PostgresSource source,
         FileSink sink,
         Projection projection,
+        Optional<Incremental> incremental,
         int parallelCopies,
         boolean validateDataConsistency,
         Map<ErrorCode.Field, String> pointers) {
@@ -32,6 +35,7 @@ public record CopyJob(
         requireNonNull(source, "source is null");
         requireNonNull(sink, "sink is null");
         requireNonNull(projection, "projection is null");
+        requireNonNull(incremental, "incremental is null");
         pointers = Map.copyOf(pointers);
         if (parallelCopies < 1) {
             throw new IllegalArgumentException("parallelCopies must be positive");

@@ -13,7 +13,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * {@code throughput} in KB/s of data read; {@code effectiveIntegrationRuntime} names what ran the copy: pgferry on
  * this function app, in this region). Beyond ADF: {@code runId}, which also tags every blob's metadata, and
  * {@code files}, the committed files with rows, bytes and MD5 each, {@code manifest}, the manifest written last (absent
- * when the sink asked for none), and {@code slices}, how the rows were read (one slice, or one per parallel copy).
+ * when the sink asked for none), {@code slices}, how the rows were read (one slice, or one per parallel copy), and
+ * {@code watermark}, the state an incremental copy stored for its next run.
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -35,7 +36,8 @@ public record RunStatistics(
         String runId,
         List<WrittenFile> files,
         String manifest,
-        List<Slice> slices) {
+        List<Slice> slices,
+        Watermark watermark) {
 
     public RunStatistics {
         errors = List.copyOf(errors);

@@ -11,11 +11,15 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.pgferry.contract.CopyJob;
+import io.pgferry.contract.Incremental;
 import io.pgferry.contract.RunStatistics;
+import io.pgferry.contract.Watermark;
 import io.pgferry.error.CopyException;
 import io.pgferry.format.OutputFormat;
 import io.pgferry.format.OutputFormats;
+import io.pgferry.functionstorage.Watermarks;
 import io.pgferry.sink.ChunkSinks;
+import io.pgferry.source.postgres.IncrementalSql;
 import io.pgferry.source.postgres.PostgresErrors;
 import io.pgferry.source.postgres.PostgresPools;
 import io.pgferry.source.postgres.ProjectionSql;
@@ -38,12 +42,14 @@ public class CopyRunner {
     private final PostgresPools pools;
     private final ChunkSinks sinks;
     private final Admission admission;
+    private final Watermarks watermarks;
 
     @Inject
-    CopyRunner(PostgresPools pools, ChunkSinks sinks, Admission admission) {
+    CopyRunner(PostgresPools pools, ChunkSinks sinks, Admission admission, Watermarks watermarks) {
         this.pools = pools;
         this.sinks = sinks;
         this.admission = admission;
+        this.watermarks = watermarks;
     }
 
     /**
@@ -105,8 +111,9 @@ public class CopyRunner {
         SourceSession session = null;
         try {
             ProjectionSql projection = new ProjectionSql(job.projection());
-            session =
-                    SourceSession.open(pools, job.source(), job.parallelCopies() > 1, projection.settings(), snapshot);
+            // An incremental copy plans in the snapshot it reads in: repeatable read, like a sliced one.
+            boolean repeatable = job.parallelCopies() > 1 || job.incremental().isPresent();
+            session = SourceSession.open(pools, job.source(), repeatable, projection.settings(), snapshot);
             control.onCancel(session::cancelQueries);
             if (job.source().query().isEmpty()) {
                 control.estimate(
@@ -114,7 +121,16 @@ public class CopyRunner {
             }
             String selectSql = job.source().selectSql();
             List<SourceColumn> sourceColumns = SourceColumn.describe(session.leader(), selectSql);
-            List<Slice> slices = SlicePlanner.plan(session.leader(), job.source(), job.parallelCopies());
+            Optional<IncrementalSql.Plan> incremental = Optional.empty();
+            List<Slice> slices;
+            if (job.incremental().isPresent()) {
+                Incremental asked = job.incremental().get();
+                incremental = Optional.of(IncrementalSql.plan(
+                        session, job.source(), asked, watermarks.find(asked.stateKey()), sourceColumns, job.runId()));
+                slices = List.of(new Slice(0, incremental.get().selectSql(), "incremental"));
+            } else {
+                slices = SlicePlanner.plan(session.leader(), job.source(), job.parallelCopies());
+            }
             session.describeSlices(sourceColumns, slices);
             List<SourceColumn> columns = job.projection().isNone()
                     ? sourceColumns
@@ -129,7 +145,17 @@ public class CopyRunner {
             }
             SliceCopy sliceCopy = new SliceCopy(
                     job, control, format, sql -> projection.wrap(sql, sourceColumns), sinks, slices.size(), sliceBytes);
-            return transfer(job, timer, ParallelSlices.copy(sliceCopy, slices, session), read);
+            RunStatistics statistics = transfer(
+                    job,
+                    timer,
+                    ParallelSlices.copy(sliceCopy, slices, session),
+                    read,
+                    incremental.map(IncrementalSql.Plan::next));
+            // Stored once the output is committed: a run that fails leaves the last watermark for the next to start at.
+            if (statistics.watermark() != null) {
+                watermarks.save(job.incremental().orElseThrow().stateKey(), statistics.watermark());
+            }
+            return statistics;
         } catch (SQLException e) {
             throw PostgresErrors.translate(e, job.source().connection());
         } finally {
@@ -141,14 +167,25 @@ public class CopyRunner {
     }
 
     /** Commits every slice's files, then the manifest, and reports; on failure none of them stays. */
-    private static RunStatistics transfer(CopyJob job, RunTimer timer, List<SliceResult> results, Manifest.Read read) {
+    private static RunStatistics transfer(
+            CopyJob job, RunTimer timer, List<SliceResult> results, Manifest.Read read, Optional<Watermark> watermark) {
         timer.readDone();
         try {
             if (results.stream().mapToLong(SliceResult::rows).sum() == 0) {
                 results.get(0).writer().ensureFile();
             }
             Publication.Published published = Publication.publish(job, results, read, timer.start());
-            return timer.statistics(job.runId(), results, published, job);
+            return timer.statistics(
+                    job.runId(),
+                    results,
+                    published,
+                    job,
+                    watermark.map(next -> new Watermark(
+                            next.column(),
+                            next.high(),
+                            next.snapshot(),
+                            next.runId(),
+                            Instant.now().toString())));
         } catch (CopyException e) {
             results.forEach(result -> result.writer().discard());
             throw e;

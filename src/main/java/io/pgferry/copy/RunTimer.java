@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.pgferry.contract.CopyJob;
 import io.pgferry.contract.Destination;
@@ -18,6 +19,7 @@ import io.pgferry.contract.RunStatistics.Stage;
 import io.pgferry.contract.RunStatistics.Transfer;
 import io.pgferry.contract.RunStatistics.TransferDetails;
 import io.pgferry.contract.RunStatistics.Writing;
+import io.pgferry.contract.Watermark;
 import io.pgferry.contract.WrittenFile;
 
 /**
@@ -54,7 +56,12 @@ final class RunTimer {
     }
 
     /** The copy's output, ADF-shaped: verified when the copy asked for it ({@code validateDataConsistency}). */
-    RunStatistics statistics(String runId, List<SliceResult> results, Publication.Published published, CopyJob job) {
+    RunStatistics statistics(
+            String runId,
+            List<SliceResult> results,
+            Publication.Published published,
+            CopyJob job,
+            Optional<Watermark> watermark) {
         List<WrittenFile> files = published.files();
         FileSink sink = job.sink();
         long endNanos = System.nanoTime();
@@ -113,7 +120,8 @@ final class RunTimer {
                 runId,
                 files,
                 published.manifest(),
-                sliceDetails);
+                sliceDetails,
+                watermark.orElse(null));
     }
 
     static String effectiveRuntime(String site, String region) {

@@ -42,6 +42,7 @@ public enum ErrorCode {
     ColumnMappingInvalid(400, FailureType.UserError, Field.SOURCE_QUERY),
     LookupTooLarge(400, FailureType.UserError, Field.SOURCE_QUERY),
     ActivityFailed(400, FailureType.UserError, Field.NONE),
+    WatermarkColumnInvalid(400, FailureType.UserError, Field.SOURCE_QUERY),
     // The rows cannot be written in the format asked for.
     ParquetSchemaInvalid(400, FailureType.UserError, Field.SOURCE_QUERY),
     AvroSchemaInvalid(400, FailureType.UserError, Field.SOURCE_QUERY),

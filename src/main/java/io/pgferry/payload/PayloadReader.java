@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.pgferry.contract.CopyJob;
 import io.pgferry.contract.FileSink;
+import io.pgferry.contract.Incremental;
 import io.pgferry.contract.LookupJob;
 import io.pgferry.contract.PipelineJob;
 import io.pgferry.contract.PostgresSource;
@@ -178,6 +179,36 @@ public final class PayloadReader {
         return result;
     }
 
+    /**
+     * {@code source.incremental}: a table's column of timestamps, dates or integers, and the key its watermark is kept
+     * under (by default the pipeline's, the activity's and the table's names). Empty after a violation.
+     */
+    private Optional<Incremental> incremental(
+            Reading reading, Field field, PostgresSource source, String activityName) {
+        if (reading.object(reading.strict(field)) == null) {
+            return Optional.empty();
+        }
+        String column = reading.string(field.get("watermarkColumn"), true);
+        String key = reading.string(field.get("stateKey"), false);
+        if (column != null && (column.isEmpty() || column.chars().anyMatch(c -> c < 0x20))) {
+            reading.violation(field.get("watermarkColumn"), "must be a column name");
+            return Optional.empty();
+        }
+        if (source != null && source.query().isPresent()) {
+            reading.violation(field, "needs the dataset's table: an incremental copy reads a table, not a query");
+            return Optional.empty();
+        }
+        if (column == null || source == null) {
+            return Optional.empty();
+        }
+        String pipeline = reading.scope().pipeline().path("Pipeline").asText("");
+        String stateKey = key != null && !key.isBlank()
+                ? key
+                : pipeline + "/" + activityName + "/"
+                        + source.table().orElseThrow().quoted();
+        return Optional.of(new Incremental(column, stateKey, field.pointer()));
+    }
+
     /** The parts of a request every activity reads. */
     private record Request(
             Field root,
@@ -243,6 +274,7 @@ public final class PayloadReader {
         PostgresSource source = null;
         FileSink sink = null;
         Projection projection = null;
+        Optional<Incremental> incremental = Optional.empty();
         long parallelCopies = 1;
         boolean validate = false;
         if (typeProperties != null) {
@@ -272,13 +304,25 @@ public final class PayloadReader {
                 sink = new SinkReader(reading, checks, credentials).sink(outputDataset, sinkSettings, linkedServices);
             }
             projection = new ProjectionReader(reading).read(typeProperties);
+            if (sourceSettings != null && sourceSettings.get("incremental").present()) {
+                incremental = incremental(reading, sourceSettings.get("incremental"), source, activityName);
+            }
         }
         reading.refuseUnread();
         if (!reading.violations().isEmpty()) {
             throw CopyException.invalidPayload(reading.violations());
         }
         return new CopyJob(
-                runId, activityName, source, sink, projection, (int) parallelCopies, validate, reading.pointers());
+                runId,
+                activityName,
+                source,
+                sink,
+                projection,
+                incremental,
+                // An incremental copy reads in one slice: its filter is the table's, not a slice's.
+                incremental.isPresent() ? 1 : (int) parallelCopies,
+                validate,
+                reading.pointers());
     }
 
     /**

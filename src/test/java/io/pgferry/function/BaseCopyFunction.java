@@ -603,7 +603,7 @@ abstract class BaseCopyFunction {
         post(payload)
                 .statusCode(400)
                 .body("details.pointer", equalTo(List.of("/activity/typeProperties/source/query")))
-                .body("details[0].reason", containsString("'activity()'"));
+                .body("details[0].reason", containsString("activity 'Lookup', which has not run"));
         assertNothingWritten(container);
     }
 

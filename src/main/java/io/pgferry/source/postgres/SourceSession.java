@@ -118,13 +118,14 @@ public final class SourceSession implements AutoCloseable {
             }
         }
         for (Connection connection : connections) {
+            // Local settings end with the transaction; the time zone, the payload's text, goes as a bind value.
+            try (PreparedStatement timeZone = connection.prepareStatement("SELECT set_config('TimeZone', ?, true)")) {
+                timeZone.setString(1, source.timeZone());
+                timeZone.executeQuery().close();
+            } catch (SQLException e) {
+                throw PostgresErrors.translate(e, source.connection()).about(ErrorCode.Field.SOURCE_TIMEZONE);
+            }
             try (Statement statement = connection.createStatement()) {
-                // SET LOCAL ends with the transaction.
-                try {
-                    statement.execute("SET LOCAL TimeZone = " + SqlLiteral.of(source.timeZone()));
-                } catch (SQLException e) {
-                    throw PostgresErrors.translate(e, source.connection()).about(ErrorCode.Field.SOURCE_TIMEZONE);
-                }
                 statement.execute("SET LOCAL statement_timeout = "
                         + source.statementTimeout().toMillis());
             }
@@ -183,6 +184,17 @@ public final class SourceSession implements AutoCloseable {
             return 0;
         }
         return (int) Math.min(Integer.MAX_VALUE, statementTimeout.toMillis() + SILENCE_MARGIN_MILLIS);
+    }
+
+    /** Gives the leader's transaction more settings (name to text), as bind values. */
+    public void set(Map<String, String> more) throws SQLException {
+        try (PreparedStatement statement = leader().prepareStatement("SELECT set_config(?, ?, true)")) {
+            for (Map.Entry<String, String> setting : more.entrySet()) {
+                statement.setString(1, setting.getKey());
+                statement.setString(2, setting.getValue());
+                statement.executeQuery().close();
+            }
+        }
     }
 
     /** Exports the leader's snapshot, for other sessions to read in (a pipeline run's shared snapshot). */

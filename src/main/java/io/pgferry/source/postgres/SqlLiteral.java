@@ -1,6 +1,6 @@
 package io.pgferry.source.postgres;
 
-/** Values spliced into SQL that cannot take a bind parameter (COPY options, SET). */
+/** Values spliced into SQL that cannot take a bind parameter (COPY's options). */
 public final class SqlLiteral {
     private SqlLiteral() {}
 
