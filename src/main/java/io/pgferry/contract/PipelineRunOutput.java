@@ -12,7 +12,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * A pipeline run's result, shaped as ADF's pipeline run and activity-runs query answer them: the run's status, and
  * each activity run with its status, duration, output (a Copy's is a copy's statistics, a Lookup's its
  * {@code firstRow} or {@code count}/{@code value}) or error. Beyond ADF: {@code snapshot}, the database snapshot
- * every read of the run saw, and {@code snapshotHeldMs}, how long it was held (what the run cost vacuum).
+ * every read of the run saw, {@code snapshotHeldMs}, how long it was held (what the run cost vacuum), and
+ * {@code manifest}, where the run's manifest listing every copy's files is (when it succeeded with copies).
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -25,6 +26,7 @@ public record PipelineRunOutput(
         long durationInMs,
         String snapshot,
         Long snapshotHeldMs,
+        String manifest,
         List<ActivityRun> activityRuns) {
     public PipelineRunOutput {
         activityRuns = List.copyOf(activityRuns);

@@ -2,12 +2,16 @@ package io.pgferry.functionstorage;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 
@@ -35,6 +39,7 @@ public class FunctionStorage {
     private final StorageConfig config;
     private final BlobServices services;
     private volatile BlobServiceClient service;
+    private final Map<String, BlobContainerClient> containers = new ConcurrentHashMap<>();
 
     @Inject
     FunctionStorage(StorageConfig config, BlobServices services) {
@@ -50,6 +55,36 @@ public class FunctionStorage {
             service = current;
         }
         return current;
+    }
+
+    /**
+     * A container of the function's account, created on first use.
+     *
+     * @param purpose what it holds, for the error when the account refuses
+     * @throws CopyException {@code RunStoreNotConfigured}, or {@code RunStoreUnavailable} naming the purpose
+     */
+    public BlobContainerClient container(String name, String purpose) {
+        BlobContainerClient known = containers.get(name);
+        if (known != null) {
+            return known;
+        }
+        BlobContainerClient created = blobs().getBlobContainerClient(name);
+        try {
+            created.createIfNotExists();
+        } catch (BlobStorageException e) {
+            throw unavailable(purpose, e);
+        }
+        containers.put(name, created);
+        return created;
+    }
+
+    /** {@code RunStoreUnavailable}: the function's account answered {@code e} about what {@code purpose} holds. */
+    public static CopyException unavailable(String purpose, BlobStorageException e) {
+        return CopyException.of(
+                ErrorCode.RunStoreUnavailable,
+                "the " + purpose + "' storage (the function's own account) answered " + e.getStatusCode()
+                        + (e.getErrorCode() == null ? "" : " " + e.getErrorCode()),
+                e);
     }
 
     private BlobAccount account() {

@@ -13,7 +13,6 @@ import jakarta.inject.Inject;
 
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobClient;
-import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
@@ -21,7 +20,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pgferry.contract.Watermark;
 import io.pgferry.error.CopyException;
-import io.pgferry.error.ErrorCode;
 
 /**
  * Incremental copies' watermarks, one JSON blob per state key ({@code pgferry-watermarks/<sha256 of the key>.json}) in
@@ -30,10 +28,10 @@ import io.pgferry.error.ErrorCode;
 @ApplicationScoped
 public class Watermarks {
     static final String CONTAINER = "pgferry-watermarks";
+    private static final String PURPOSE = "watermarks";
 
     private final FunctionStorage storage;
     private final ObjectMapper mapper;
-    private volatile BlobContainerClient container;
 
     @Inject
     Watermarks(FunctionStorage storage, ObjectMapper mapper) {
@@ -72,17 +70,7 @@ public class Watermarks {
     }
 
     private BlobClient blob(String key) {
-        BlobContainerClient current = container;
-        if (current == null) {
-            current = storage.blobs().getBlobContainerClient(CONTAINER);
-            try {
-                current.createIfNotExists();
-            } catch (BlobStorageException e) {
-                throw unavailable(e);
-            }
-            container = current;
-        }
-        return current.getBlobClient(sha256(key) + ".json");
+        return storage.container(CONTAINER, PURPOSE).getBlobClient(sha256(key) + ".json");
     }
 
     private static String sha256(String key) {
@@ -95,10 +83,6 @@ public class Watermarks {
     }
 
     private static CopyException unavailable(BlobStorageException e) {
-        return CopyException.of(
-                ErrorCode.RunStoreUnavailable,
-                "the watermarks' storage (the function's own account) answered " + e.getStatusCode()
-                        + (e.getErrorCode() == null ? "" : " " + e.getErrorCode()),
-                e);
+        return FunctionStorage.unavailable(PURPOSE, e);
     }
 }

@@ -45,6 +45,9 @@ public final class PayloadReader {
     static final int MAX_PARALLEL_COPIES = 8;
 
     /** A run id names the run's record blob and goes into file metadata: a conservative alphabet. */
+    /** A Lookup source of pgferry's: the watermark an incremental copy keeps under a state key. */
+    private static final String WATERMARK_SOURCE = "PgferryWatermarkSource";
+
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private final SinkChecks checks;
@@ -111,21 +114,28 @@ public final class PayloadReader {
         String name = reading.string(at.get("name"), true);
         Field typeProperties = reading.object(at.get("typeProperties"));
         PostgresSource source = null;
+        String watermarkKey = null;
         boolean firstRowOnly = true;
         if (typeProperties != null) {
             reading.strict(typeProperties);
             firstRowOnly = reading.bool(typeProperties.get("firstRowOnly"), true);
-            Field dataset = reading.datasetReference(typeProperties.get("dataset"), request.datasets());
             Field settings = reading.object(reading.strict(typeProperties.get("source")));
-            if (settings != null) {
-                source = new SourceReader(reading).source(dataset, settings, request.linkedServices());
+            if (settings != null
+                    && WATERMARK_SOURCE.equals(settings.get("type").node().asText())) {
+                reading.string(settings.get("type"), true);
+                watermarkKey = reading.string(settings.get("stateKey"), true);
+            } else {
+                Field dataset = reading.datasetReference(typeProperties.get("dataset"), request.datasets());
+                if (settings != null) {
+                    source = new SourceReader(reading).source(dataset, settings, request.linkedServices());
+                }
             }
         }
         reading.refuseUnread();
         if (!reading.violations().isEmpty()) {
             throw CopyException.invalidPayload(reading.violations());
         }
-        return new LookupJob(name, source, firstRowOnly);
+        return new LookupJob(name, Optional.ofNullable(source), Optional.ofNullable(watermarkKey), firstRowOnly);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -24,6 +25,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -31,10 +33,14 @@ import io.pgferry.contract.CopyJob;
 import io.pgferry.contract.LookupJob;
 import io.pgferry.contract.PipelineJob;
 import io.pgferry.contract.PipelineRunOutput;
+import io.pgferry.contract.PostgresSource;
+import io.pgferry.contract.RunStatistics;
 import io.pgferry.copy.CopyRunner;
 import io.pgferry.copy.RunControl;
 import io.pgferry.error.CopyException;
 import io.pgferry.error.ErrorCode;
+import io.pgferry.functionstorage.PipelineManifests;
+import io.pgferry.functionstorage.Watermarks;
 import io.pgferry.payload.expression.Expressions;
 import io.pgferry.source.postgres.LookupQuery;
 import io.pgferry.source.postgres.PostgresErrors;
@@ -61,12 +67,21 @@ public class PipelineRunner {
     private final CopyRunner copies;
     private final PostgresPools pools;
     private final ObjectMapper mapper;
+    private final Watermarks watermarks;
+    private final PipelineManifests manifests;
 
     @Inject
-    PipelineRunner(CopyRunner copies, PostgresPools pools, ObjectMapper mapper) {
+    PipelineRunner(
+            CopyRunner copies,
+            PostgresPools pools,
+            ObjectMapper mapper,
+            Watermarks watermarks,
+            PipelineManifests manifests) {
         this.copies = copies;
         this.pools = pools;
         this.mapper = mapper;
+        this.watermarks = watermarks;
+        this.manifests = manifests;
     }
 
     /** @param control cancels the run (and the copy in flight) when its deadline passes or it is cancelled */
@@ -78,6 +93,7 @@ public class PipelineRunner {
             Run run = new Run(job, reader, control, snapshots, variables);
             boolean succeeded = run.activities(job.activities(), JSON.objectNode(), null, null, "");
             Instant end = Instant.now();
+            String manifest = succeeded && !run.copied.isEmpty() ? commitManifest(job, start, end, run.copied) : null;
             LOG.infof(
                     "pipeline %s (%s): %s, %d activity runs, snapshot held %d ms",
                     job.runId(),
@@ -94,7 +110,24 @@ public class PipelineRunner {
                     end.toEpochMilli() - start.toEpochMilli(),
                     snapshots.first().orElse(null),
                     snapshots.first().isPresent() ? snapshots.ageMillis() : null,
+                    manifest,
                     run.runs);
+        }
+    }
+
+    /**
+     * Writes the run's manifest in the function's storage, last; without one configured (a local run), the run has
+     * none, and says so in the log.
+     */
+    private String commitManifest(PipelineJob job, Instant start, Instant end, List<PipelineManifest.Copied> copied) {
+        try {
+            return manifests.commit(job.runId(), PipelineManifest.write(job, start, end, copied));
+        } catch (CopyException e) {
+            if (e.code() != ErrorCode.RunStoreNotConfigured) {
+                throw e;
+            }
+            LOG.infof("pipeline %s: no manifest, as the function has no storage account configured", job.runId());
+            return null;
         }
     }
 
@@ -106,6 +139,7 @@ public class PipelineRunner {
         private final SharedSnapshots snapshots;
         private final ObjectNode variables;
         private final List<PipelineRunOutput.ActivityRun> runs = Collections.synchronizedList(new ArrayList<>());
+        private final List<PipelineManifest.Copied> copied = Collections.synchronizedList(new ArrayList<>());
 
         Run(
                 PipelineJob job,
@@ -202,8 +236,10 @@ public class PipelineRunner {
         private JsonNode copy(PipelineJob.Activity activity, UnaryOperator<Expressions.Scope> scope, String id) {
             CopyJob copy = reader.copy(activity, scope, id);
             try {
-                return mapper.valueToTree(
-                        copies.run(copy, control.child(), copies.admit(), snapshots.snapshotFor(copy.source())));
+                Optional<String> snapshot = snapshots.snapshotFor(copy.source());
+                RunStatistics statistics = copies.run(copy, control.child(), copies.admit(), snapshot);
+                copied.add(new PipelineManifest.Copied(activity.name(), id, snapshot, statistics));
+                return mapper.valueToTree(statistics);
             } catch (SQLException e) {
                 throw PostgresErrors.translate(e, copy.source().connection()).atField(copy.pointers());
             }
@@ -211,11 +247,17 @@ public class PipelineRunner {
 
         private JsonNode lookup(PipelineJob.Activity activity, UnaryOperator<Expressions.Scope> scope) {
             LookupJob lookup = reader.lookup(activity, scope);
-            try (SourceSession session = SourceSession.open(
-                    pools, lookup.source(), false, Map.of(), snapshots.snapshotFor(lookup.source()))) {
+            if (lookup.watermarkKey().isPresent()) {
+                ArrayNode rows = JSON.arrayNode();
+                watermarks.find(lookup.watermarkKey().get()).ifPresent(found -> rows.add(mapper.valueToTree(found)));
+                return LookupQuery.output(rows, lookup.firstRowOnly());
+            }
+            PostgresSource source = lookup.source().orElseThrow();
+            try (SourceSession session =
+                    SourceSession.open(pools, source, false, Map.of(), snapshots.snapshotFor(source))) {
                 return LookupQuery.run(session, lookup);
             } catch (SQLException e) {
-                throw PostgresErrors.translate(e, lookup.source().connection());
+                throw PostgresErrors.translate(e, source.connection());
             }
         }
 

@@ -19,7 +19,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pgferry.config.StorageConfig;
 import io.pgferry.error.CopyException;
-import io.pgferry.error.ErrorCode;
 import io.pgferry.functionstorage.FunctionStorage;
 
 /**
@@ -28,10 +27,10 @@ import io.pgferry.functionstorage.FunctionStorage;
  */
 @ApplicationScoped
 public class RunRecords {
+    private static final String PURPOSE = "run records";
     private final FunctionStorage storage;
     private final String containerName;
     private final ObjectMapper mapper;
-    private volatile BlobContainerClient container;
 
     @Inject
     RunRecords(FunctionStorage storage, StorageConfig config, ObjectMapper mapper) {
@@ -97,24 +96,10 @@ public class RunRecords {
     }
 
     private BlobContainerClient container() {
-        BlobContainerClient current = container;
-        if (current == null) {
-            current = storage.blobs().getBlobContainerClient(containerName);
-            try {
-                current.createIfNotExists();
-            } catch (BlobStorageException e) {
-                throw unavailable(e);
-            }
-            container = current;
-        }
-        return current;
+        return storage.container(containerName, PURPOSE);
     }
 
     private static CopyException unavailable(BlobStorageException e) {
-        return CopyException.of(
-                ErrorCode.RunStoreUnavailable,
-                "the run records' storage answered " + e.getStatusCode()
-                        + (e.getErrorCode() == null ? "" : " " + e.getErrorCode()),
-                e);
+        return FunctionStorage.unavailable(PURPOSE, e);
     }
 }

@@ -26,9 +26,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.pgferry.testing.CsvReader;
 import io.pgferry.testing.Payloads;
+import io.pgferry.testing.StorageTestResource;
 import io.pgferry.testing.TestingAzurite;
 import io.pgferry.testing.TestingPostgres;
 import io.pgferry.testing.TestingServers;
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
@@ -39,6 +41,7 @@ import io.restassured.response.ValidatableResponse;
  * back with DuckDB; the one-snapshot guarantee is checked against a write made while the run goes on.
  */
 @QuarkusTest
+@QuarkusTestResource(StorageTestResource.class)
 class PipelineIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CSV = "header=true";
@@ -173,6 +176,71 @@ class PipelineIT {
         assertThat(snapshots).hasSize(3).allSatisfy(snapshot -> assertThat(snapshot)
                 .isEqualTo(snapshots.get(0)));
         assertThat(run.path("snapshot").asText()).isEqualTo(snapshots.get(0).split(" ")[0]);
+
+        // One manifest for the run, written last, lists every table's files under that one snapshot.
+        String runId = run.path("runId").asText();
+        assertThat(run.path("manifest").asText()).isEqualTo("pgferry-manifests/" + runId + ".json");
+        JsonNode manifest = JSON.readTree(azurite.container("pgferry-manifests")
+                .getBlobClient(runId + ".json")
+                .downloadContent()
+                .toString());
+        assertThat(manifest.path("copies")).hasSize(3);
+        assertThat(manifest.at("/totals/rows").asLong()).isEqualTo(300);
+        List<String> listed = new ArrayList<>();
+        for (JsonNode copy : manifest.path("copies")) {
+            assertThat(copy.path("snapshot").asText())
+                    .isEqualTo(run.path("snapshot").asText());
+            copy.path("files").forEach(file -> listed.add(file.path("path").asText()));
+        }
+        List<String> committed = azurite.container(container).listBlobs().stream()
+                .map(blob -> container + "/" + blob.getName())
+                .filter(name -> !name.endsWith("_manifest.json"))
+                .toList();
+        assertThat(listed).containsExactlyInAnyOrderElementsOf(committed);
+    }
+
+    @Test
+    void anIncrementalCopyBetweenLookupsOfTheWatermarkPgferryKeeps() throws Exception {
+        String table = table("events", 40);
+        String key = "nightly/" + suffix();
+        String container = container();
+        ObjectNode request = request(container);
+        request.withObject("/datasets/0/properties/typeProperties").put("tableName", table);
+        ArrayNode activities = activities(request);
+        activities.add(watermarkLookup("OldWatermark", key));
+        ObjectNode copy = copy("CopyChanges", "unused", "@{pipeline().RunId}");
+        ObjectNode source = copy.withObject("/typeProperties/source");
+        source.remove("query");
+        source.putObject("incremental").put("watermarkColumn", "id").put("stateKey", key);
+        copy.putArray("dependsOn")
+                .addObject()
+                .put("activity", "OldWatermark")
+                .putArray("dependencyConditions")
+                .add("Succeeded");
+        activities.add(copy);
+        ObjectNode after = watermarkLookup("NewWatermark", key);
+        after.putArray("dependsOn")
+                .addObject()
+                .put("activity", "CopyChanges")
+                .putArray("dependencyConditions")
+                .add("Succeeded");
+        activities.add(after);
+
+        JsonNode first = post(request).statusCode(200).extract().as(JsonNode.class);
+        assertThat(first.path("status").asText()).isEqualTo("Succeeded");
+        assertThat(output(first, "OldWatermark").has("firstRow")).isFalse();
+        assertThat(output(first, "CopyChanges").path("rowsCopied").asLong()).isEqualTo(40);
+        assertThat(output(first, "NewWatermark").at("/firstRow/high").asText()).isEqualTo("40");
+
+        postgres.execute("INSERT INTO " + table + " SELECT i, 'later' FROM generate_series(41, 55) i");
+        JsonNode second = post(request).statusCode(200).extract().as(JsonNode.class);
+        assertThat(output(second, "OldWatermark").at("/firstRow/high").asText()).isEqualTo("40");
+        assertThat(output(second, "CopyChanges").path("rowsCopied").asLong()).isEqualTo(15);
+        assertThat(output(second, "NewWatermark").at("/firstRow/high").asText()).isEqualTo("55");
+        List<List<String>> rows =
+                CsvReader.read(azurite.download(container, second.path("runId").asText(), downloads), CSV, "id::int");
+        assertThat(rows).extracting(row -> row.get(0)).first().isEqualTo("41");
+        assertThat(rows).hasSize(15);
     }
 
     @Test
@@ -312,6 +380,24 @@ class PipelineIT {
         settings.putObject("dataset").put("referenceName", "OrdersTable").put("type", "DatasetReference");
         settings.put("firstRowOnly", firstRowOnly);
         return lookup;
+    }
+
+    private static ObjectNode watermarkLookup(String name, String stateKey) {
+        ObjectNode lookup = JSON.createObjectNode().put("name", name).put("type", "Lookup");
+        lookup.putObject("typeProperties")
+                .putObject("source")
+                .put("type", "PgferryWatermarkSource")
+                .put("stateKey", stateKey);
+        return lookup;
+    }
+
+    private static JsonNode output(JsonNode run, String activity) {
+        for (JsonNode one : run.path("activityRuns")) {
+            if (one.path("activityName").asText().equals(activity)) {
+                return one.path("output");
+            }
+        }
+        throw new AssertionError("no activity run " + activity + " in " + run);
     }
 
     private static ObjectNode copy(String name, String query, String folder) {

@@ -208,7 +208,17 @@ public final class TestingPostgres implements AutoCloseable {
 
     /** The ADF {@code PostgreSql} connection string for the test database. */
     public String odbcConnectionString() {
-        return "Server=" + host() + ";Port=" + port + ";Database=" + DATABASE + ";UID=" + USER + ";Password="
+        return odbcConnectionString(DATABASE);
+    }
+
+    /** Creates a database of its own, for a test whose SQL must see no other test's tables. */
+    public void createDatabase(String name) {
+        execute("CREATE DATABASE " + name);
+    }
+
+    /** The ADF {@code PostgreSql} connection string for another database of the server. */
+    public String odbcConnectionString(String database) {
+        return "Server=" + host() + ";Port=" + port + ";Database=" + database + ";UID=" + USER + ";Password="
                 + password;
     }
 
@@ -223,7 +233,12 @@ public final class TestingPostgres implements AutoCloseable {
     }
 
     public void execute(String... statements) {
-        try (Connection connection = connect();
+        executeIn(DATABASE, statements);
+    }
+
+    /** Runs statements (each may hold several) in another database of the server. */
+    public void executeIn(String database, String... statements) {
+        try (Connection connection = connect(database);
                 Statement statement = connection.createStatement()) {
             for (String sql : statements) {
                 statement.execute(sql);

@@ -27,7 +27,7 @@ public final class LookupQuery {
 
     /** ADF's Lookup output: {@code {"firstRow": {...}}} (absent without rows), or {@code {"count", "value"}}. */
     public static ObjectNode run(SourceSession session, LookupJob lookup) throws SQLException {
-        String selectSql = lookup.source().selectSql();
+        String selectSql = lookup.source().orElseThrow().selectSql();
         SourceColumn.describe(session.leader(), selectSql);
         session.prepare(1);
         int limit = lookup.firstRowOnly() ? 1 : LookupJob.MAX_ROWS + 1;
@@ -53,8 +53,13 @@ public final class LookupQuery {
             }
         }
         ReadOnlyCheck.assertNothingWritten(session.leader());
+        return output(rows, lookup.firstRowOnly());
+    }
+
+    /** ADF's Lookup output of {@code rows}. */
+    public static ObjectNode output(ArrayNode rows, boolean firstRowOnly) {
         ObjectNode output = JsonNodeFactory.instance.objectNode();
-        if (lookup.firstRowOnly()) {
+        if (firstRowOnly) {
             if (!rows.isEmpty()) {
                 output.set("firstRow", rows.get(0));
             }
