@@ -1,6 +1,7 @@
 package io.pgferry.copy;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -8,6 +9,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.pgferry.contract.CopyJob;
@@ -43,13 +45,21 @@ public class CopyRunner {
     private final ChunkSinks sinks;
     private final Admission admission;
     private final Watermarks watermarks;
+    private final Duration progressInterval;
 
+    /** @param progressInterval how often a running copy logs its progress */
     @Inject
-    CopyRunner(PostgresPools pools, ChunkSinks sinks, Admission admission, Watermarks watermarks) {
+    CopyRunner(
+            PostgresPools pools,
+            ChunkSinks sinks,
+            Admission admission,
+            Watermarks watermarks,
+            @ConfigProperty(name = "pgferry.log.progress-interval") Duration progressInterval) {
         this.pools = pools;
         this.sinks = sinks;
         this.admission = admission;
         this.watermarks = watermarks;
+        this.progressInterval = progressInterval;
     }
 
     /**
@@ -84,17 +94,10 @@ public class CopyRunner {
         String runId = job.runId();
         RunTimer timer = new RunTimer(Instant.now(), System.nanoTime());
         try (ticket) {
+            CopyLog.started(job);
+            control.reportEvery(progressInterval, () -> CopyLog.progress(job, control, timer.startNanos()));
             RunStatistics statistics = copy(job, timer, control, ticket, snapshot);
-            LOG.infof(
-                    "copy %s (%s): %d rows, %d bytes read, %d bytes in %d files, %d slices, %d ms",
-                    runId,
-                    job.activityName(),
-                    statistics.rowsCopied(),
-                    statistics.dataRead(),
-                    statistics.dataWritten(),
-                    statistics.filesWritten(),
-                    statistics.usedParallelCopies(),
-                    timer.elapsedMillis());
+            CopyLog.ended(job, statistics, timer.elapsedMillis());
             return statistics;
         } catch (CopyException e) {
             CopyException failure = (control.cancelled() ? control.cancellation() : e).atField(job.pointers());

@@ -93,7 +93,7 @@ final class Manifest {
         }
     }
 
-    private static String formatType(CopyJob job) {
+    static String formatType(CopyJob job) {
         return job.sink().format() instanceof JsonFormat
                 ? "Json"
                 : job.sink().format() instanceof ParquetFormat
@@ -101,7 +101,7 @@ final class Manifest {
                         : job.sink().format() instanceof AvroFormat ? "Avro" : "DelimitedText";
     }
 
-    private static String sha256(String text) {
+    static String sha256(String text) {
         try {
             return HexFormat.of()
                     .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));

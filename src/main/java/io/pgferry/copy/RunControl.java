@@ -30,6 +30,7 @@ public final class RunControl {
     private Runnable canceller;
     private final List<RunControl> children = new CopyOnWriteArrayList<>();
     private ScheduledFuture<?> deadline;
+    private ScheduledFuture<?> reports;
 
     /**
      * A control that cancels its copy when {@code deadline} has passed, with {@code InvocationTimedOut}: a copy
@@ -41,8 +42,10 @@ public final class RunControl {
         CopyException timedOut = CopyException.of(
                 ErrorCode.InvocationTimedOut,
                 "the copy did not end within "
-                        + deadline.toMinutes()
-                        + " minutes, the limit for a copy that is waited for (pgferry.invocation.timeout,"
+                        + (deadline.toSeconds() < 120
+                                ? deadline.toSeconds() + " seconds"
+                                : deadline.toMinutes() + " minutes")
+                        + ", the limit for a copy that is waited for (pgferry.invocation.timeout,"
                         + " below the function's timeout); nothing was written. Start long copies with POST /runs",
                 null);
         control.deadline =
@@ -108,16 +111,28 @@ public final class RunControl {
         estimatedRows = rows;
     }
 
-    /** The copy has ended: nothing is left to cancel, and its deadline no longer matters. */
+    /** Runs {@code report} every {@code interval} until the copy ends. */
+    void reportEvery(Duration interval, Runnable report) {
+        ScheduledFuture<?> scheduled =
+                DEADLINES.scheduleAtFixedRate(report, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        synchronized (this) {
+            reports = scheduled;
+        }
+    }
+
+    /** The copy has ended: nothing is left to cancel or report, and its deadline no longer matters. */
     void ended() {
-        ScheduledFuture<?> pending;
+        List<ScheduledFuture<?>> pending = new java.util.ArrayList<>(2);
         synchronized (this) {
             canceller = null;
-            pending = deadline;
+            if (deadline != null) {
+                pending.add(deadline);
+            }
+            if (reports != null) {
+                pending.add(reports);
+            }
         }
-        if (pending != null) {
-            pending.cancel(false);
-        }
+        pending.forEach(future -> future.cancel(false));
     }
 
     /** What {@link #cancel()} runs; runs it at once when the copy was cancelled before it got this far. */

@@ -47,6 +47,10 @@ final class RunTimer {
         readDoneNanos = System.nanoTime();
     }
 
+    long startNanos() {
+        return startNanos;
+    }
+
     long elapsedMillis() {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }

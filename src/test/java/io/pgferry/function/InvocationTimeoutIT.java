@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgferry.testing.AsyncRuns;
 import io.pgferry.testing.Payloads;
 import io.pgferry.testing.StorageTestResource;
+import io.pgferry.testing.TestLog;
 import io.pgferry.testing.TestingAzurite;
 import io.pgferry.testing.TestingServers;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -35,7 +36,7 @@ class InvocationTimeoutIT {
     public static final class ShortInvocations implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("pgferry.invocation.timeout", "2s");
+            return Map.of("pgferry.invocation.timeout", "2s", "pgferry.log.progress-interval", "200ms");
         }
     }
 
@@ -44,6 +45,8 @@ class InvocationTimeoutIT {
         String container = "t-" + UUID.randomUUID().toString().substring(0, 8);
         // An hour's query: only the invocation timeout ends it.
         ObjectNode payload = payload("SELECT i AS id, pg_sleep(3600) FROM generate_series(1, 10) i", container);
+        String runId = "hour-" + container;
+        payload.put("runId", runId);
 
         given().contentType(ContentType.JSON)
                 .body(payload.toString())
@@ -51,10 +54,16 @@ class InvocationTimeoutIT {
                 .then()
                 .statusCode(502)
                 .body("errorCode", equalTo("InvocationTimedOut"))
+                .body("message", org.hamcrest.Matchers.containsString("within 2 seconds"))
                 .body("failureType", equalTo("SystemError"));
         assertThat(azurite.container(container).exists()
                         && azurite.container(container).listBlobs().iterator().hasNext())
                 .isFalse();
+        // The function's log told what the copy did while it ran.
+        assertThat(TestLog.text().lines().filter(line -> line.contains("copy " + runId + " (")))
+                .anyMatch(line -> line.contains(" started: query sha256:"))
+                .anyMatch(line -> line.contains(" running: 0 rows in "))
+                .anyMatch(line -> line.contains(" failed after "));
 
         ObjectNode slow = payload("SELECT i AS id, pg_sleep(0.5) FROM generate_series(1, 6) i", container);
         String location = given().contentType(ContentType.JSON)

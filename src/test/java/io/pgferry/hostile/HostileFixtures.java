@@ -1,7 +1,6 @@
 package io.pgferry.hostile;
 
 import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,8 +43,6 @@ import io.restassured.response.Response;
 final class HostileFixtures {
     static final ObjectMapper MAPPER = new ObjectMapper();
     /** The log of the application under test (the test profile writes it; rotated files beside it). */
-    static final Path LOG = Path.of("target/quarkus-test.log");
-
     static final String SOURCE_QUERY = "SELECT i AS id, 'row ' || i AS name FROM generate_series(1, 3) i";
 
     static final String POSTGRES_LINKED_SERVICE = "/linkedServices/0/properties/typeProperties";
@@ -242,31 +238,6 @@ final class HostileFixtures {
     }
 
     // ---- the log ----------------------------------------------------------------------------------------------
-
-    /** The whole log of the application under test, rotated files included. */
-    static String log() {
-        List<Path> files = new ArrayList<>();
-        try (Stream<Path> list = Files.list(LOG.toAbsolutePath().getParent())) {
-            list.filter(p -> p.getFileName()
-                            .toString()
-                            .startsWith(LOG.getFileName().toString()))
-                    .sorted()
-                    .forEach(files::add);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        assertThat(files).as("the test profile's log file " + LOG).isNotEmpty();
-        StringBuilder text = new StringBuilder();
-        for (Path file : files) {
-            try {
-                text.append(new String(Files.readAllBytes(file), StandardCharsets.UTF_8))
-                        .append('\n');
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return text.toString();
-    }
 
     /** The log's lines (any line terminator) that begin with {@code prefix}. */
     static List<String> linesStartingWith(String log, String prefix) {

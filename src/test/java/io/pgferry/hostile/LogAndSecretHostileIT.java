@@ -10,10 +10,10 @@ import static io.pgferry.hostile.HostileFixtures.assertError;
 import static io.pgferry.hostile.HostileFixtures.blobLinkedService;
 import static io.pgferry.hostile.HostileFixtures.json;
 import static io.pgferry.hostile.HostileFixtures.linesStartingWith;
-import static io.pgferry.hostile.HostileFixtures.log;
 import static io.pgferry.hostile.HostileFixtures.postgresLinkedService;
 import static io.pgferry.hostile.HostileFixtures.source;
 import static io.pgferry.hostile.HostileFixtures.suffix;
+import static io.pgferry.testing.TestLog.text;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -163,7 +163,7 @@ class LogAndSecretHostileIT {
             case queryCastingText, queryWithAnUnterminatedIdentifier ->
                 assertError(soft, last, 400, "SourceQueryFailed", QUERY);
         }
-        String log = log();
+        String log = text();
         soft.assertThat(linesStartingWith(log, marker))
                 .as("log lines starting with the injected text")
                 .isEmpty();
@@ -307,7 +307,7 @@ class LogAndSecretHostileIT {
         }
         String answers = outcome.text();
         java.util.Map<String, String> records = runRecords();
-        List<String> logLines = log().lines().toList();
+        List<String> logLines = text().lines().toList();
         for (String secret : spellings(secrets)) {
             soft.assertThat(answers).as("answers (bodies and headers)").doesNotContain(secret);
             soft.assertThat(records.entrySet().stream()
