@@ -248,7 +248,8 @@ class FunctionAppIT {
                     }
                 }));
         assertThat(documented)
-                .containsExactlyInAnyOrder("post /copy", "post /runs", "get /runs/{runId}", "delete /runs/{runId}");
+                .containsExactlyInAnyOrder(
+                        "post /copy", "post /runs", "get /runs/{runId}", "delete /runs/{runId}", "post /pipelines");
         for (String operation : documented) {
             String[] parts = operation.split(" ");
             assertThat(exposed.getOrDefault(parts[1], List.of())).as(operation).contains(parts[0]);

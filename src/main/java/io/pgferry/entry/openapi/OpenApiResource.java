@@ -19,28 +19,42 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The API description in both forms from one source: {@code /openapi/swagger.json} (OpenAPI 2.0, what Logic Apps and
- * Power Platform custom connectors import) is written by hand; {@code /openapi/openapi.json} is OpenAPI 3.0.3
- * converted from it, for every other tool.
+ * Power Platform custom connectors import) is written by hand, its error responses from the error codes
+ * ({@link ErrorDocs}); {@code /openapi/openapi.json} is OpenAPI 3.0.3 converted from it, for every other tool.
  */
-@Path("/openapi/openapi.json")
+@Path("/openapi")
 public class OpenApiResource {
-    private static final String SWAGGER = "/META-INF/resources/openapi/swagger.json";
+    private static final String SWAGGER = "/openapi/swagger.json";
 
     @Inject
     ObjectMapper mapper;
 
+    private volatile ObjectNode swagger;
     private volatile JsonNode converted;
 
     @GET
+    @Path("swagger.json")
+    @Produces(MediaType.APPLICATION_JSON)
+    public JsonNode swagger() {
+        ObjectNode current = swagger;
+        if (current == null) {
+            try (InputStream in = OpenApiResource.class.getResourceAsStream(SWAGGER)) {
+                current = ErrorDocs.addTo((ObjectNode) mapper.readTree(in));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + SWAGGER, e);
+            }
+            swagger = current;
+        }
+        return current;
+    }
+
+    @GET
+    @Path("openapi.json")
     @Produces(MediaType.APPLICATION_JSON)
     public JsonNode openApi() {
         JsonNode current = converted;
         if (current == null) {
-            try (InputStream in = OpenApiResource.class.getResourceAsStream(SWAGGER)) {
-                current = convert((ObjectNode) mapper.readTree(in));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + SWAGGER, e);
-            }
+            current = convert(((ObjectNode) swagger()).deepCopy());
             converted = current;
         }
         return current;

@@ -1,6 +1,7 @@
 package io.pgferry.entry.http;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
@@ -32,6 +33,23 @@ class HttpSurfaceIT {
                     .body("errorCode", equalTo("MethodNotAllowed"));
         }
         given().get("/copyOnQueue").then().statusCode(405).header("Allow", "POST");
+    }
+
+    @Test
+    void theApiDescriptionListsEveryErrorCodeTheEndpointsAnswer() {
+        given().get("/openapi/swagger.json")
+                .then()
+                .statusCode(200)
+                .body("paths.'/runs'.post.responses.'409'.description", containsString("RunInProgress"))
+                .body("paths.'/runs'.post.responses.'502'.description", containsString("RunStoreUnavailable"))
+                .body("paths.'/pipelines'.post.responses.'400'.description", containsString("ActivityFailed"))
+                .body("definitions.Error.properties.errorCode.enum", hasItems("WatermarkColumnInvalid", "InstanceBusy"))
+                .body("info.description", containsString("Avro"));
+        given().get("/openapi/openapi.json")
+                .then()
+                .statusCode(200)
+                .body("paths.'/runs'.post.responses.'409'.description", containsString("RunInProgress"))
+                .body("components.schemas.Error.properties.errorCode.enum", hasItems("WatermarkColumnInvalid"));
     }
 
     @Test
