@@ -3,7 +3,9 @@
 #   start_postgres <port> <user> <password> [-c setting=value ...]   initdb into $work/pg and start, as the
 #                                                                     postgres OS user when run as root
 #   start_azurite <port>                                             Azurite's blob service, data in $work/azurite
-#   start_pgferry <port> [java options ...]                          the packaged function; its pid in $pgferry_pid
+#   start_pgferry <port> [java options ...]                          the packaged function (rebuilt when stale); its
+#                                                                     pid in $pgferry_pid, its log in $pgferry_log
+#   port_free <port> <what> <option>                                 fails with a message when the port is taken
 # Needs PostgreSQL server binaries (PGFERRY_PG_BIN or the newest /usr/lib/postgresql/<version>/bin), Node/npm and a JDK.
 
 server_pids=()
@@ -39,16 +41,32 @@ start_azurite() {
   wait_port "$1" "$work/azurite.log"
 }
 
+port_free() { # port_free <port> <what> <option>: fails, saying how to choose another, when something listens there
+  if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+    echo "port $1, which $2 needs, is taken; stop what listens there or choose another with $3" >&2
+    return 1
+  fi
+}
+
+build_pgferry() { # (re)builds the packaged function when a source is newer than it, showing the build's steps
+  local jar=target/quarkus-app/quarkus-run.jar
+  if [ -f "$jar" ] && [ -z "$(find src pom.xml -newer "$jar" -print -quit)" ]; then return 0; fi
+  echo "   building pgferry (./mvnw -B package -DskipTests; a minute or two the first time)"
+  ./mvnw -B package -DskipTests | grep --line-buffered -E '^\[(INFO|ERROR)\] (--- |BUILD|Total time)|^\[ERROR\]' \
+    | sed -u 's/^/   /'
+}
+
 start_pgferry() {
   local port=$1
   shift
-  [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
+  build_pgferry
+  pgferry_log=${pgferry_log:-$work/pgferry.log}
   # As function-app/pgferry-handler starts it on Azure: few malloc arenas.
   MALLOC_ARENA_MAX=2 java "$@" -Dquarkus.http.port="$port" -jar target/quarkus-app/quarkus-run.jar \
-    > "$work/pgferry.log" 2>&1 &
+    > "$pgferry_log" 2>&1 &
   pgferry_pid=$!
   server_pids+=($pgferry_pid)
-  wait_port "$port" "$work/pgferry.log"
+  wait_port "$port" "$pgferry_log"
 }
 
 stop_servers() {
