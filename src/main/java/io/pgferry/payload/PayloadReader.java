@@ -38,7 +38,8 @@ import io.pgferry.payload.expression.Expressions;
  * problem before answering, so the caller gets one 400 listing them all and nothing is read or written.
  *
  * <p>
- * An instance reads one request; it is not thread-safe.
+ * An instance reads one request; it is not thread-safe. It is the one door to the payload for every activity kind
+ * (copy, lookup, pipeline), hence a little over 350 lines; each part of a request has its own reader.
  */
 public final class PayloadReader {
     /** Each slice holds a source connection; the pool per linked service allows this many. */
@@ -189,36 +190,6 @@ public final class PayloadReader {
         return result;
     }
 
-    /**
-     * {@code source.incremental}: a table's column of timestamps, dates or integers, and the key its watermark is kept
-     * under (by default the pipeline's, the activity's and the table's names). Empty after a violation.
-     */
-    private Optional<Incremental> incremental(
-            Reading reading, Field field, PostgresSource source, String activityName) {
-        if (reading.object(reading.strict(field)) == null) {
-            return Optional.empty();
-        }
-        String column = reading.string(field.get("watermarkColumn"), true);
-        String key = reading.string(field.get("stateKey"), false);
-        if (column != null && (column.isEmpty() || column.chars().anyMatch(c -> c < 0x20))) {
-            reading.violation(field.get("watermarkColumn"), "must be a column name");
-            return Optional.empty();
-        }
-        if (source != null && source.query().isPresent()) {
-            reading.violation(field, "needs the dataset's table: an incremental copy reads a table, not a query");
-            return Optional.empty();
-        }
-        if (column == null || source == null) {
-            return Optional.empty();
-        }
-        String pipeline = reading.scope().pipeline().path("Pipeline").asText("");
-        String stateKey = key != null && !key.isBlank()
-                ? key
-                : pipeline + "/" + activityName + "/"
-                        + source.table().orElseThrow().quoted();
-        return Optional.of(new Incremental(column, stateKey, field.pointer()));
-    }
-
     /** The parts of a request every activity reads. */
     private record Request(
             Field root,
@@ -294,7 +265,7 @@ public final class PayloadReader {
                     reading.integer(typeProperties.get("parallelCopies"), 1, Integer.MAX_VALUE)
                             .orElse(1),
                     MAX_PARALLEL_COPIES);
-            activitySettings(reading, typeProperties);
+            UnactedSettings.activity(reading, typeProperties);
             Field sourceSettings = reading.object(reading.strict(typeProperties.get("source")));
             Field sinkSettings = reading.object(reading.strict(typeProperties.get("sink")));
             if (sourceSettings != null) {
@@ -307,7 +278,7 @@ public final class PayloadReader {
             }
             for (Field settings : new Field[] {sourceSettings, sinkSettings}) {
                 if (settings != null) {
-                    retrySettings(reading, settings);
+                    UnactedSettings.retries(reading, settings);
                 }
             }
             if (sinkSettings != null) {
@@ -315,7 +286,8 @@ public final class PayloadReader {
             }
             projection = new ProjectionReader(reading).read(typeProperties);
             if (sourceSettings != null && sourceSettings.get("incremental").present()) {
-                incremental = incremental(reading, sourceSettings.get("incremental"), source, activityName);
+                incremental =
+                        new SourceReader(reading).incremental(sourceSettings.get("incremental"), source, activityName);
             }
         }
         reading.refuseUnread();
@@ -395,68 +367,5 @@ public final class PayloadReader {
                 .put("scheduledTime", now.toString());
         return new Expressions.Scope(
                 pipeline, JsonNodeFactory.instance.objectNode(), JsonNodeFactory.instance.objectNode(), trigger, now);
-    }
-
-    /**
-     * The Copy activity's settings that pgferry does not act on: refused when they ask for something pgferry does not
-     * do, accepted when ADF gives them no effect for a database source and a file sink.
-     */
-    private static void activitySettings(Reading reading, Field typeProperties) {
-        refuseWhenTrue(reading, typeProperties.get("enableStaging"), "staged copy is not supported");
-        refuseWhenTrue(
-                reading,
-                typeProperties.get("enableSkipIncompatibleRow"),
-                "skipping incompatible rows is not supported: a row pgferry cannot write fails the copy, and nothing"
-                        + " is written");
-        if (typeProperties.get("redirectIncompatibleRowSettings").present()) {
-            reading.violation(
-                    typeProperties.get("redirectIncompatibleRowSettings"),
-                    "is not supported: pgferry skips no rows, so it redirects none");
-        }
-        refuseWhenTrue(
-                reading,
-                typeProperties.get("logSettings").get("enableCopyActivityLog"),
-                "the copy activity's session log is not supported; the run's statistics and manifest say what was"
-                        + " copied");
-        for (String noEffect : List.of(
-                "logSettings",
-                "stagingSettings",
-                "dataIntegrationUnits",
-                "preserve",
-                "preserveRules",
-                "skipErrorFile")) {
-            // Compute is the function's own; the others apply to staged or file-to-file copies only.
-            typeProperties.get(noEffect);
-        }
-        Field logSettings = typeProperties.get("logSettings");
-        if (logSettings.node().isObject()) {
-            reading.strict(logSettings);
-            logSettings.get("logLocationSettings");
-            logSettings.get("copyActivityLogSettings");
-        }
-    }
-
-    /**
-     * ADF retries a failed read or write within the activity; pgferry's unit of retry is the whole copy (the queue and
-     * Event Grid redeliver, {@code /runs} callers start again), so it refuses these rather than ignore them.
-     * {@code disableMetricsCollection} has no effect: pgferry asks the stores for no metrics.
-     */
-    private static void retrySettings(Reading reading, Field settings) {
-        String side = settings.name();
-        for (String retry : List.of(side + "RetryCount", side + "RetryWait")) {
-            if (settings.get(retry).present()) {
-                reading.violation(
-                        settings.get(retry),
-                        "is not supported: pgferry retries a whole copy, not a read or a write within it;"
-                                + " let the trigger redeliver, or start the run again");
-            }
-        }
-        reading.bool(settings.get("disableMetricsCollection"), false);
-    }
-
-    private static void refuseWhenTrue(Reading reading, Field field, String reason) {
-        if (reading.bool(field, false)) {
-            reading.violation(field, reason + "; remove it or set false");
-        }
     }
 }

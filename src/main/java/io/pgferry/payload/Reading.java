@@ -28,6 +28,8 @@ import io.pgferry.payload.expression.Expressions;
  * One request being read: the violations found so far, the scope expressions see, the parameters each resolved
  * dataset or linked service was given, and the value readers every part of the reader uses. Each reader records a
  * violation (RFC 6901 pointer and reason, never a secret) and carries on, so the caller learns every problem at once.
+ * Its length (over 350 lines) is the value readers ADF's open model needs (strings, numbers, booleans, durations,
+ * references, expressions, each with its pointer): splitting them would scatter one contract.
  */
 final class Reading {
     static final String UTC = "UTC";

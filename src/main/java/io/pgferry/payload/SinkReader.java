@@ -22,7 +22,10 @@ import io.pgferry.error.ErrorCode;
 
 /**
  * The sink half of a copy request: the file dataset (DelimitedText, Json, Parquet or Avro), its location and store (Blob
- * Storage or a file server), compression, chunk naming and block settings.
+ * Storage or a file server), compression, chunk naming and block settings. Over 350 lines because ADF's sink is
+ * one JSON object whose parts constrain each other (dataset type against sink and write-settings types, location
+ * against store); the formats' and accounts' own settings are read by {@code FormatReader} and
+ * {@code BlobAccountReader}.
  */
 final class SinkReader {
     static final int DEFAULT_BLOCK_SIZE_MB = 8;

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.pgferry.contract.Incremental;
 import io.pgferry.contract.Partitioning;
 import io.pgferry.contract.PostgresSource;
 import io.pgferry.contract.TableName;
@@ -177,5 +178,34 @@ final class SourceReader {
             reading.violation(field, e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * {@code source.incremental}: a table's column of timestamps, dates or integers, and the key its watermark is kept
+     * under (by default the pipeline's, the activity's and the table's names). Empty after a violation.
+     */
+    Optional<Incremental> incremental(Field field, PostgresSource source, String activityName) {
+        if (reading.object(reading.strict(field)) == null) {
+            return Optional.empty();
+        }
+        String column = reading.string(field.get("watermarkColumn"), true);
+        String key = reading.string(field.get("stateKey"), false);
+        if (column != null && (column.isEmpty() || column.chars().anyMatch(c -> c < 0x20))) {
+            reading.violation(field.get("watermarkColumn"), "must be a column name");
+            return Optional.empty();
+        }
+        if (source != null && source.query().isPresent()) {
+            reading.violation(field, "needs the dataset's table: an incremental copy reads a table, not a query");
+            return Optional.empty();
+        }
+        if (column == null || source == null) {
+            return Optional.empty();
+        }
+        String pipeline = reading.scope().pipeline().path("Pipeline").asText("");
+        String stateKey = key != null && !key.isBlank()
+                ? key
+                : pipeline + "/" + activityName + "/"
+                        + source.table().orElseThrow().quoted();
+        return Optional.of(new Incremental(column, stateKey, field.pointer()));
     }
 }
