@@ -58,6 +58,11 @@ public class Routes {
     }
 
     private void index(RoutingContext context) {
+        // Only "/" as sent: a path that normalises to it ("/runs/..") is no request for the index.
+        if (!"/".equals(context.request().path())) {
+            context.next();
+            return;
+        }
         write(context, 200, Map.of("name", "pgferry", "version", version, "endpoints", ENDPOINTS));
     }
 
