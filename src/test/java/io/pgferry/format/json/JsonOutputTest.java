@@ -1,8 +1,9 @@
 package io.pgferry.format.json;
 
+import static io.pgferry.format.Tuples.numeric;
+import static io.pgferry.format.Tuples.tuple;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -16,7 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pgferry.contract.JsonFormat;
-import io.pgferry.format.OutputFormat.FileEncoder;
+import io.pgferry.format.Tuples;
 import io.pgferry.source.postgres.SourceColumn;
 
 /**
@@ -146,36 +147,6 @@ class JsonOutputTest {
                 .isEmpty();
     }
 
-    // ---- binary COPY tuples ----------------------------------------------------------------------------------------
-
-    /** A tuple as binary COPY sends it: field count, then each field's length (-1 for NULL) and bytes. */
-    private static byte[] tuple(byte[]... fields) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(ByteBuffer.allocate(2).putShort((short) fields.length).array());
-        for (byte[] field : fields) {
-            out.writeBytes(ByteBuffer.allocate(4)
-                    .putInt(field == null ? -1 : field.length)
-                    .array());
-            if (field != null) {
-                out.writeBytes(field);
-            }
-        }
-        return out.toByteArray();
-    }
-
-    /** numeric's binary form: digits in base 10000, the first one's weight, the sign and the display scale. */
-    private static byte[] numeric(boolean negative, int weight, int scale, int... digits) {
-        ByteBuffer buffer = ByteBuffer.allocate(8 + 2 * digits.length)
-                .putShort((short) digits.length)
-                .putShort((short) weight)
-                .putShort((short) (negative ? 0x4000 : 0))
-                .putShort((short) scale);
-        for (int digit : digits) {
-            buffer.putShort((short) digit);
-        }
-        return buffer.array();
-    }
-
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
@@ -186,13 +157,7 @@ class JsonOutputTest {
 
     private static byte[] encode(JsonFormat format, List<SourceColumn> columns, List<byte[]> tuples)
             throws IOException {
-        ByteArrayOutputStream file = new ByteArrayOutputStream();
-        FileEncoder encoder = new JsonOutput(format, columns).begin(null).open(file);
-        for (byte[] tuple : tuples) {
-            encoder.row(tuple);
-        }
-        encoder.finish();
-        return file.toByteArray();
+        return Tuples.encode(new JsonOutput(format, columns).begin(null), tuples);
     }
 
     private static List<JsonNode> lines(JsonFormat format, List<SourceColumn> columns, List<byte[]> tuples)
