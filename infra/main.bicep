@@ -232,7 +232,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
           }
         }
       }
-      // A custom handler: host.json starts pgferry-handler (the native executable or the JVM build).
+      // A custom handler: host.json starts pgferry-handler (the native executable, or the JVM build on the Java
+      // runtime the package carries: a Flex Consumption image promises no java).
       runtime: {
         name: 'custom'
         version: '1.0'

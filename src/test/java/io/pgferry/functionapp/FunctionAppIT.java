@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,6 +53,74 @@ class FunctionAppIT {
     static void stopHandler() {
         if (host != null) {
             host.close();
+        }
+    }
+
+    @Test
+    void thePackageRunsOnTheJavaRuntimeItCarries() throws Exception {
+        // The host's environment holds no java (TestingFunctionsHost): the handler found the package's own.
+        assertThat(host.appRoot().resolve("runtime/bin/java")).isExecutable();
+        assertThat(host.log()).contains("pgferry-handler: running on the package's runtime: ");
+    }
+
+    /**
+     * A package whose runtime lost its execute bits (a zip made by a tool that drops modes) still starts: the launcher
+     * runs a copy of the runtime that has them.
+     */
+    @Test
+    void aRuntimeThatLostItsExecuteBitsRunsFromACopy(@TempDir Path temp) throws Exception {
+        Path app = temp.resolve("app");
+        copyTree(host.appRoot(), app);
+        Files.setPosixFilePermissions(
+                app.resolve("runtime/bin/java"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        try (TestingFunctionsHost stripped = TestingFunctionsHost.start(app, Map.of())) {
+            assertThat(stripped.log()).contains("pgferry-handler: running on a copy of the package's runtime");
+            assertThat(stripped.proxy(stripped.url("/"), "GET", null, "").statusCode())
+                    .isEqualTo(200);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    /** Every format's classes load on the package's trimmed runtime (Parquet's Hadoop parts, Avro's codecs). */
+    @Test
+    void everyFormatCopiesOnThePackagesRuntime() throws Exception {
+        String table = "fa_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        postgres.execute("CREATE TABLE " + table + " AS SELECT i AS id, 'row ' || i AS name, i * 1.5 AS amount,"
+                + " now() AS at, ARRAY[i, i + 1] AS pair FROM generate_series(1, 300) i");
+        for (String format : List.of("Parquet", "Avro", "Json")) {
+            String container = "fa-" + UUID.randomUUID().toString().substring(0, 8);
+            ObjectNode payload = payload(table, container);
+            ObjectNode dataset = payload.withObject("/datasets/1/properties");
+            dataset.put("type", format);
+            dataset.withObject("/typeProperties").retain("location");
+            if (!format.equals("Json")) {
+                dataset.withObject("/typeProperties")
+                        .put(format.equals("Avro") ? "avroCompressionCodec" : "compressionCodec", "snappy");
+            }
+            payload.withObject("/activity/typeProperties/sink").put("type", format + "Sink");
+            payload.withObject("/activity/typeProperties/sink/formatSettings")
+                    .put("type", format + "WriteSettings")
+                    .remove("fileExtension");
+
+            HttpResponse<String> response = host.proxy("copy", "POST", payload.toString(), "");
+
+            assertThat(response.statusCode())
+                    .as("%s: %s", format, response.body())
+                    .isEqualTo(200);
+            assertThat(MAPPER.readTree(response.body()).path("rowsCopied").asLong())
+                    .isEqualTo(300);
         }
     }
 

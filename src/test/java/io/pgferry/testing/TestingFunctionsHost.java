@@ -54,7 +54,8 @@ public final class TestingFunctionsHost implements AutoCloseable {
     public static final String REGION_NAME = "West Europe";
 
     /**
-     * Starts the handler of the app assembled in {@code appRoot} and waits until it answers.
+     * Starts the handler of the app assembled in {@code appRoot} as the host does, in the host's environment only
+     * (nothing of the test JVM's), and waits until it answers.
      *
      * @param appSettings the function app's application settings, which Azure gives the handler as environment
      *        variables (e.g. {@code AzureWebJobsStorage})
@@ -77,6 +78,10 @@ public final class TestingFunctionsHost implements AutoCloseable {
                     .directory(workingDirectory.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
+            // The host's environment, not the test JVM's: no JAVA_HOME, and a PATH with no java on it, so the handler
+            // runs on the runtime its package carries (as on a Functions image that has none).
+            builder.environment().clear();
+            builder.environment().put("PATH", pathWithoutJava().toString());
             builder.environment().put("FUNCTIONS_CUSTOMHANDLER_PORT", Integer.toString(port));
             builder.environment()
                     .put("FUNCTIONS_CUSTOMHANDLER_WORKER_ID", UUID.randomUUID().toString());
@@ -91,6 +96,20 @@ public final class TestingFunctionsHost implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A PATH folder with the shell's basic tools (as any Linux image has them) and no java. */
+    private static Path pathWithoutJava() throws IOException {
+        Path bin = Files.createTempDirectory("pgferry-no-java-");
+        for (String tool : List.of("rm", "cp", "chmod", "mkdir", "cat")) {
+            for (String folder : List.of("/usr/bin/", "/bin/")) {
+                if (Files.isExecutable(Path.of(folder + tool))) {
+                    Files.createSymbolicLink(bin.resolve(tool), Path.of(folder + tool));
+                    break;
+                }
+            }
+        }
+        return bin;
     }
 
     private void awaitReady(Duration timeout) {
