@@ -1,5 +1,6 @@
 package io.pgferry.entry;
 
+import static io.pgferry.testing.Names.suffix;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -8,7 +9,6 @@ import static org.hamcrest.Matchers.equalTo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -401,17 +401,7 @@ class TriggersIT {
     }
 
     private ObjectNode payload(String table, String container) {
-        return Payloads.load(
-                "valid/table-to-csv-chunks.json",
-                Map.of(
-                        "TABLE",
-                        table,
-                        "CONTAINER",
-                        container,
-                        "PG_CONNECTION",
-                        postgres.odbcConnectionString(),
-                        "BLOB_CONNECTION",
-                        azurite.connectionString()));
+        return Payloads.tableToCsv(table, container, postgres, azurite.connectionString());
     }
 
     private String table(int rows) {
@@ -419,9 +409,5 @@ class TriggersIT {
         postgres.execute("CREATE TABLE " + table + " AS SELECT i AS id, 'row ' || i AS name, now() AS at"
                 + " FROM generate_series(1, " + rows + ") i");
         return table;
-    }
-
-    private static String suffix() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 }

@@ -1,5 +1,6 @@
 package io.pgferry.faults;
 
+import static io.pgferry.testing.Names.suffix;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,7 +26,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -94,10 +94,6 @@ final class FaultFixtures {
             table = name;
         }
         return table;
-    }
-
-    static String suffix() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 
     // ---- payloads ------------------------------------------------------------------------------------------------

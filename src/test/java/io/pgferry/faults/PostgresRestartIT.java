@@ -1,11 +1,11 @@
 package io.pgferry.faults;
 
+import static io.pgferry.testing.Names.suffix;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -120,9 +120,5 @@ class PostgresRestartIT {
 
     private static Response copy(ObjectNode payload) {
         return given().contentType(ContentType.JSON).body(payload.toString()).post("/copy");
-    }
-
-    private static String suffix() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 }

@@ -7,7 +7,7 @@ import static io.pgferry.faults.FaultFixtures.assertFailed;
 import static io.pgferry.faults.FaultFixtures.assertNoMixOfRuns;
 import static io.pgferry.faults.FaultFixtures.assertUnchanged;
 import static io.pgferry.faults.FaultFixtures.post;
-import static io.pgferry.faults.FaultFixtures.suffix;
+import static io.pgferry.testing.Names.suffix;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

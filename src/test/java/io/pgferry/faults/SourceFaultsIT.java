@@ -12,8 +12,8 @@ import static io.pgferry.faults.FaultFixtures.awaitCopying;
 import static io.pgferry.faults.FaultFixtures.backends;
 import static io.pgferry.faults.FaultFixtures.source;
 import static io.pgferry.faults.FaultFixtures.start;
-import static io.pgferry.faults.FaultFixtures.suffix;
 import static io.pgferry.faults.FaultFixtures.terminate;
+import static io.pgferry.testing.Names.suffix;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

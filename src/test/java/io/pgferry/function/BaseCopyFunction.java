@@ -1,5 +1,6 @@
 package io.pgferry.function;
 
+import static io.pgferry.testing.Names.suffix;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -928,17 +929,7 @@ abstract class BaseCopyFunction {
     }
 
     ObjectNode payload(String table, String container) {
-        return Payloads.load(
-                "valid/table-to-csv-chunks.json",
-                Map.of(
-                        "TABLE",
-                        table,
-                        "CONTAINER",
-                        container,
-                        "PG_CONNECTION",
-                        postgres.odbcConnectionString(),
-                        "BLOB_CONNECTION",
-                        azurite.connectionString()));
+        return Payloads.tableToCsv(table, container, postgres, azurite.connectionString());
     }
 
     static ObjectNode source(ObjectNode payload) {
@@ -982,10 +973,6 @@ abstract class BaseCopyFunction {
 
     static String uniqueContainer() {
         return "t-" + suffix();
-    }
-
-    static String suffix() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 
     static int closedPort() {

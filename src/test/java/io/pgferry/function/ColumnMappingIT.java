@@ -1,6 +1,6 @@
 package io.pgferry.function;
 
-import static io.restassured.RestAssured.given;
+import static io.pgferry.testing.Names.suffix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.generic.GenericDatumReader;
@@ -27,11 +26,11 @@ import io.pgferry.testing.CsvReader;
 import io.pgferry.testing.JsonReader;
 import io.pgferry.testing.ParquetReader;
 import io.pgferry.testing.Payloads;
+import io.pgferry.testing.Requests;
 import io.pgferry.testing.TestingAzurite;
 import io.pgferry.testing.TestingPostgres;
 import io.pgferry.testing.TestingServers;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
 /**
@@ -330,33 +329,16 @@ class ColumnMappingIT {
     }
 
     private ObjectNode payload(String table, String container) {
-        ObjectNode payload = Payloads.load(
-                "valid/table-to-csv-chunks.json",
-                Map.of(
-                        "TABLE",
-                        table,
-                        "CONTAINER",
-                        container,
-                        "PG_CONNECTION",
-                        postgres.odbcConnectionString(),
-                        "BLOB_CONNECTION",
-                        azurite.connectionString()));
+        ObjectNode payload = Payloads.tableToCsv(table, container, postgres, azurite.connectionString());
         payload.withObject("/activity/typeProperties/sink/formatSettings").remove("maxRowsPerFile");
         return payload;
     }
 
-    private static ValidatableResponse post(ObjectNode payload) {
-        return given().contentType(ContentType.JSON)
-                .body(payload.toString())
-                .post("/copy")
-                .then();
+    private static ValidatableResponse post(ObjectNode body) {
+        return Requests.postJson("/copy", body);
     }
 
     private static String container() {
         return "m-" + suffix();
-    }
-
-    private static String suffix() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 }

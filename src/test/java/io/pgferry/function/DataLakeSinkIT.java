@@ -1,6 +1,6 @@
 package io.pgferry.function;
 
-import static io.restassured.RestAssured.given;
+import static io.pgferry.testing.Names.suffix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,11 +21,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgferry.testing.JsonReader;
 import io.pgferry.testing.ParquetReader;
 import io.pgferry.testing.Payloads;
+import io.pgferry.testing.Requests;
 import io.pgferry.testing.TestingAzurite;
 import io.pgferry.testing.TestingPostgres;
 import io.pgferry.testing.TestingServers;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
 /**
@@ -152,18 +151,11 @@ class DataLakeSinkIT {
                         azurite.connectionString()));
     }
 
-    private static ValidatableResponse post(ObjectNode payload) {
-        return given().contentType(ContentType.JSON)
-                .body(payload.toString())
-                .post("/copy")
-                .then();
+    private static ValidatableResponse post(ObjectNode body) {
+        return Requests.postJson("/copy", body);
     }
 
     private static String fileSystem() {
         return "fs-" + suffix();
-    }
-
-    private static String suffix() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 }

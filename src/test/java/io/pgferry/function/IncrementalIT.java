@@ -1,6 +1,6 @@
 package io.pgferry.function;
 
-import static io.restassured.RestAssured.given;
+import static io.pgferry.testing.Names.suffix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -9,8 +9,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,13 +17,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.pgferry.testing.CsvReader;
 import io.pgferry.testing.Payloads;
+import io.pgferry.testing.Requests;
 import io.pgferry.testing.StorageTestResource;
 import io.pgferry.testing.TestingAzurite;
 import io.pgferry.testing.TestingPostgres;
 import io.pgferry.testing.TestingServers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
 /**
@@ -184,34 +182,17 @@ class IncrementalIT {
     }
 
     private ObjectNode payload(String table, String container, String key, String column) {
-        ObjectNode payload = Payloads.load(
-                "valid/table-to-csv-chunks.json",
-                Map.of(
-                        "TABLE",
-                        table,
-                        "CONTAINER",
-                        container,
-                        "PG_CONNECTION",
-                        postgres.odbcConnectionString(),
-                        "BLOB_CONNECTION",
-                        azurite.connectionString()));
+        ObjectNode payload = Payloads.tableToCsv(table, container, postgres, azurite.connectionString());
         payload.withObject("/activity/typeProperties/sink/formatSettings").remove("maxRowsPerFile");
         payload.withObject(INCREMENTAL).put("watermarkColumn", column).put("stateKey", key);
         return payload;
     }
 
-    private static ValidatableResponse post(ObjectNode payload) {
-        return given().contentType(ContentType.JSON)
-                .body(payload.toString())
-                .post("/copy")
-                .then();
+    private static ValidatableResponse post(ObjectNode body) {
+        return Requests.postJson("/copy", body);
     }
 
     private static String container() {
         return "inc-" + suffix();
-    }
-
-    private static String suffix() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 }

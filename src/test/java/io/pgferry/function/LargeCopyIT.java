@@ -203,17 +203,7 @@ class LargeCopyIT {
     }
 
     private ObjectNode payload(String container, String format, String codec) {
-        ObjectNode payload = Payloads.load(
-                "valid/table-to-csv-chunks.json",
-                Map.of(
-                        "TABLE",
-                        TABLE,
-                        "CONTAINER",
-                        container,
-                        "PG_CONNECTION",
-                        postgres.odbcConnectionString(),
-                        "BLOB_CONNECTION",
-                        azurite.connectionString()));
+        ObjectNode payload = Payloads.tableToCsv(TABLE, container, postgres, azurite.connectionString());
         payload.withObject("/activity/typeProperties/sink/formatSettings").put("maxRowsPerFile", 400_000);
         switch (format) {
             case "Json" -> {

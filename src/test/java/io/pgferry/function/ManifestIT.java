@@ -1,5 +1,6 @@
 package io.pgferry.function;
 
+import static io.pgferry.testing.Names.suffix;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -194,17 +194,7 @@ class ManifestIT {
     }
 
     private ObjectNode payload(String table, String container) {
-        return Payloads.load(
-                "valid/table-to-csv-chunks.json",
-                Map.of(
-                        "TABLE",
-                        table,
-                        "CONTAINER",
-                        container,
-                        "PG_CONNECTION",
-                        postgres.odbcConnectionString(),
-                        "BLOB_CONNECTION",
-                        azurite.connectionString()));
+        return Payloads.tableToCsv(table, container, postgres, azurite.connectionString());
     }
 
     private static Response post(ObjectNode payload) {
@@ -214,9 +204,5 @@ class ManifestIT {
     private static String md5(byte[] bytes) throws Exception {
         return Base64.getEncoder()
                 .encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
-    }
-
-    private static String suffix() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 }

@@ -1,6 +1,6 @@
 package io.pgferry.function;
 
-import static io.restassured.RestAssured.given;
+import static io.pgferry.testing.Names.suffix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,12 +26,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.pgferry.testing.CsvReader;
 import io.pgferry.testing.Payloads;
+import io.pgferry.testing.Requests;
 import io.pgferry.testing.Tables;
 import io.pgferry.testing.TestingAzurite;
 import io.pgferry.testing.TestingPostgres;
 import io.pgferry.testing.TestingServers;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
 /**
@@ -264,17 +263,7 @@ class SinkOptionsIT {
     }
 
     private ObjectNode payload(String table, String container) {
-        return Payloads.load(
-                "valid/table-to-csv-chunks.json",
-                Map.of(
-                        "TABLE",
-                        table,
-                        "CONTAINER",
-                        container,
-                        "PG_CONNECTION",
-                        postgres.odbcConnectionString(),
-                        "BLOB_CONNECTION",
-                        azurite.connectionString()));
+        return Payloads.tableToCsv(table, container, postgres, azurite.connectionString());
     }
 
     private static ObjectNode blobLinkedService(ObjectNode payload) {
@@ -285,18 +274,11 @@ class SinkOptionsIT {
         return payload.withObject("/activity/typeProperties/sink/formatSettings");
     }
 
-    private static ValidatableResponse post(ObjectNode payload) {
-        return given().contentType(ContentType.JSON)
-                .body(payload.toString())
-                .post("/copy")
-                .then();
+    private static ValidatableResponse post(ObjectNode body) {
+        return Requests.postJson("/copy", body);
     }
 
     private static String container() {
         return "o-" + suffix();
-    }
-
-    private static String suffix() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 }

@@ -399,17 +399,7 @@ class TypeFidelityIT {
     }
 
     private ObjectNode payload(String container) {
-        ObjectNode payload = Payloads.load(
-                "valid/table-to-csv-chunks.json",
-                Map.of(
-                        "TABLE",
-                        TABLE,
-                        "CONTAINER",
-                        container,
-                        "PG_CONNECTION",
-                        postgres.odbcConnectionString(),
-                        "BLOB_CONNECTION",
-                        azurite.connectionString()));
+        ObjectNode payload = Payloads.tableToCsv(TABLE, container, postgres, azurite.connectionString());
         payload.withObject("/activity/typeProperties/sink/formatSettings").remove("maxRowsPerFile");
         return payload;
     }

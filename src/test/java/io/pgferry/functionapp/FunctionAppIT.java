@@ -333,16 +333,6 @@ class FunctionAppIT {
     }
 
     private ObjectNode payload(String table, String container) {
-        return Payloads.load(
-                "valid/table-to-csv-chunks.json",
-                Map.of(
-                        "TABLE",
-                        table,
-                        "CONTAINER",
-                        container,
-                        "PG_CONNECTION",
-                        postgres.odbcConnectionString(),
-                        "BLOB_CONNECTION",
-                        azurite.connectionString()));
+        return Payloads.tableToCsv(table, container, postgres, azurite.connectionString());
     }
 }

@@ -101,17 +101,7 @@ class KilledCopyIT {
 
     /** One file (no chunking), 4 MiB blocks, so a block goes up long before the copy ends. */
     private ObjectNode payload(String table, String container, String runId, String blobConnection) {
-        ObjectNode payload = Payloads.load(
-                "valid/table-to-csv-chunks.json",
-                Map.of(
-                        "TABLE",
-                        table,
-                        "CONTAINER",
-                        container,
-                        "PG_CONNECTION",
-                        postgres.odbcConnectionString(),
-                        "BLOB_CONNECTION",
-                        blobConnection));
+        ObjectNode payload = Payloads.tableToCsv(table, container, postgres, blobConnection);
         payload.put("runId", runId);
         payload.withObject("/activity/typeProperties/sink/formatSettings").remove("maxRowsPerFile");
         payload.withObject("/activity/typeProperties/sink/storeSettings").put("blockSizeInMB", 4);

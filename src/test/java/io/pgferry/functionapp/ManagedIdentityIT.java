@@ -235,17 +235,7 @@ class ManagedIdentityIT {
 
     /** The CSV copy payload with a blob linked service that has only a service endpoint (and a credential). */
     private ObjectNode payload(String table, String container, String userAssigned) {
-        ObjectNode payload = Payloads.load(
-                "valid/table-to-csv-chunks.json",
-                Map.of(
-                        "TABLE",
-                        table,
-                        "CONTAINER",
-                        container,
-                        "PG_CONNECTION",
-                        postgres.odbcConnectionString(),
-                        "BLOB_CONNECTION",
-                        "unused"));
+        ObjectNode payload = Payloads.tableToCsv(table, container, postgres, "unused");
         ObjectNode blob = ((ObjectNode) payload.at("/linkedServices/1/properties")).putObject("typeProperties");
         blob.put("serviceEndpoint", azurite.blobEndpoint());
         if (userAssigned != null) {

@@ -1,5 +1,6 @@
 package io.pgferry.hostile;
 
+import static io.pgferry.testing.Names.suffix;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,8 +9,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 import com.azure.storage.blob.BlobContainerClient;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,17 +46,7 @@ final class Hostile {
 
     /** The end-to-end suite's valid payload: the table to CSV chunks in {@code container}. */
     static ObjectNode payload(TestingPostgres postgres, TestingAzurite azurite, String container) {
-        return Payloads.load(
-                "valid/table-to-csv-chunks.json",
-                Map.of(
-                        "TABLE",
-                        table(postgres),
-                        "CONTAINER",
-                        container,
-                        "PG_CONNECTION",
-                        postgres.odbcConnectionString(),
-                        "BLOB_CONNECTION",
-                        azurite.connectionString()));
+        return Payloads.tableToCsv(table(postgres), container, postgres, azurite.connectionString());
     }
 
     static Response postJson(String path, String body) {
@@ -177,10 +166,6 @@ final class Hostile {
 
     static String uniqueContainer() {
         return "h-" + suffix();
-    }
-
-    static String suffix() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 
     static String abbreviate(String text) {

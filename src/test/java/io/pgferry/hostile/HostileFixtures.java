@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 import org.assertj.core.api.SoftAssertions;
@@ -111,10 +110,6 @@ final class HostileFixtures {
         return given().contentType(ContentType.JSON)
                 .body(payload.toString().getBytes(StandardCharsets.UTF_8))
                 .post(path);
-    }
-
-    static String suffix() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 
     /** A label for a parameterized case: control characters as \\uXXXX, long values shortened. */

@@ -12,7 +12,7 @@ import static io.pgferry.hostile.HostileFixtures.json;
 import static io.pgferry.hostile.HostileFixtures.linesStartingWith;
 import static io.pgferry.hostile.HostileFixtures.postgresLinkedService;
 import static io.pgferry.hostile.HostileFixtures.source;
-import static io.pgferry.hostile.HostileFixtures.suffix;
+import static io.pgferry.testing.Names.suffix;
 import static io.pgferry.testing.TestLog.text;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -5,8 +5,8 @@ import static io.pgferry.hostile.Hostile.FOLDER_PATH;
 import static io.pgferry.hostile.Hostile.QUERY_TIMEOUT;
 import static io.pgferry.hostile.Hostile.abbreviate;
 import static io.pgferry.hostile.Hostile.assertError;
-import static io.pgferry.hostile.Hostile.suffix;
 import static io.pgferry.hostile.Hostile.uniqueContainer;
+import static io.pgferry.testing.Names.suffix;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 

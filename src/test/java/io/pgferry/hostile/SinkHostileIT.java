@@ -13,9 +13,9 @@ import static io.pgferry.hostile.HostileFixtures.partialFiles;
 import static io.pgferry.hostile.HostileFixtures.post;
 import static io.pgferry.hostile.HostileFixtures.printable;
 import static io.pgferry.hostile.HostileFixtures.source;
-import static io.pgferry.hostile.HostileFixtures.suffix;
 import static io.pgferry.hostile.HostileFixtures.toFileServer;
 import static io.pgferry.hostile.HostileFixtures.tree;
+import static io.pgferry.testing.Names.suffix;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.pgferry.pipeline;
 
-import static io.restassured.RestAssured.given;
+import static io.pgferry.testing.Names.suffix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -26,13 +25,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.pgferry.testing.CsvReader;
 import io.pgferry.testing.Payloads;
+import io.pgferry.testing.Requests;
 import io.pgferry.testing.StorageTestResource;
 import io.pgferry.testing.TestingAzurite;
 import io.pgferry.testing.TestingPostgres;
 import io.pgferry.testing.TestingServers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
 /**
@@ -435,18 +434,11 @@ class PipelineIT {
         }
     }
 
-    private static ValidatableResponse post(ObjectNode request) {
-        return given().contentType(ContentType.JSON)
-                .body(request.toString())
-                .post("/pipelines")
-                .then();
+    private static ValidatableResponse post(ObjectNode body) {
+        return Requests.postJson("/pipelines", body);
     }
 
     private static String container() {
         return "p-" + suffix();
-    }
-
-    private static String suffix() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 }

@@ -1,6 +1,6 @@
 package io.pgferry.secret;
 
-import static io.restassured.RestAssured.given;
+import static io.pgferry.testing.Names.suffix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgferry.contract.BlobAccount;
 import io.pgferry.testing.ParquetReader;
 import io.pgferry.testing.Payloads;
+import io.pgferry.testing.Requests;
 import io.pgferry.testing.TestingAzurite;
 import io.pgferry.testing.TestingCertificates;
 import io.pgferry.testing.TestingKeyVault;
@@ -35,7 +36,6 @@ import io.pgferry.testing.TestingPostgres;
 import io.pgferry.testing.TestingServers;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
 import reactor.core.publisher.Mono;
@@ -267,14 +267,7 @@ class KeyVaultCopyIT {
         return reference;
     }
 
-    private static ValidatableResponse post(ObjectNode payload) {
-        return given().contentType(ContentType.JSON)
-                .body(payload.toString())
-                .post("/copy")
-                .then();
-    }
-
-    private static String suffix() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private static ValidatableResponse post(ObjectNode body) {
+        return Requests.postJson("/copy", body);
     }
 }

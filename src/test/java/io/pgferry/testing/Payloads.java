@@ -15,6 +15,22 @@ public final class Payloads {
 
     private Payloads() {}
 
+    /** The table-to-CSV copy most tests start from ({@code valid/table-to-csv-chunks.json}) between these servers. */
+    public static ObjectNode tableToCsv(
+            String table, String container, TestingPostgres postgres, String blobConnectionString) {
+        return load(
+                "valid/table-to-csv-chunks.json",
+                Map.of(
+                        "TABLE",
+                        table,
+                        "CONTAINER",
+                        container,
+                        "PG_CONNECTION",
+                        postgres.odbcConnectionString(),
+                        "BLOB_CONNECTION",
+                        blobConnectionString));
+    }
+
     public static ObjectNode load(String resource, Map<String, String> values) {
         try (InputStream in = Payloads.class.getResourceAsStream("/payloads/" + resource)) {
             if (in == null) {

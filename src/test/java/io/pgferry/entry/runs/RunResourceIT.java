@@ -1,5 +1,6 @@
 package io.pgferry.entry.runs;
 
+import static io.pgferry.testing.Names.suffix;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -191,9 +192,5 @@ class RunResourceIT {
                         azurite.connectionString()));
         payload.withObject("/activity/typeProperties/source").put("query", query);
         return payload;
-    }
-
-    private static String suffix() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 }
