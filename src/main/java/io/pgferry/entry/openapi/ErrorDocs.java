@@ -24,13 +24,13 @@ final class ErrorDocs {
         for (ErrorCode code : ErrorCode.values()) {
             codes.merge(code.httpStatus(), code.name() + " (" + code.failureType() + ")", (a, b) -> a + ", " + b);
         }
-        swagger.path("paths").forEach(path -> path.fields().forEachRemaining(operation -> {
+        swagger.path("paths").forEach(path -> path.properties().forEach(operation -> {
             if (operation.getKey().equals("parameters")) {
                 return;
             }
-            ObjectNode responses = ((ObjectNode) operation.getValue()).with("responses");
+            ObjectNode responses = ((ObjectNode) operation.getValue()).withObjectProperty("responses");
             codes.forEach((status, names) -> {
-                ObjectNode response = responses.with(Integer.toString(status));
+                ObjectNode response = responses.withObjectProperty(Integer.toString(status));
                 String described = response.path("description").asText("");
                 response.put("description", (described.isEmpty() ? "" : described + ". ") + "Codes: " + names);
                 response.putObject("schema").put("$ref", "#/definitions/Error");

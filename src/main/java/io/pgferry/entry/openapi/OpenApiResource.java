@@ -3,7 +3,6 @@ package io.pgferry.entry.openapi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Iterator;
 import java.util.Map;
 
 import jakarta.inject.Inject;
@@ -66,11 +65,9 @@ public class OpenApiResource {
         openApi.set("info", swagger.get("info"));
         openApi.putArray("servers").addObject().put("url", "/");
         ObjectNode paths = openApi.putObject("paths");
-        for (Iterator<Map.Entry<String, JsonNode>> p = swagger.path("paths").fields(); p.hasNext(); ) {
-            Map.Entry<String, JsonNode> path = p.next();
+        for (Map.Entry<String, JsonNode> path : swagger.path("paths").properties()) {
             ObjectNode item = paths.putObject(path.getKey());
-            for (Iterator<Map.Entry<String, JsonNode>> o = path.getValue().fields(); o.hasNext(); ) {
-                Map.Entry<String, JsonNode> operation = o.next();
+            for (Map.Entry<String, JsonNode> operation : path.getValue().properties()) {
                 if (operation.getKey().equals("parameters")) {
                     item.set("parameters", parameters((ArrayNode) operation.getValue(), null));
                 } else {
@@ -81,7 +78,7 @@ public class OpenApiResource {
         ObjectNode components = openApi.putObject("components");
         components.set("schemas", refs(swagger.path("definitions").deepCopy()));
         ObjectNode schemes = components.putObject("securitySchemes");
-        swagger.path("securityDefinitions").fields().forEachRemaining(s -> schemes.set(s.getKey(), s.getValue()));
+        swagger.path("securityDefinitions").properties().forEach(s -> schemes.set(s.getKey(), s.getValue()));
         openApi.set("security", swagger.get("security"));
         return openApi;
     }
@@ -96,7 +93,7 @@ public class OpenApiResource {
             }
         }
         ObjectNode responses = operation.putObject("responses");
-        swagger.path("responses").fields().forEachRemaining(r -> {
+        swagger.path("responses").properties().forEach(r -> {
             ObjectNode response = responses
                     .putObject(r.getKey())
                     .put("description", r.getValue().path("description").asText());
@@ -107,7 +104,7 @@ public class OpenApiResource {
             }
             if (r.getValue().has("headers")) {
                 ObjectNode headers = response.putObject("headers");
-                r.getValue().get("headers").fields().forEachRemaining(h -> {
+                r.getValue().get("headers").properties().forEach(h -> {
                     ObjectNode header = headers.putObject(h.getKey());
                     if (h.getValue().has("description")) {
                         header.set("description", h.getValue().get("description"));

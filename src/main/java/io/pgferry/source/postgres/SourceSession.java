@@ -73,7 +73,7 @@ public final class SourceSession implements AutoCloseable {
         try {
             Connection leader = session.begin(sliced || shared.isPresent());
             if (shared.isPresent()) {
-                session.importSnapshot(leader, shared.get());
+                importSnapshot(leader, shared.get());
                 session.exportedSnapshot = shared;
             }
             session.applySettings(leader);
