@@ -2,10 +2,12 @@ package io.pgferry.format;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.pgferry.format.OutputFormat.FileEncoder;
@@ -77,6 +79,76 @@ public final class Tuples {
             buffer.putShort((short) digit);
         }
         return buffer.array();
+    }
+
+    /**
+     * {@code value} as {@code numeric_send} writes it: base-10000 digits without leading or trailing zero digits, the
+     * first one's weight, and the display scale (the decimal's scale, at least 0). Written here from the format's
+     * definition, independently of pgferry's decoder.
+     */
+    public static byte[] numeric(BigDecimal value) {
+        BigDecimal plain = value.scale() < 0 ? value.setScale(0) : value;
+        String[] parts = plain.abs().toPlainString().split("\\.");
+        String integer = parts[0];
+        String fraction = parts.length > 1 ? parts[1] : "";
+        integer = "0".repeat((4 - integer.length() % 4) % 4) + integer;
+        fraction = fraction + "0".repeat((4 - fraction.length() % 4) % 4);
+        List<Integer> groups = new ArrayList<>();
+        for (int i = 0; i < integer.length(); i += 4) {
+            groups.add(Integer.parseInt(integer.substring(i, i + 4)));
+        }
+        int weight = groups.size() - 1;
+        for (int i = 0; i < fraction.length(); i += 4) {
+            groups.add(Integer.parseInt(fraction.substring(i, i + 4)));
+        }
+        while (!groups.isEmpty() && groups.get(0) == 0) {
+            groups.remove(0);
+            weight--;
+        }
+        while (!groups.isEmpty() && groups.get(groups.size() - 1) == 0) {
+            groups.remove(groups.size() - 1);
+        }
+        if (groups.isEmpty()) {
+            weight = 0;
+        }
+        return numeric(
+                plain.signum() < 0,
+                weight,
+                plain.scale(),
+                groups.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** {@code numeric}'s NaN (0xC000), Infinity (0xD000) or -Infinity (0xF000): no digits, only the sign word. */
+    public static byte[] numericSpecial(int sign) {
+        return ByteBuffer.allocate(8)
+                .putShort((short) 0)
+                .putShort((short) 0)
+                .putShort((short) sign)
+                .putShort((short) 0)
+                .array();
+    }
+
+    /**
+     * A one-dimensional array of {@code elementOid} whose elements are given in their binary form (null for NULL).
+     */
+    public static byte[] array(int elementOid, byte[]... elements) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        boolean nulls = false;
+        for (byte[] element : elements) {
+            nulls |= element == null;
+        }
+        out.writeBytes(int4(1));
+        out.writeBytes(int4(nulls ? 1 : 0));
+        out.writeBytes(int4(elementOid));
+        out.writeBytes(int4(elements.length));
+        out.writeBytes(int4(1));
+        for (byte[] element : elements) {
+            out.writeBytes(int4(element == null ? -1 : element.length));
+            if (element != null) {
+                out.writeBytes(element);
+            }
+        }
+        return out.toByteArray();
     }
 
     /** A one-dimensional text[] (element type oid 25), NULL elements as null. */
