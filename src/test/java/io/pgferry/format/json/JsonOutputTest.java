@@ -8,10 +8,19 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
+import java.util.Random;
 
+import org.duckdb.DuckDBDriver;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +28,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgferry.contract.JsonFormat;
 import io.pgferry.format.Tuples;
 import io.pgferry.source.postgres.SourceColumn;
+import io.pgferry.testing.Gen;
+import io.pgferry.testing.JsonReader;
 
 /**
  * {@link JsonOutput} on binary COPY tuples built by hand, read back by Jackson: escaping, NULLs, integer extremes,
@@ -26,6 +37,10 @@ import io.pgferry.source.postgres.SourceColumn;
  */
 class JsonOutputTest {
     private static final ObjectMapper JACKSON = new ObjectMapper();
+    private static final long SEED = 20261204L;
+
+    @TempDir
+    Path temp;
 
     @Test
     void textIsEscapedSoAnyStringReadsBackAsItself() throws Exception {
@@ -145,6 +160,170 @@ class JsonOutputTest {
         assertThat(array).extracting(node -> node.path("t").asText()).containsExactly("a", "b");
         assertThat(JACKSON.readTree(encode(new JsonFormat(true), List.of(column("t", "text")), List.of())))
                 .isEmpty();
+    }
+
+    @Test
+    void anyNumericIsWrittenDigitForDigitAsNumericOutWritesIt() throws Exception {
+        Random random = new Random(SEED);
+        List<BigDecimal> values = new ArrayList<>();
+        List<byte[]> tuples = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            int digits = 1 + random.nextInt(40);
+            java.math.BigInteger unscaled =
+                    new java.math.BigInteger(digits * 4, random).mod(java.math.BigInteger.TEN.pow(digits));
+            BigDecimal value = new BigDecimal(random.nextBoolean() ? unscaled : unscaled.negate(), random.nextInt(21));
+            values.add(value);
+            tuples.add(tuple(numeric(value)));
+        }
+
+        String[] lines = new String(
+                        encode(new JsonFormat(false), List.of(column("n", "numeric")), tuples), StandardCharsets.UTF_8)
+                .split("\n");
+
+        assertThat(lines).hasSize(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            assertThat(lines[i]).isEqualTo("{\"n\":" + values.get(i).toPlainString() + "}");
+        }
+    }
+
+    @Test
+    void infinitiesAreStringsAsRowToJsonWritesThem() throws Exception {
+        String text = new String(
+                encode(
+                        new JsonFormat(false),
+                        List.of(column("n", "numeric")),
+                        List.of(tuple(Tuples.numericSpecial(0xD000)), tuple(Tuples.numericSpecial(0xF000)))),
+                StandardCharsets.UTF_8);
+
+        assertThat(text).isEqualTo("{\"n\":\"Infinity\"}\n{\"n\":\"-Infinity\"}\n");
+    }
+
+    @Test
+    void anyUnicodeTextReadsBackAsItselfInJacksonAndDuckDb() throws Exception {
+        String punctuation = "\"\\/',{}[]:";
+        // Any code point but lone surrogates (not text PostgreSQL can hold), ASCII controls and quotes often.
+        Gen<String> texts = random -> {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(30);
+            for (int i = 0; i < length; i++) {
+                int pick = random.nextInt(4);
+                int codePoint = pick == 0
+                        ? random.nextInt(0x20)
+                        : pick == 1
+                                ? punctuation.charAt(random.nextInt(punctuation.length()))
+                                : random.nextInt(0x110000);
+                if (codePoint == 0 || (codePoint >= 0xD800 && codePoint <= 0xDFFF)) {
+                    codePoint = 'x';
+                }
+                text.appendCodePoint(codePoint);
+            }
+            return text.toString();
+        };
+        Random random = new Random(SEED + 1);
+        List<String> values = new ArrayList<>();
+        List<byte[]> tuples = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            values.add(texts.next(random));
+            tuples.add(tuple(Tuples.int4(i), utf8(values.get(i))));
+        }
+        List<SourceColumn> columns = List.of(column("id", "int4"), column("t", "text"));
+
+        List<JsonNode> rows = lines(new JsonFormat(false), columns, tuples);
+        for (int i = 0; i < values.size(); i++) {
+            assertThat(rows.get(i).path("t").asText()).as("row %d", i).isEqualTo(values.get(i));
+        }
+        Path file = temp.resolve("rows.jsonl");
+        Files.write(file, encode(new JsonFormat(false), columns, tuples));
+        try (Connection duck = new DuckDBDriver().connect("jdbc:duckdb:", new Properties());
+                Statement statement = duck.createStatement();
+                ResultSet read = statement.executeQuery("SELECT id, t FROM read_json('" + file
+                        + "', format='newline_delimited', columns={id: 'INTEGER', t: 'VARCHAR'}) ORDER BY id")) {
+            for (int i = 0; i < values.size(); i++) {
+                assertThat(read.next()).isTrue();
+                assertThat(read.getString(2)).as("row %d", i).isEqualTo(values.get(i));
+            }
+            assertThat(read.next()).isFalse();
+        }
+    }
+
+    @Test
+    void columnNamesAreEscapedAsKeysInTheirOrder() throws Exception {
+        List<SourceColumn> columns = List.of(
+                column("quote\"back\\slash", "int4"),
+                column("new\nline", "int4"),
+                column("日本 😀", "int4"),
+                column("", "int4"));
+
+        String text = new String(
+                encode(
+                        new JsonFormat(false),
+                        columns,
+                        List.of(tuple(Tuples.int4(1), Tuples.int4(2), Tuples.int4(3), Tuples.int4(4)))),
+                StandardCharsets.UTF_8);
+
+        assertThat(text).isEqualTo("{\"quote\\\"back\\\\slash\":1,\"new\\nline\":2,\"日本 😀\":3,\"\":4}\n");
+        JsonNode row = JACKSON.readTree(text);
+        assertThat(row.fieldNames()).toIterable().containsExactly("quote\"back\\slash", "new\nline", "日本 😀", "");
+    }
+
+    @Test
+    void typesWithoutADecoderAreRenderedByTheServersToJsonAndPassThrough() throws Exception {
+        List<SourceColumn> columns = List.of(
+                column("id", "int4"),
+                column("at", "timestamptz"),
+                column("span", "interval"),
+                column("doc", "jsonb"),
+                column("ratio", "float8"));
+        JsonOutput output = new JsonOutput(new JsonFormat(false), columns);
+        // What to_json sends for each: its json text, rendered in the session's time zone (UTC for pgferry).
+        byte[] tuple = tuple(
+                Tuples.int4(7),
+                utf8("\"2026-03-29T01:30:00.123456+00:00\""),
+                utf8("\"1 day 02:03:04\""),
+                utf8("\u0001{\"k\": null}"),
+                utf8("1e+300"));
+
+        assertThat(output.copySql("SELECT * FROM t"))
+                .startsWith("COPY (SELECT pgferry_1, to_json(pgferry_2), to_json(pgferry_3), pgferry_4,"
+                        + " to_json(pgferry_5) FROM (SELECT * FROM t\n) AS pgferry_row(");
+        assertThat(output.binaryCopy()).isTrue();
+        assertThat(output.contentType()).isEqualTo("application/json");
+        assertThat(new String(Tuples.encode(output.begin(null), List.of(tuple)), StandardCharsets.UTF_8))
+                .isEqualTo("{\"id\":7,\"at\":\"2026-03-29T01:30:00.123456+00:00\",\"span\":\"1 day 02:03:04\","
+                        + "\"doc\":{\"k\": null},\"ratio\":1e+300}\n");
+    }
+
+    @Test
+    void aFileWithoutRowsIsEmptyAsLinesAndAnEmptyArrayAsArray() throws Exception {
+        List<SourceColumn> columns = List.of(column("t", "text"));
+
+        assertThat(encode(new JsonFormat(false), columns, List.of())).isEmpty();
+        assertThat(new String(encode(new JsonFormat(true), columns, List.of()), StandardCharsets.UTF_8))
+                .isEqualTo("[]\n");
+        assertThat(new String(
+                        encode(new JsonFormat(true), columns, List.of(tuple((byte[]) null))), StandardCharsets.UTF_8))
+                .isEqualTo("[{\"t\":null}]\n");
+    }
+
+    @Test
+    void anArrayFileIsReadByDuckDbAsOneRecordPerRow() throws Exception {
+        List<byte[]> tuples = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            tuples.add(tuple(Tuples.int8(i), i % 10 == 0 ? null : utf8("row, \"" + i + "\"\n")));
+        }
+        Path file = temp.resolve("rows.json");
+        Files.write(file, encode(new JsonFormat(true), List.of(column("id", "int8"), column("t", "text")), tuples));
+
+        assertThat(JsonReader.count(List.of(file), "array")).isEqualTo(1000);
+        try (Connection duck = new DuckDBDriver().connect("jdbc:duckdb:", new Properties());
+                Statement statement = duck.createStatement();
+                ResultSet read = statement.executeQuery("SELECT count(t), sum(id), max(t) FILTER (WHERE id = 999)"
+                        + " FROM read_json('" + file + "', format='array')")) {
+            read.next();
+            assertThat(read.getLong(1)).isEqualTo(900);
+            assertThat(read.getLong(2)).isEqualTo(499_500);
+            assertThat(read.getString(3)).isEqualTo("row, \"999\"\n");
+        }
     }
 
     private static byte[] utf8(String text) {
