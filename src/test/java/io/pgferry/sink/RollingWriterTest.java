@@ -9,12 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Random;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipInputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +29,7 @@ import io.pgferry.contract.FileNaming;
 import io.pgferry.contract.WrittenFile;
 import io.pgferry.format.OutputFormat.FileEncoder;
 import io.pgferry.format.OutputFormat.FileEncoding;
+import io.pgferry.testing.Gen;
 
 /** {@link RollingWriter} against a store in memory: splitting, names, all-or-nothing commit, compression and tar. */
 class RollingWriterTest {
@@ -199,6 +204,197 @@ class RollingWriterTest {
         Files.write(archive, sink.files().values().iterator().next());
         assertThat(run("tar", "-tzf", archive.toString())).isEqualTo("x".repeat(120) + "_00000.csv\n");
         assertThat(run("tar", "-xzOf", archive.toString())).endsWith("row 9\nrow 10\n");
+    }
+
+    @Test
+    void anyRowsSplitIntoConsecutiveFilesOfAtMostMaxRowsInOrder() {
+        Gen<String> rowText = Gen.strings().withChars("ab,\"é日\n").ofMaxLength(8);
+        for (int attempt = 0; attempt < 200; attempt++) {
+            Random random = new Random(20261204L + attempt);
+            int count = random.nextInt(60);
+            int maxRows = 1 + random.nextInt(12);
+            MemorySink store = new MemorySink();
+            RollingWriter writer = new RollingWriter(
+                    store,
+                    new FileLocation("a/b", Optional.empty(), "/pointer"),
+                    naming(maxRows, 0),
+                    LINES,
+                    "text/csv",
+                    Compression.NONE,
+                    OptionalInt.empty());
+            List<String> rows = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                rows.add(i + ":" + rowText.next(random));
+                writer.row(rows.get(i).getBytes(StandardCharsets.UTF_8));
+            }
+            writer.finish();
+            writer.ensureFile();
+
+            List<WrittenFile> files = writer.commit();
+
+            int expectedFiles = Math.max(1, (count + maxRows - 1) / maxRows);
+            assertThat(files)
+                    .as("attempt %d: %d rows by %d", attempt, count, maxRows)
+                    .hasSize(expectedFiles);
+            List<String> names = new ArrayList<>();
+            StringBuilder all = new StringBuilder();
+            for (int f = 0; f < files.size(); f++) {
+                String name = String.format("a/b/data_%05d.csv", f);
+                names.add(name);
+                String text = text(store.files().get(name));
+                assertThat(text).startsWith("header\n");
+                all.append(text.substring("header\n".length()));
+                long expectedRows = f < files.size() - 1 ? maxRows : count - (long) maxRows * (files.size() - 1);
+                assertThat(files.get(f).rows()).isEqualTo(expectedRows);
+                assertThat(files.get(f).path()).isEqualTo("memory/" + name);
+                assertThat(files.get(f).bytes()).isEqualTo(store.files().get(name).length);
+            }
+            assertThat(store.files().keySet()).containsExactlyElementsOf(names);
+            assertThat(writer.committedNames()).containsExactlyElementsOf(names);
+            assertThat(all.toString()).isEqualTo(rows.isEmpty() ? "" : String.join("\n", rows) + "\n");
+        }
+    }
+
+    @Test
+    void whicheverLimitIsReachedFirstEndsTheFile() {
+        // "header\n" 7 bytes, each "row n\n" 6: 20 bytes hold 2 rows (19), 3 rows would be 25.
+        RollingWriter writer = writer(naming(3, 20), Compression.NONE, OptionalInt.empty());
+        rows(writer, 7);
+        writer.finish();
+
+        assertThat(writer.commit()).extracting(WrittenFile::rows).containsExactly(3L, 3L, 1L);
+        RollingWriter bySize = new RollingWriter(
+                sink,
+                new FileLocation("size", Optional.empty(), "/p"),
+                naming(10, 19),
+                LINES,
+                "text/csv",
+                Compression.NONE,
+                OptionalInt.empty());
+        rows(bySize, 7);
+        bySize.finish();
+        assertThat(bySize.commit()).extracting(WrittenFile::rows).containsExactly(2L, 2L, 2L, 1L);
+    }
+
+    @Test
+    void aSlicesFilesAreNumberedWithinTheSlice() {
+        RollingWriter writer = writer(naming(2, 0), Compression.NONE, OptionalInt.of(12));
+        rows(writer, 5);
+        writer.finish();
+        writer.commit();
+
+        assertThat(sink.files())
+                .containsOnlyKeys("out/data_012_00000.csv", "out/data_012_00001.csv", "out/data_012_00002.csv");
+    }
+
+    @Test
+    void withoutAFolderFilesSitAtTheRoot() {
+        RollingWriter writer = new RollingWriter(
+                sink,
+                new FileLocation("", Optional.empty(), "/pointer"),
+                naming(1, 0),
+                LINES,
+                "text/csv",
+                Compression.NONE,
+                OptionalInt.empty());
+        rows(writer, 2);
+        writer.finish();
+
+        assertThat(writer.commit())
+                .extracting(WrittenFile::path)
+                .containsExactly("memory/data_00000.csv", "memory/data_00001.csv");
+    }
+
+    @Test
+    void theDatasetsFileNameGivesWayToNumberedNamesWhenTheOutputSplits() {
+        RollingWriter writer = new RollingWriter(
+                sink,
+                new FileLocation("out", Optional.of("orders.csv"), "/pointer"),
+                naming(2, 0),
+                LINES,
+                "text/csv",
+                Compression.NONE,
+                OptionalInt.empty());
+        rows(writer, 3);
+        writer.finish();
+        writer.commit();
+
+        assertThat(sink.files()).containsOnlyKeys("out/data_00000.csv", "out/data_00001.csv");
+    }
+
+    @Test
+    void eachChunkIsCreatedWithTheCodecsContentTypeOrElseTheFormatsAndItsEncoding() {
+        Map<Compression.Codec, String> types = new java.util.LinkedHashMap<>();
+        Map<Compression.Codec, String> encodings = new java.util.LinkedHashMap<>();
+        for (Compression.Codec codec : Compression.Codec.values()) {
+            MemorySink store = new MemorySink();
+            RollingWriter writer = new RollingWriter(
+                    store,
+                    new FileLocation("out", Optional.empty(), "/pointer"),
+                    naming(".csv" + codec.fileSuffix()),
+                    LINES,
+                    "text/csv",
+                    new Compression(codec, 1),
+                    OptionalInt.empty());
+            rows(writer, 1);
+            writer.finish();
+            types.put(codec, store.created().get(0).contentType);
+            encodings.put(codec, store.created().get(0).contentEncoding);
+        }
+
+        assertThat(types)
+                .containsExactly(
+                        Map.entry(Compression.Codec.NONE, "text/csv"),
+                        Map.entry(Compression.Codec.GZIP, "text/csv"),
+                        Map.entry(Compression.Codec.DEFLATE, "text/csv"),
+                        Map.entry(Compression.Codec.BZIP2, "application/x-bzip2"),
+                        Map.entry(Compression.Codec.ZIP_DEFLATE, "application/zip"),
+                        Map.entry(Compression.Codec.TAR, "application/x-tar"),
+                        Map.entry(Compression.Codec.TAR_GZIP, "application/gzip"));
+        assertThat(encodings.get(Compression.Codec.GZIP)).isEqualTo("gzip");
+        assertThat(encodings.get(Compression.Codec.DEFLATE)).isEqualTo("deflate");
+        assertThat(encodings.get(Compression.Codec.ZIP_DEFLATE)).isNull();
+    }
+
+    @Test
+    void aZipChunksEntryIsTheChunksNameWithoutZip() throws Exception {
+        RollingWriter writer = writer(
+                new FileNaming("data", ".csv.zip", OptionalLong.of(2), OptionalLong.empty()),
+                new Compression(Compression.Codec.ZIP_DEFLATE, 6),
+                OptionalInt.empty());
+        rows(writer, 3);
+        writer.finish();
+        writer.commit();
+
+        try (ZipInputStream zip =
+                new ZipInputStream(new ByteArrayInputStream(sink.files().get("out/data_00001.csv.zip")))) {
+            assertThat(zip.getNextEntry().getName()).isEqualTo("data_00001.csv");
+            assertThat(text(zip.readAllBytes())).isEqualTo("header\nrow 3\n");
+        }
+    }
+
+    @Test
+    void everyCommittedFileCarriesTheMd5OfItsStoredBytes() throws Exception {
+        RollingWriter writer = writer(naming(2, 0), new Compression(Compression.Codec.BZIP2, 9), OptionalInt.empty());
+        rows(writer, 5);
+        writer.finish();
+
+        for (WrittenFile file : writer.commit()) {
+            byte[] stored = sink.files().get(file.path().substring("memory/".length()));
+            assertThat(file.md5())
+                    .isEqualTo(Base64.getEncoder()
+                            .encodeToString(MessageDigest.getInstance("MD5").digest(stored)));
+        }
+    }
+
+    @Test
+    void ensureFileAddsNothingOnceThereAreFiles() {
+        RollingWriter writer = writer(naming(2, 0), Compression.NONE, OptionalInt.empty());
+        rows(writer, 2);
+        writer.finish();
+        writer.ensureFile();
+
+        assertThat(writer.commit()).extracting(WrittenFile::rows).containsExactly(2L);
     }
 
     private RollingWriter writer(FileNaming naming, Compression compression, OptionalInt slice) {
