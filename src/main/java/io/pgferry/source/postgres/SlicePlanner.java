@@ -66,6 +66,12 @@ public final class SlicePlanner {
                 }
             }
         }
+        return pageRanges(source, pages, parallelCopies);
+    }
+
+    /** The table's {@code pages} pages cut into at most {@code parallelCopies} ctid ranges (package-private for tests). */
+    static List<Slice> pageRanges(PostgresSource source, long pages, int parallelCopies) {
+        TableName table = source.table().orElseThrow();
         int slices = (int) Math.min(parallelCopies, Math.max(pages, 1));
         if (slices < 2) {
             return whole(source);
@@ -142,6 +148,19 @@ public final class SlicePlanner {
                 }
             }
         }
+        return rangeSlices(source, column, type, boundaries);
+    }
+
+    /**
+     * One slice below the first boundary (with NULLs), one between each two, one from the last on (package-private
+     * for tests).
+     *
+     * @param column the partition column, quoted
+     * @param type its type, one of {@link #RANGE_TYPES}
+     * @param boundaries ascending, distinct, as the server renders them
+     */
+    static List<Slice> rangeSlices(PostgresSource source, String column, String type, List<String> boundaries) {
+        String relation = "(" + source.selectSql() + "\n) AS pgferry_source";
         if (boundaries.isEmpty()) {
             return whole(source);
         }
