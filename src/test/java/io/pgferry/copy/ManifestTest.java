@@ -2,8 +2,11 @@ package io.pgferry.copy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.pgferry.contract.AvroFormat;
 import io.pgferry.contract.CopyJob;
+import io.pgferry.contract.JsonFormat;
+import io.pgferry.contract.ParquetFormat;
 import io.pgferry.contract.WrittenFile;
 import io.pgferry.payload.PayloadReader;
 import io.pgferry.payload.SinkChecks;
@@ -76,6 +82,79 @@ class ManifestTest {
 
         assertThat(JSON.readTree(one).at("/schema/sha256"))
                 .isNotEqualTo(JSON.readTree(other).at("/schema/sha256"));
+    }
+
+    @Test
+    void theQueryIsKnownByItsSha256AndTheSchemaByTheHashOfItsNamesAndTypes() throws Exception {
+        CopyJob job = sampleCopy();
+        List<SourceColumn> columns =
+                List.of(new SourceColumn("id", "int8", 19, 0), new SourceColumn("placed at", "timestamptz", 0, 0));
+
+        JsonNode manifest = JSON.readTree(Manifest.write(
+                job,
+                new Manifest.Read(columns, new SnapshotFacts("1:1:", "0/0"), Optional.empty()),
+                List.of(),
+                Instant.EPOCH,
+                Instant.EPOCH));
+
+        assertThat(manifest.at("/source/querySha256").asText())
+                .isEqualTo(sha256(job.source().query().orElseThrow()));
+        assertThat(manifest.at("/schema/sha256").asText()).isEqualTo(sha256("id:int8\nplaced at:timestamptz\n"));
+        assertThat(manifest.at("/source/table").isMissingNode()).isTrue();
+        assertThat(manifest.at("/source/exportedSnapshot").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void aTableIsNamedQuotedAndNoQueryHashIsGiven() throws Exception {
+        JsonNode manifest = JSON.readTree(Manifest.write(
+                CopyJobs.sampleOfTable(),
+                new Manifest.Read(List.of(), new SnapshotFacts("1:1:", "0/0"), Optional.empty()),
+                List.of(),
+                Instant.EPOCH,
+                Instant.EPOCH));
+
+        assertThat(manifest.at("/source/table").asText()).isEqualTo("\"public\".\"Orders\"");
+        assertThat(manifest.at("/source/querySha256").isMissingNode()).isTrue();
+        assertThat(manifest.at("/source/database").asText()).isEqualTo("pgferry");
+    }
+
+    @Test
+    void aCopyWithoutFilesHasZeroTotalsAndItsTimesAsIsoText() throws Exception {
+        JsonNode manifest = JSON.readTree(Manifest.write(
+                sampleCopy(),
+                new Manifest.Read(List.of(), new SnapshotFacts("1:1:", "0/0"), Optional.empty()),
+                List.of(),
+                Instant.parse("2026-12-01T10:00:00.123456Z"),
+                Instant.parse("2026-12-01T10:00:01Z")));
+
+        assertThat(manifest.path("manifestVersion").asInt()).isEqualTo(1);
+        assertThat(manifest.path("activity").asText()).isEqualTo("CopyOrders");
+        assertThat(manifest.path("startedAt").asText()).isEqualTo("2026-12-01T10:00:00.123456Z");
+        assertThat(manifest.path("endedAt").asText()).isEqualTo("2026-12-01T10:00:01Z");
+        assertThat(manifest.path("files")).isEmpty();
+        assertThat(manifest.at("/totals/files").asLong()).isZero();
+        assertThat(manifest.at("/totals/rows").asLong()).isZero();
+        assertThat(manifest.at("/totals/bytes").asLong()).isZero();
+        assertThat(manifest.at("/format/compression").asText()).isEqualTo("NONE");
+        assertThat(manifest.at("/schema/columns")).isEmpty();
+    }
+
+    @Test
+    void theFormatIsNamedAsAdfNamesItsDataset() throws Exception {
+        CopyJob job = sampleCopy();
+
+        assertThat(Manifest.formatType(job)).isEqualTo("DelimitedText");
+        assertThat(Manifest.formatType(CopyJobs.withFormat(job, new JsonFormat(true))))
+                .isEqualTo("Json");
+        assertThat(Manifest.formatType(CopyJobs.withFormat(job, new ParquetFormat(ParquetFormat.Codec.SNAPPY))))
+                .isEqualTo("Parquet");
+        assertThat(Manifest.formatType(CopyJobs.withFormat(job, new AvroFormat(AvroFormat.Codec.NONE, 0))))
+                .isEqualTo("Avro");
+    }
+
+    private static String sha256(String text) throws Exception {
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static CopyJob sampleCopy() throws Exception {
