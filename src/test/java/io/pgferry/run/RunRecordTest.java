@@ -1,15 +1,20 @@
 package io.pgferry.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.pgferry.contract.RunStatistics;
+import io.pgferry.contract.WrittenFile;
 import io.pgferry.error.ErrorCode;
 import io.pgferry.error.ErrorResponse;
 
@@ -74,5 +79,112 @@ class RunRecordTest {
         assertThat(List.of(RunStatus.values()))
                 .filteredOn(RunStatus::finished)
                 .containsExactlyInAnyOrder(RunStatus.Succeeded, RunStatus.Failed, RunStatus.Cancelled);
+    }
+
+    @Test
+    void aSucceededRunTakesItsRowsFromTheStatisticsAndIsAHundredPercent() {
+        RunRecord record = RunRecord.started("run-1", "http", "CopyOrders", T0)
+                .progress(900, 0, T0.plusSeconds(1))
+                .succeeded(statistics(1234), T0.plusSeconds(5));
+
+        assertThat(record.status()).isEqualTo(RunStatus.Succeeded);
+        assertThat(record.rowsCopied()).isEqualTo(1234);
+        assertThat(record.percent()).isEqualTo(100);
+        assertThat(record.output().files()).hasSize(1);
+        assertThat(record.error()).isNull();
+        assertThat(record.httpStatus()).isZero();
+        assertThat(record.startedAt()).isEqualTo(T0);
+        assertThat(record.updatedAt()).isEqualTo(T0.plusSeconds(5));
+    }
+
+    @Test
+    void theShareIsUnknownWithoutAnEstimateAndRoundsDown() {
+        RunRecord started = RunRecord.started("run-1", "http", "CopyOrders", T0);
+
+        assertThat(started.progress(10, 0, T0).percent()).isEqualTo(-1);
+        assertThat(started.progress(10, -1, T0).percent()).isEqualTo(-1);
+        assertThat(started.progress(0, 1000, T0).percent()).isZero();
+        assertThat(started.progress(999, 1000, T0).percent()).isEqualTo(99);
+        assertThat(started.progress(1, 3, T0).percent()).isEqualTo(33);
+    }
+
+    @Test
+    void aHeartbeatWhileCancelingKeepsTheRunCanceling() {
+        RunRecord canceling =
+                RunRecord.started("run-1", "http", "CopyOrders", T0).canceling(T0.plusSeconds(1));
+
+        RunRecord beat = canceling.progress(50, 100, T0.plusSeconds(2));
+
+        assertThat(beat.status()).isEqualTo(RunStatus.Canceling);
+        assertThat(beat.rowsCopied()).isEqualTo(50);
+        assertThat(beat.updatedAt()).isEqualTo(T0.plusSeconds(2));
+    }
+
+    @Test
+    void theJsonHoldsOnlyTheRecordsOwnFieldsAndLeavesOutWhatIsUnset() throws Exception {
+        JsonNode started = JSON.readTree(JSON.writeValueAsString(RunRecord.started("run-1", "http", "CopyOrders", T0)));
+        JsonNode succeeded = JSON.readTree(JSON.writeValueAsString(
+                RunRecord.started("run-1", "http", "CopyOrders", T0).succeeded(statistics(5), T0)));
+
+        assertThat(started.fieldNames())
+                .toIterable()
+                .containsExactlyInAnyOrder(
+                        "runId",
+                        "status",
+                        "trigger",
+                        "activityName",
+                        "startedAt",
+                        "updatedAt",
+                        "rowsCopied",
+                        "estimatedRows",
+                        "httpStatus");
+        assertThat(succeeded.fieldNames()).toIterable().contains("output").doesNotContain("error");
+        assertThat(succeeded.at("/output/files/0/md5").isMissingNode())
+                .as("a tar's null MD5 is left out")
+                .isTrue();
+    }
+
+    @Test
+    void aSucceededRecordRoundTripsWithItsStatistics() throws Exception {
+        RunRecord record =
+                RunRecord.started("run-1", "queue", "CopyOrders", T0).succeeded(statistics(42), T0.plusSeconds(9));
+
+        RunRecord read = JSON.readValue(JSON.writeValueAsString(record), RunRecord.class);
+
+        assertThat(read).isEqualTo(record);
+        assertThat(read.output().slices()).containsExactly(new RunStatistics.Slice(0, "all", 42, 420));
+    }
+
+    @Test
+    void aRecordNeedsItsIdStatusTriggerAndTimes() {
+        assertThatThrownBy(() -> new RunRecord(null, RunStatus.InProgress, "http", "a", T0, T0, 0, -1, null, null, 0))
+                .hasMessage("runId is null");
+        assertThatThrownBy(() -> new RunRecord("r", null, "http", "a", T0, T0, 0, -1, null, null, 0))
+                .hasMessage("status is null");
+        assertThatThrownBy(() -> new RunRecord("r", RunStatus.Failed, "http", "a", T0, null, 0, -1, null, null, 0))
+                .hasMessage("updatedAt is null");
+    }
+
+    private static RunStatistics statistics(long rows) {
+        return new RunStatistics(
+                rows * 10,
+                rows * 8,
+                1,
+                1,
+                4,
+                rows,
+                rows,
+                3,
+                1.5,
+                List.of(),
+                "pgferry (local)",
+                1,
+                List.of(),
+                Map.of("VerificationResult", "NotVerified"),
+                "run-1",
+                List.of(new WrittenFile("exports/a.csv.tar", rows, rows * 8, null)),
+                "exports/_manifest.json",
+                List.of(new RunStatistics.Slice(0, "all", rows, rows * 10)),
+                null);
     }
 }
