@@ -31,6 +31,13 @@ public interface StorageConfig {
     Optional<String> accountName();
 
     /**
+     * Without a connection string, the account's queue endpoint (on Azure Functions {@code
+     * AzureWebJobsStorage__queueServiceUri}) for fanned-out copies' slice messages; else the blob endpoint's account
+     * at {@code queue.} in place of {@code blob.}.
+     */
+    Optional<String> queueServiceUri();
+
+    /**
      * The client id of the user-assigned identity that reaches the account (on Azure Functions {@code
      * AzureWebJobsStorage__clientId}); without it, the function's own identity as {@code DefaultAzureCredential}
      * finds it.

@@ -16,6 +16,7 @@ import io.pgferry.error.ErrorCode;
  *        MD5) before the copy succeeds
  * @param projection the columns written: the source's, or those the activity maps and adds
  * @param incremental pgferry's incremental copy of a table, when asked for
+ * @param fanOut pgferry's fan-out of the copy's slices across instances, when asked for
  * @param pointers where in the request each part an error may be about was given (the query or table, the
  *        connection, the partition settings, the sink's connection and location), for errors found while copying
  */
@@ -26,6 +27,7 @@ public record CopyJob(
         FileSink sink,
         Projection projection,
         Optional<Incremental> incremental,
+        Optional<FanOut> fanOut,
         int parallelCopies,
         boolean validateDataConsistency,
         Map<ErrorCode.Field, String> pointers) {
@@ -36,6 +38,7 @@ public record CopyJob(
         requireNonNull(sink, "sink is null");
         requireNonNull(projection, "projection is null");
         requireNonNull(incremental, "incremental is null");
+        requireNonNull(fanOut, "fanOut is null");
         pointers = Map.copyOf(pointers);
         if (parallelCopies < 1) {
             throw new IllegalArgumentException("parallelCopies must be positive");

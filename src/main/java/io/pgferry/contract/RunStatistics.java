@@ -14,7 +14,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * this function app, in this region). Beyond ADF: {@code runId}, which also tags every blob's metadata, and
  * {@code files}, the committed files with rows, bytes and MD5 each, {@code manifest}, the manifest written last (absent
  * when the sink asked for none), {@code slices}, how the rows were read (one slice, or one per parallel copy), and
- * {@code watermark}, the state an incremental copy stored for its next run.
+ * {@code watermark}, the state an incremental copy stored for its next run, and {@code fanOut}, how a fanned-out
+ * copy's slices went (their instances in {@code slices}).
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -37,7 +38,8 @@ public record RunStatistics(
         List<WrittenFile> files,
         String manifest,
         List<Slice> slices,
-        Watermark watermark) {
+        Watermark watermark,
+        FanOutDetails fanOut) {
 
     public RunStatistics {
         errors = List.copyOf(errors);
@@ -49,10 +51,25 @@ public record RunStatistics(
 
     /**
      * One slice of a copy read in parallel: which rows ({@code all}, or a range of the table's pages), how many, and
-     * the bytes PostgreSQL sent for them.
+     * the bytes PostgreSQL sent for them; for a fanned-out copy also the instance that copied it, which delivery of its
+     * message that was, and how long it took.
      */
     @RegisterForReflection
-    public record Slice(int index, String range, long rows, long dataRead) {}
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Slice(
+            int index, String range, long rows, long dataRead, String instance, Integer delivery, Long durationMillis) {
+        /** A slice read by this instance. */
+        public Slice(int index, String range, long rows, long dataRead) {
+            this(index, range, rows, dataRead, null, null, null);
+        }
+    }
+
+    /**
+     * A fanned-out copy: its plan's id, the snapshot every slice read in, and how long that snapshot was held open
+     * (from its export to the commit of the last file: the time vacuum could not remove rows the copy might read).
+     */
+    @RegisterForReflection
+    public record FanOutDetails(String plan, String snapshot, int slices, double snapshotHeldSeconds) {}
 
     /** One copy execution: ADF's {@code executionDetails[]} element. */
     @RegisterForReflection

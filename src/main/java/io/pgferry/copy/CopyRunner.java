@@ -13,6 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.pgferry.contract.CopyJob;
+import io.pgferry.contract.FanOut;
 import io.pgferry.contract.Incremental;
 import io.pgferry.contract.RunStatistics;
 import io.pgferry.contract.Watermark;
@@ -45,6 +46,7 @@ public class CopyRunner {
     private final ChunkSinks sinks;
     private final Admission admission;
     private final Watermarks watermarks;
+    private final FannedOutSlices fannedOut;
     private final Duration progressInterval;
 
     /** @param progressInterval how often a running copy logs its progress */
@@ -54,11 +56,13 @@ public class CopyRunner {
             ChunkSinks sinks,
             Admission admission,
             Watermarks watermarks,
+            FannedOutSlices fannedOut,
             @ConfigProperty(name = "pgferry.log.progress-interval") Duration progressInterval) {
         this.pools = pools;
         this.sinks = sinks;
         this.admission = admission;
         this.watermarks = watermarks;
+        this.fannedOut = fannedOut;
         this.progressInterval = progressInterval;
     }
 
@@ -115,7 +119,8 @@ public class CopyRunner {
         try {
             ProjectionSql projection = new ProjectionSql(job.projection());
             // An incremental copy plans in the snapshot it reads in: repeatable read, like a sliced one.
-            boolean repeatable = job.parallelCopies() > 1 || job.incremental().isPresent();
+            boolean fanOut = job.fanOut().isPresent();
+            boolean repeatable = job.parallelCopies() > 1 || job.incremental().isPresent() || fanOut;
             session = SourceSession.open(pools, job.source(), repeatable, projection.settings(), snapshot);
             control.onCancel(session::cancelQueries);
             if (job.source().query().isEmpty()) {
@@ -132,28 +137,49 @@ public class CopyRunner {
                         session, job.source(), asked, watermarks.find(asked.stateKey()), sourceColumns, job.runId()));
                 slices = List.of(new Slice(0, incremental.get().selectSql(), "incremental"));
             } else {
-                slices = SlicePlanner.plan(session.leader(), job.source(), job.parallelCopies());
+                slices = SlicePlanner.plan(
+                        session.leader(),
+                        job.source(),
+                        job.fanOut().map(FanOut::slices).orElse(job.parallelCopies()));
             }
             session.describeSlices(sourceColumns, slices);
             List<SourceColumn> columns = job.projection().isNone()
                     ? sourceColumns
                     : SourceColumn.describe(session.leader(), projection.wrap(selectSql, sourceColumns));
-            long sliceBytes = ticket.sliceBytes(slices.size());
+            // The slices of a fanned-out copy are read by the instances that take their messages, not here.
+            int readHere = fanOut ? 1 : slices.size();
+            long sliceBytes = ticket.sliceBytes(readHere);
+            // Built here too when the slices are read elsewhere: a schema the format refuses fails before fanning out.
             OutputFormat format = OutputFormats.of(job.sink().format(), columns, sliceBytes);
-            session.prepare(slices.size());
+            session.prepare(readHere);
+            if (fanOut && session.exportedSnapshot().isEmpty()) {
+                session.exportSnapshot();
+            }
+            long exportedNanos = System.nanoTime();
             Manifest.Read read =
                     new Manifest.Read(columns, SnapshotFacts.read(session.leader()), session.exportedSnapshot());
             if (control.cancelled()) {
                 throw control.cancellation();
             }
-            SliceCopy sliceCopy = new SliceCopy(
-                    job, control, format, sql -> projection.wrap(sql, sourceColumns), sinks, slices.size(), sliceBytes);
-            RunStatistics statistics = transfer(
-                    job,
-                    timer,
-                    ParallelSlices.copy(sliceCopy, slices, session),
-                    read,
-                    incremental.map(IncrementalSql.Plan::next));
+            Optional<FannedOutSlices.Gathered> gathered = Optional.empty();
+            List<SliceResult> results;
+            if (fanOut) {
+                gathered = Optional.of(
+                        fannedOut.copy(job, slices, session.exportedSnapshot().orElseThrow(), exportedNanos, control));
+                results = gathered.get().results();
+            } else {
+                SliceCopy sliceCopy = new SliceCopy(
+                        job,
+                        control,
+                        format,
+                        sql -> projection.wrap(sql, sourceColumns),
+                        sinks,
+                        slices.size(),
+                        sliceBytes);
+                results = ParallelSlices.copy(sliceCopy, slices, session);
+            }
+            RunStatistics statistics =
+                    transfer(job, timer, results, read, incremental.map(IncrementalSql.Plan::next), gathered);
             // Stored once the output is committed: a run that fails leaves the last watermark for the next to start at.
             if (statistics.watermark() != null) {
                 watermarks.save(job.incremental().orElseThrow().stateKey(), statistics.watermark());
@@ -169,9 +195,18 @@ public class CopyRunner {
         }
     }
 
-    /** Commits every slice's files, then the manifest, and reports; on failure none of them stays. */
+    /**
+     * Commits every slice's files, then the manifest, and reports; on failure none of them stays.
+     *
+     * @param fannedOut how a fanned-out copy's slices went, reported once its files are committed
+     */
     private static RunStatistics transfer(
-            CopyJob job, RunTimer timer, List<SliceResult> results, Manifest.Read read, Optional<Watermark> watermark) {
+            CopyJob job,
+            RunTimer timer,
+            List<SliceResult> results,
+            Manifest.Read read,
+            Optional<Watermark> watermark,
+            Optional<FannedOutSlices.Gathered> fannedOut) {
         timer.readDone();
         try {
             if (results.stream().mapToLong(SliceResult::rows).sum() == 0) {
@@ -188,7 +223,8 @@ public class CopyRunner {
                             next.high(),
                             next.snapshot(),
                             next.runId(),
-                            Instant.now().toString())));
+                            Instant.now().toString())),
+                    fannedOut.map(FannedOutSlices.Gathered::details));
         } catch (CopyException e) {
             results.forEach(result -> result.writer().discard());
             throw e;

@@ -65,7 +65,8 @@ final class RunTimer {
             List<SliceResult> results,
             Publication.Published published,
             CopyJob job,
-            Optional<Watermark> watermark) {
+            Optional<Watermark> watermark,
+            Optional<RunStatistics.FanOutDetails> fanOut) {
         List<WrittenFile> files = published.files();
         FileSink sink = job.sink();
         long endNanos = System.nanoTime();
@@ -78,8 +79,17 @@ final class RunTimer {
                 .orElse(readDoneNanos);
         int slices = results.size();
         List<RunStatistics.Slice> sliceDetails = results.stream()
-                .map(result -> new RunStatistics.Slice(
-                        result.slice().index(), result.slice().range(), result.rows(), result.bytesRead()))
+                .map(result -> result.remote() == null
+                        ? new RunStatistics.Slice(
+                                result.slice().index(), result.slice().range(), result.rows(), result.bytesRead())
+                        : new RunStatistics.Slice(
+                                result.slice().index(),
+                                result.slice().range(),
+                                result.rows(),
+                                result.bytesRead(),
+                                result.remote().instance(),
+                                result.remote().delivery(),
+                                result.remote().durationMillis()))
                 .toList();
         long duration = seconds(endNanos - startNanos);
         long timeToFirstByte = seconds(firstByteNanos - startNanos);
@@ -125,7 +135,8 @@ final class RunTimer {
                 files,
                 published.manifest(),
                 sliceDetails,
-                watermark.orElse(null));
+                watermark.orElse(null),
+                fanOut.orElse(null));
     }
 
     static String effectiveRuntime(String site, String region) {

@@ -68,7 +68,7 @@ record SliceCopy(
             }
             output.finish();
             ReadOnlyCheck.assertNothingWritten(connection);
-            return new SliceResult(slice, chunks, output, rows, reader.bytesRead(), firstRowNanos);
+            return new SliceResult(slice, chunks, output, rows, reader.bytesRead(), firstRowNanos, null);
         } catch (SQLException | RuntimeException | OutOfMemoryError e) {
             if (output != null) {
                 output.discard();

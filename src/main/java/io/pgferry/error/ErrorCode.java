@@ -77,6 +77,10 @@ public enum ErrorCode {
     InvocationTimedOut(502, FailureType.SystemError, Field.NONE),
     InstanceStopping(502, FailureType.SystemError, Field.NONE),
     OutOfMemory(502, FailureType.SystemError, Field.NONE),
+    /** A fanned-out copy's snapshot ended before a slice could read in it: the planning instance stopped. */
+    FanOutSnapshotLost(502, FailureType.SystemError, Field.NONE),
+    /** A fanned-out copy's slice failed on every delivery of its message without reporting why. */
+    FanOutSliceLost(502, FailureType.SystemError, Field.NONE),
     Interrupted(502, FailureType.SystemError, Field.NONE),
     InstanceBusy(503, FailureType.SystemError, Field.NONE),
     // pgferry's own fault.

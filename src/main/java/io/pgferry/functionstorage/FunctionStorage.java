@@ -14,6 +14,9 @@ import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
+import com.azure.storage.queue.QueueClient;
+import com.azure.storage.queue.QueueServiceClientBuilder;
+import com.azure.storage.queue.models.QueueStorageException;
 
 import io.pgferry.config.StorageConfig;
 import io.pgferry.contract.BlobAccount;
@@ -40,6 +43,7 @@ public class FunctionStorage {
     private final BlobServices services;
     private volatile BlobServiceClient service;
     private final Map<String, BlobContainerClient> containers = new ConcurrentHashMap<>();
+    private final Map<String, QueueClient> queues = new ConcurrentHashMap<>();
 
     @Inject
     FunctionStorage(StorageConfig config, BlobServices services) {
@@ -75,6 +79,42 @@ public class FunctionStorage {
             throw unavailable(purpose, e);
         }
         containers.put(name, created);
+        return created;
+    }
+
+    /**
+     * A queue of the function's account, created on first use: by its connection string, or with the function's
+     * identity at {@code AzureWebJobsStorage__queueServiceUri} (else the blob endpoint with {@code queue.} for
+     * {@code blob.}).
+     *
+     * @throws CopyException {@code RunStoreNotConfigured}, or {@code RunStoreUnavailable} naming the purpose
+     */
+    public QueueClient queue(String name, String purpose) {
+        QueueClient known = queues.get(name);
+        if (known != null) {
+            return known;
+        }
+        QueueServiceClientBuilder builder = new QueueServiceClientBuilder().retryOptions(RETRIES);
+        BlobAccount account = account();
+        if (account instanceof BlobAccount.ManagedIdentity identity) {
+            builder.endpoint(present(config.queueServiceUri())
+                            .orElseGet(
+                                    () -> identity.serviceEndpoint().toString().replaceFirst("\\.blob\\.", ".queue.")))
+                    .credential(services.identity(identity.userAssigned()));
+        } else {
+            builder.connectionString(
+                    ((BlobAccount.Keyed) account).connectionString().reveal());
+        }
+        QueueClient created = builder.buildClient().getQueueClient(name);
+        try {
+            created.createIfNotExists();
+        } catch (QueueStorageException e) {
+            throw CopyException.of(
+                    ErrorCode.RunStoreUnavailable,
+                    "the " + purpose + "' queue (the function's own account) answered " + e.getStatusCode(),
+                    e);
+        }
+        queues.put(name, created);
         return created;
     }
 

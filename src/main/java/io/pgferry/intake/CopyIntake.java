@@ -1,5 +1,7 @@
 package io.pgferry.intake;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,17 +14,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pgferry.config.FileServerConfig;
 import io.pgferry.config.InvocationConfig;
 import io.pgferry.contract.BlobAccount;
 import io.pgferry.contract.CopyJob;
+import io.pgferry.contract.FanOutPlan;
 import io.pgferry.contract.LookupJob;
 import io.pgferry.contract.PipelineJob;
 import io.pgferry.contract.PipelineRunOutput;
 import io.pgferry.contract.RunStatistics;
 import io.pgferry.copy.CopyRunner;
 import io.pgferry.copy.RunControl;
+import io.pgferry.copy.SliceWorker;
+import io.pgferry.functionstorage.FanOutStore;
 import io.pgferry.payload.PayloadReader;
 import io.pgferry.payload.SinkChecks;
 import io.pgferry.payload.VaultSecrets;
@@ -53,6 +59,9 @@ public class CopyIntake {
     private final Runs runs;
     private final KeyVaultSecrets keyVault;
     private final PipelineRunner pipelines;
+    private final FanOutStore fanOuts;
+    private final SliceWorker slices;
+    private final ObjectMapper mapper;
 
     /** A payload and the run id it copies under unless it names one. */
     public record Delivery(JsonNode payload, String defaultRunId) {}
@@ -64,13 +73,19 @@ public class CopyIntake {
             CopyRunner runner,
             Runs runs,
             KeyVaultSecrets keyVault,
-            PipelineRunner pipelines) {
+            PipelineRunner pipelines,
+            FanOutStore fanOuts,
+            SliceWorker slices,
+            ObjectMapper mapper) {
         this.fileServer = fileServer;
         this.invocation = invocation;
         this.runner = runner;
         this.runs = runs;
         this.keyVault = keyVault;
         this.pipelines = pipelines;
+        this.fanOuts = fanOuts;
+        this.slices = slices;
+        this.mapper = mapper;
     }
 
     /**
@@ -89,6 +104,27 @@ public class CopyIntake {
     /** Starts the copy in the background under a new run id and answers its record at once. */
     public RunRecord start(JsonNode payload, Trigger trigger) {
         return runs.start(read(new Delivery(payload, newRunId())), trigger.label());
+    }
+
+    /**
+     * Copies one slice of a fanned-out copy, as its message asks: the plan and the request come from the function's
+     * storage (the message holds neither), the request read again as when the copy was planned.
+     *
+     * @param delivery which delivery of the message this is
+     * @throws io.pgferry.error.CopyException a failure the next delivery may not meet (the message is delivered again)
+     */
+    public SliceWorker.Ending copySlice(FanOutPlan.SliceMessage message, int delivery) {
+        Optional<FanOutPlan> plan = fanOuts.plan(message.runId(), message.plan());
+        if (plan.isEmpty()) {
+            return SliceWorker.Ending.COPY_ENDED;
+        }
+        JsonNode payload;
+        try {
+            payload = mapper.readTree(plan.get().payload());
+        } catch (IOException e) {
+            throw new UncheckedIOException("an unreadable plan " + message.plan(), e);
+        }
+        return slices.copy(read(new Delivery(payload, plan.get().runId())), plan.get(), message.slice(), delivery);
     }
 
     /** Reads every delivery first, so one bad payload starts none of them; then starts them all. */

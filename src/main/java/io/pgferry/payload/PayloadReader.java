@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.pgferry.contract.CopyJob;
+import io.pgferry.contract.FanOut;
 import io.pgferry.contract.FileSink;
 import io.pgferry.contract.Incremental;
 import io.pgferry.contract.LookupJob;
@@ -85,7 +86,7 @@ public final class PayloadReader {
         Field activity = root.get("pipeline").present()
                 ? copyActivity(request.reading(), root.get("pipeline"))
                 : request.reading().object(root.get("activity"));
-        return copy(request, activity);
+        return copy(request, activity, Optional.of(body));
     }
 
     /**
@@ -103,7 +104,7 @@ public final class PayloadReader {
             String activityRunId) {
         Request request = open(body, run);
         runId = activityRunId;
-        return copy(request, request.at(activity, pointer));
+        return copy(request, request.at(activity, pointer), Optional.empty());
     }
 
     /** A Lookup activity of a pipeline run, read as it starts (see {@link #readCopy}). */
@@ -236,7 +237,8 @@ public final class PayloadReader {
         return new Request(root, reading, datasets, linkedServices, credentials);
     }
 
-    private CopyJob copy(Request request, Field activity) {
+    /** @param alone the whole request when the copy runs on its own (not as a pipeline's activity): it may fan out */
+    private CopyJob copy(Request request, Field activity, Optional<JsonNode> alone) {
         Reading reading = request.reading();
         Map<String, Field> datasets = request.datasets();
         Map<String, Field> linkedServices = request.linkedServices();
@@ -256,6 +258,7 @@ public final class PayloadReader {
         FileSink sink = null;
         Projection projection = null;
         Optional<Incremental> incremental = Optional.empty();
+        Optional<FanOut> fanOut = Optional.empty();
         long parallelCopies = 1;
         boolean validate = false;
         if (typeProperties != null) {
@@ -289,6 +292,7 @@ public final class PayloadReader {
                 incremental =
                         new SourceReader(reading).incremental(sourceSettings.get("incremental"), source, activityName);
             }
+            fanOut = FanOutReader.read(reading, typeProperties, alone, incremental.isPresent(), sink);
         }
         reading.refuseUnread();
         if (!reading.violations().isEmpty()) {
@@ -301,6 +305,7 @@ public final class PayloadReader {
                 sink,
                 projection,
                 incremental,
+                fanOut,
                 // An incremental copy reads in one slice: its filter is the table's, not a slice's.
                 incremental.isPresent() ? 1 : (int) parallelCopies,
                 validate,

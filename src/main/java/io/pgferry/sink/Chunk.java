@@ -2,6 +2,8 @@ package io.pgferry.sink;
 
 import java.util.Optional;
 
+import io.pgferry.contract.StagedFile;
+
 /**
  * One output file in the making. Bytes written are invisible under the file's name until {@link #commit()}; a chunk
  * that is {@link #discard()}ed leaves no trace, and any earlier file of that name stays as it was.
@@ -50,4 +52,13 @@ public interface Chunk {
 
     /** Removes the committed file again (a later commit of the same copy failed); safe when it is gone already. */
     void delete();
+
+    /**
+     * This finished, uncommitted chunk as another instance commits it ({@link ChunkSink#adopt}): its name and staged
+     * blocks. Call after {@link #finish()}.
+     *
+     * @param rows the data rows it holds
+     * @throws UnsupportedOperationException for a store whose uncommitted files only this instance can reach
+     */
+    StagedFile handOver(long rows);
 }

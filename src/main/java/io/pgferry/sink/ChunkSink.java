@@ -2,6 +2,7 @@ package io.pgferry.sink;
 
 import java.util.Set;
 
+import io.pgferry.contract.StagedFile;
 import io.pgferry.error.CopyException;
 
 /**
@@ -15,6 +16,13 @@ public interface ChunkSink extends AutoCloseable {
      * @param contentEncoding the compression's {@code Content-Encoding}, or null
      */
     Chunk create(String name, String contentType, String contentEncoding);
+
+    /**
+     * A chunk another instance wrote and {@linkplain Chunk#handOver handed over}, finished, to be committed here.
+     *
+     * @throws UnsupportedOperationException for a store whose uncommitted files only their writer can reach
+     */
+    Chunk adopt(StagedFile file);
 
     /** Removes the committed file of that name, if there is one (an earlier run's manifest). */
     void deleteIfExists(String name);

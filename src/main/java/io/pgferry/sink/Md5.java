@@ -13,6 +13,17 @@ public final class Md5 {
     private MessageDigest digest = newDigest();
     private byte[] result;
 
+    /** The MD5 another instance computed of a file's bytes, or an unknowable one (null). */
+    public static Md5 known(byte[] md5) {
+        Md5 known = new Md5();
+        if (md5 == null) {
+            known.unknowable();
+        } else {
+            known.result = md5.clone();
+        }
+        return known;
+    }
+
     /** Adds bytes written in order. */
     public void update(byte[] bytes, int offset, int length) {
         if (digest != null) {

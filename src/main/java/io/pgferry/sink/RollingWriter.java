@@ -10,6 +10,7 @@ import java.util.OptionalInt;
 import io.pgferry.contract.Compression;
 import io.pgferry.contract.FileLocation;
 import io.pgferry.contract.FileNaming;
+import io.pgferry.contract.StagedFile;
 import io.pgferry.contract.WrittenFile;
 import io.pgferry.format.OutputFormat.FileEncoder;
 import io.pgferry.format.OutputFormat.FileEncoding;
@@ -63,6 +64,41 @@ public final class RollingWriter {
         this.contentType = contentType;
         this.compression = compression;
         this.slice = slice;
+    }
+
+    /**
+     * A writer of the files another instance wrote and {@linkplain #handOver() handed over}: it only commits them (and
+     * verifies, uncommits or discards them as {@link #commit()} and the rest describe).
+     */
+    public static RollingWriter adopted(ChunkSink store, List<StagedFile> files) {
+        RollingWriter writer = new RollingWriter(store);
+        for (StagedFile file : files) {
+            writer.chunks.add(store.adopt(file));
+            writer.rowsPerChunk.add(file.rows());
+            writer.names.add(file.name());
+        }
+        return writer;
+    }
+
+    private RollingWriter(ChunkSink store) {
+        this.store = store;
+        this.location = null;
+        this.naming = null;
+        this.maxRowsPerFile = 0;
+        this.maxBytesPerFile = 0;
+        this.encoding = null;
+        this.contentType = null;
+        this.compression = null;
+        this.slice = OptionalInt.empty();
+    }
+
+    /** The finished chunks as another instance commits them (see {@link Chunk#handOver}), in order. */
+    public List<StagedFile> handOver() {
+        List<StagedFile> files = new ArrayList<>(chunks.size());
+        for (int i = 0; i < chunks.size(); i++) {
+            files.add(chunks.get(i).handOver(rowsPerChunk.get(i)));
+        }
+        return files;
     }
 
     /** Writes one row as the COPY sent it, starting a file first when needed. */

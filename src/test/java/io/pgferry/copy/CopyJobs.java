@@ -55,6 +55,7 @@ final class CopyJobs {
                 sink,
                 job.projection(),
                 job.incremental(),
+                job.fanOut(),
                 job.parallelCopies(),
                 validate,
                 job.pointers());

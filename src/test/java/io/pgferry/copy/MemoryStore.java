@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
+import io.pgferry.contract.StagedFile;
 import io.pgferry.error.CopyException;
 import io.pgferry.error.ErrorCode;
 import io.pgferry.sink.Chunk;
@@ -43,6 +44,11 @@ final class MemoryStore implements ChunkSink {
     public Chunk create(String name, String contentType, String contentEncoding) {
         log.add("create " + name);
         return new MemoryChunk(name);
+    }
+
+    @Override
+    public Chunk adopt(StagedFile file) {
+        throw new UnsupportedOperationException("in memory only");
     }
 
     @Override
@@ -132,6 +138,11 @@ final class MemoryStore implements ChunkSink {
         @Override
         public String path() {
             return "mem/" + name;
+        }
+
+        @Override
+        public StagedFile handOver(long rows) {
+            throw new UnsupportedOperationException("in memory only");
         }
 
         @Override

@@ -181,6 +181,6 @@ class PublicationTest {
             writer.row(("row " + i).getBytes(StandardCharsets.UTF_8));
         }
         writer.finish();
-        return new SliceResult(new Slice(index, "SELECT 1", "all"), store, writer, rows, rows * 10L, -1);
+        return new SliceResult(new Slice(index, "SELECT 1", "all"), store, writer, rows, rows * 10L, -1, null);
     }
 }

@@ -37,14 +37,21 @@ class RunTimerTest {
         RunTimer timer = new RunTimer(Instant.parse("2026-12-01T10:00:00.1234567Z"), start);
         timer.readDone();
         List<SliceResult> results = List.of(
-                new SliceResult(new Slice(0, "SELECT 1", "pages 0-9"), null, null, 700, 70_000, start + 3 * SECOND),
-                new SliceResult(new Slice(1, "SELECT 1", "pages 10+"), null, null, 300, 30_000, start + 2 * SECOND));
+                new SliceResult(
+                        new Slice(0, "SELECT 1", "pages 0-9"), null, null, 700, 70_000, start + 3 * SECOND, null),
+                new SliceResult(
+                        new Slice(1, "SELECT 1", "pages 10+"), null, null, 300, 30_000, start + 2 * SECOND, null));
         List<WrittenFile> files = List.of(
                 new WrittenFile("exports/a_000_00000.csv", 700, 50_000, "bWQ1"),
                 new WrittenFile("exports/a_001_00000.csv", 300, 20_000, null));
 
         RunStatistics statistics = timer.statistics(
-                "run-7", results, new Publication.Published(files, "exports/_manifest.json"), job, Optional.empty());
+                "run-7",
+                results,
+                new Publication.Published(files, "exports/_manifest.json"),
+                job,
+                Optional.empty(),
+                Optional.empty());
 
         assertThat(statistics.rowsRead()).isEqualTo(1000);
         assertThat(statistics.rowsCopied()).isEqualTo(1000);
@@ -87,9 +94,10 @@ class RunTimerTest {
 
         RunStatistics statistics = timer.statistics(
                 "run-8",
-                List.of(new SliceResult(new Slice(0, "SELECT 1", "all"), null, null, 0, 12, -1)),
+                List.of(new SliceResult(new Slice(0, "SELECT 1", "all"), null, null, 0, 12, -1, null)),
                 new Publication.Published(List.of(new WrittenFile("exports/a.csv", 0, 0, null)), null),
                 job,
+                Optional.empty(),
                 Optional.empty());
 
         assertThat(statistics.executionDetails().get(0).detailedDurations().timeToFirstByte())
@@ -108,9 +116,11 @@ class RunTimerTest {
         String json = new ObjectMapper()
                 .writeValueAsString(timer.statistics(
                         "run-7",
-                        List.of(new SliceResult(new Slice(0, job.source().selectSql(), "all"), null, null, 1, 1, -1)),
+                        List.of(new SliceResult(
+                                new Slice(0, job.source().selectSql(), "all"), null, null, 1, 1, -1, null)),
                         new Publication.Published(List.of(), null),
                         job,
+                        Optional.empty(),
                         Optional.empty()));
 
         assertThat(json)

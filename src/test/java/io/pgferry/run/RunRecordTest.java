@@ -185,6 +185,7 @@ class RunRecordTest {
                 List.of(new WrittenFile("exports/a.csv.tar", rows, rows * 8, null)),
                 "exports/_manifest.json",
                 List.of(new RunStatistics.Slice(0, "all", rows, rows * 10)),
+                null,
                 null);
     }
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
+import io.pgferry.contract.StagedFile;
 import io.pgferry.error.CopyException;
 
 /**
@@ -41,6 +42,11 @@ final class MemorySink implements ChunkSink {
         MemoryChunk chunk = new MemoryChunk(name, contentType, contentEncoding);
         created.add(chunk);
         return chunk;
+    }
+
+    @Override
+    public Chunk adopt(StagedFile file) {
+        throw new UnsupportedOperationException("in memory only");
     }
 
     @Override
@@ -133,6 +139,11 @@ final class MemorySink implements ChunkSink {
         @Override
         public String path() {
             return "memory/" + name;
+        }
+
+        @Override
+        public StagedFile handOver(long rows) {
+            throw new UnsupportedOperationException("in memory only");
         }
 
         @Override

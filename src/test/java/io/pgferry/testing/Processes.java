@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Small process and port chores shared by the test fixtures. */
-final class Processes {
+public final class Processes {
     private Processes() {}
 
     static boolean isRoot() {
@@ -87,7 +87,7 @@ final class Processes {
         }
     }
 
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

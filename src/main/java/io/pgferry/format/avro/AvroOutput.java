@@ -109,7 +109,15 @@ public final class AvroOutput extends BinaryOutput {
         return new FileEncoder() {
             @Override
             public void row(byte[] row) throws IOException {
-                writer.append(row);
+                try {
+                    writer.append(row);
+                } catch (DataFileWriter.AppendWriteException e) {
+                    // A value the schema cannot hold is the request's fault, as for every other format.
+                    if (e.getCause() instanceof CopyException refused) {
+                        throw refused;
+                    }
+                    throw e;
+                }
             }
 
             @Override

@@ -16,6 +16,7 @@ import com.azure.storage.blob.models.ListBlobsOptions;
 
 import io.pgferry.contract.BlobAccount;
 import io.pgferry.contract.BlockSettings;
+import io.pgferry.contract.StagedFile;
 import io.pgferry.error.CopyException;
 import io.pgferry.sink.Chunk;
 import io.pgferry.sink.ChunkSink;
@@ -59,6 +60,11 @@ final class BlobChunkSink implements ChunkSink {
                 blockIdPrefix,
                 new BlobHttpHeaders().setContentType(contentType).setContentEncoding(contentEncoding),
                 metadata);
+    }
+
+    @Override
+    public Chunk adopt(StagedFile file) {
+        return new StagedBlob(container.getBlobClient(file.name()).getBlockBlobClient(), uploader, file, metadata);
     }
 
     /** Blobs of the folder whose {@code pgferry_run_id} is this run's, other than those just committed. */

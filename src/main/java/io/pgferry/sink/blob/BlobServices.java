@@ -60,6 +60,11 @@ public class BlobServices {
                 .buildClient();
     }
 
+    /** The managed identity's credential, shared with the blob clients that sign in with it. */
+    public TokenCredential identity(Optional<BlobAccount.UserAssigned> userAssigned) {
+        return credentials.computeIfAbsent(userAssigned, key -> managedIdentity(userAssigned));
+    }
+
     private TokenCredential managedIdentity(Optional<BlobAccount.UserAssigned> userAssigned) {
         return userAssigned
                 .<TokenCredential>map(id -> {

@@ -16,6 +16,7 @@ import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 
+import io.pgferry.contract.StagedFile;
 import io.pgferry.sink.Chunk;
 import io.pgferry.sink.Md5;
 
@@ -36,7 +37,7 @@ final class StagedBlob implements Chunk {
     private int position;
     private long bytes;
     private int reserved;
-    private final Md5 md5 = new Md5();
+    private final Md5 md5;
 
     /** @param blockIdPrefix the same length for every blob of a copy, unique to the copy */
     StagedBlob(
@@ -50,6 +51,20 @@ final class StagedBlob implements Chunk {
         this.blockIdPrefix = blockIdPrefix;
         this.headers = headers;
         this.metadata = metadata;
+        this.md5 = new Md5();
+    }
+
+    /** A blob another instance staged and handed over, finished: only {@link #commit()} and what follows remain. */
+    StagedBlob(BlockBlobClient client, BlockUploader uploader, StagedFile staged, Map<String, String> metadata) {
+        this.client = client;
+        this.uploader = uploader;
+        this.blockIdPrefix = null;
+        this.headers =
+                new BlobHttpHeaders().setContentType(staged.contentType()).setContentEncoding(staged.contentEncoding());
+        this.metadata = metadata;
+        this.md5 = Md5.known(staged.md5() == null ? null : Base64.getDecoder().decode(staged.md5()));
+        this.blockIds.addAll(staged.blockIds());
+        this.bytes = staged.bytes();
     }
 
     @Override
@@ -128,6 +143,18 @@ final class StagedBlob implements Chunk {
                         .setMetadata(metadata),
                 null,
                 Context.NONE);
+    }
+
+    @Override
+    public StagedFile handOver(long rows) {
+        return new StagedFile(
+                client.getBlobName(),
+                rows,
+                bytes,
+                md5.value().map(Md5::base64).orElse(null),
+                headers.getContentType(),
+                headers.getContentEncoding(),
+                blockIds);
     }
 
     @Override

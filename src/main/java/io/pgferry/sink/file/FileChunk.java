@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Optional;
 
+import io.pgferry.contract.StagedFile;
 import io.pgferry.sink.Chunk;
 import io.pgferry.sink.Md5;
 
@@ -103,6 +104,11 @@ final class FileChunk implements Chunk {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public StagedFile handOver(long rows) {
+        throw new UnsupportedOperationException("a file server's temporary file stays on the instance that wrote it");
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.pgferry.contract.Destination;
+import io.pgferry.contract.StagedFile;
 import io.pgferry.error.CopyException;
 import io.pgferry.error.ErrorCode;
 import io.pgferry.error.Violation;
@@ -172,6 +173,11 @@ public final class FileServerSink implements ChunkSink {
     @Override
     public void removeEarlierAttempts(String folder, Set<String> written) {
         // nothing to recognise
+    }
+
+    @Override
+    public Chunk adopt(StagedFile file) {
+        throw new UnsupportedOperationException("a file server's temporary files stay on the instance that wrote them");
     }
 
     @Override

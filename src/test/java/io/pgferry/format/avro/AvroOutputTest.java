@@ -35,7 +35,6 @@ import org.apache.avro.file.SeekableByteArrayInput;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.xerial.snappy.Snappy;
 
@@ -235,26 +234,12 @@ class AvroOutputTest {
                         CopyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.AvroSchemaInvalid));
     }
 
-    @Test
-    void aValueAvroCannotHoldFailsTheRowWithTheCopyExceptionUnderneath() {
-        List<SourceColumn> columns = List.of(new SourceColumn("at", "timestamptz", 0, 0));
-        List<byte[]> infinite = List.of(tuple(int8(Long.MAX_VALUE)));
-
-        assertThatThrownBy(() ->
-                        encode(new AvroOutput(new AvroFormat(AvroFormat.Codec.NONE, 0), columns).begin(null), infinite))
-                .hasRootCauseInstanceOf(CopyException.class)
-                .hasRootCauseMessage("ValueNotRepresentable: column 'at' holds an infinite timestamp, which a typed"
-                        + " timestamp cannot hold; cast the column in the source query (e.g. to text) to copy it");
-    }
-
     /**
      * Parquet's encoder throws its {@link CopyException} as it is (see ParquetOutputTest), so the copy answers 400
-     * ValueNotRepresentable; Avro's {@code DataFileWriter.append} wraps it in an {@code AppendWriteException}, which the
-     * sink's error translation does not unwrap, so the same value becomes a 500 InternalError for Avro.
+     * ValueNotRepresentable; Avro's {@code DataFileWriter.append} wraps it in an {@code AppendWriteException}, which
+     * AvroOutput unwraps, so the same value is the same 400 for Avro (it was a 500 InternalError).
      */
     @Test
-    @Disabled("AvroOutput lets DataFileWriter's AppendWriteException wrap the CopyException; unwrap it in"
-            + " AvroOutput's FileEncoder.row to enable this")
     void aValueAvroCannotHoldIsACopyExceptionAsForParquet() {
         List<SourceColumn> columns = List.of(new SourceColumn("at", "timestamptz", 0, 0));
 
