@@ -52,15 +52,23 @@ public record RunStatistics(
     /**
      * One slice of a copy read in parallel: which rows ({@code all}, or a range of the table's pages), how many, and
      * the bytes PostgreSQL sent for them; for a fanned-out copy also the instance that copied it, which delivery of its
-     * message that was, and how long it took.
+     * message that was, how long it took, and the snapshot it read in as the server described it there
+     * ({@code txid_current_snapshot()}, the manifest's {@code source.snapshot}).
      */
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Slice(
-            int index, String range, long rows, long dataRead, String instance, Integer delivery, Long durationMillis) {
+            int index,
+            String range,
+            long rows,
+            long dataRead,
+            String instance,
+            Integer delivery,
+            Long durationMillis,
+            String snapshot) {
         /** A slice read by this instance. */
         public Slice(int index, String range, long rows, long dataRead) {
-            this(index, range, rows, dataRead, null, null, null);
+            this(index, range, rows, dataRead, null, null, null, null);
         }
     }
 

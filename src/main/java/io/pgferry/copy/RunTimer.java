@@ -89,7 +89,8 @@ final class RunTimer {
                                 result.bytesRead(),
                                 result.remote().instance(),
                                 result.remote().delivery(),
-                                result.remote().durationMillis()))
+                                result.remote().durationMillis(),
+                                result.remote().snapshot()))
                 .toList();
         long duration = seconds(endNanos - startNanos);
         long timeToFirstByte = seconds(firstByteNanos - startNanos);
