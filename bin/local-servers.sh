@@ -2,7 +2,8 @@
 # Source it after setting $work, a fresh folder; `trap stop_servers EXIT` stops all it started and deletes $work.
 #   start_postgres <port> <user> <password> [-c setting=value ...]   initdb into $work/pg and start, as the
 #                                                                     postgres OS user when run as root
-#   start_azurite <port>                                             Azurite's blob service, data in $work/azurite
+#   start_azurite <port> [queue port]                                Azurite's blob service (and its queue service),
+#                                                                     data in $work/azurite
 #   start_pgferry <port> [java options ...]                          the packaged function (rebuilt when stale); its
 #                                                                     pid in $pgferry_pid, its log in $pgferry_log
 #   port_free <port> <what> <option>                                 fails with a message when the port is taken
@@ -39,6 +40,12 @@ start_azurite() {
     --skipApiVersionCheck --silent > "$work/azurite.log" 2>&1 &
   server_pids+=($!)
   wait_port "$1" "$work/azurite.log"
+  if [ -n "${2:-}" ]; then
+    node_modules/.bin/azurite-queue --queueHost 127.0.0.1 --queuePort "$2" --location "$work/azurite" \
+      --skipApiVersionCheck --silent > "$work/azurite-queue.log" 2>&1 &
+    server_pids+=($!)
+    wait_port "$2" "$work/azurite-queue.log"
+  fi
 }
 
 port_free() { # port_free <port> <what> <option>: fails, saying how to choose another, when something listens there

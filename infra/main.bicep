@@ -12,7 +12,7 @@ param environmentName string
 @description('Azure region for all resources.')
 param location string = resourceGroup().location
 
-@description('Most instances Flex Consumption may scale out to.')
+@description('Most instances Flex Consumption may scale out to: the ceiling on a fanned-out copy\'s instances (its slice messages on pgferry-slices are what the platform scales on).')
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 20

@@ -200,7 +200,7 @@ class FanOutProcessesIT {
     }
 
     private QueueListener listener(TestingFunctionsHost host, String queue) {
-        return new QueueListener(host, "copySlice", azurite, queue, 5, LEASE);
+        return new QueueListener(host, "copySlice", azurite.queue(queue), azurite.queue(queue + "-poison"), 5, LEASE);
     }
 
     private static URI startRun(TestingFunctionsHost host, ObjectNode payload) throws Exception {

@@ -31,17 +31,18 @@ public final class QueueListener implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean stopped;
 
+    /** @param poison the queue's {@code -poison} queue */
     public QueueListener(
             TestingFunctionsHost host,
             String function,
-            TestingAzurite azurite,
-            String queueName,
+            QueueClient queue,
+            QueueClient poison,
             int maxDequeueCount,
             Duration lease) {
         this.host = host;
         this.function = function;
-        this.queue = azurite.queue(queueName);
-        this.poison = azurite.queue(queueName + "-poison");
+        this.queue = queue;
+        this.poison = poison;
         this.maxDequeueCount = maxDequeueCount;
         this.lease = lease;
         this.thread = new Thread(this::listen, "listener-" + function);
