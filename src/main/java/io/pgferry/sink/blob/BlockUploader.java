@@ -1,23 +1,26 @@
 package io.pgferry.sink.blob;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 
 /**
- * Stages one copy's blocks in the background. It owns {@code maxConcurrentConnections} upload threads and at most
- * {@code maxConcurrentConnections + 1} full-size block buffers: one being filled by the reading thread, the rest
- * uploading or queued. When none is free, reading waits, and so does PostgreSQL: memory stays at
- * {@code blockSize × (maxConcurrentConnections + 1)} whatever the table size.
+ * Stages one copy's blocks in the background. It owns {@code maxConcurrentConnections} upload threads and holds at
+ * most {@code blockSize × (maxConcurrentConnections + 1)} bytes of buffers, full-size or smaller: one being filled by
+ * the reading thread, the rest uploading or queued. When that much is held, reading waits for its own uploads, and so
+ * does PostgreSQL: memory stays bounded whatever the table size and however slowly the store takes the blocks.
  *
  * <p>
  * A blob starts in a small buffer that grows (×4) up to the block size, so a small copy holds kilobytes, not a block.
@@ -37,19 +40,26 @@ final class BlockUploader implements AutoCloseable {
 
     private final BufferBudget budget;
     private final int blockSize;
-    private final int maxBuffers;
-    private final BlockingQueue<byte[]> free;
-    /** Smaller-than-block buffers taken from the budget and not yet given back. */
-    private final Set<byte[]> small = ConcurrentHashMap.newKeySet();
+    /** What the copy may hold in buffers: {@code blockSize × (maxConcurrentConnections + 1)}. */
+    private final long maxHeld;
 
     private final ExecutorService executor;
+    /** Guards the fields below; signalled whenever a buffer comes back. */
+    private final ReentrantLock lock = new ReentrantLock();
+
+    private final Condition returned = lock.newCondition();
+    /** Full-size buffers not in use. */
+    private final Deque<byte[]> free = new ArrayDeque<>();
+    /** Smaller-than-block buffers taken from the budget and not yet given back. */
+    private final Set<byte[]> small = Collections.newSetFromMap(new IdentityHashMap<>());
+
     private int allocated;
+    private long smallBytes;
 
     BlockUploader(BufferBudget budget, int blockSize, int maxConcurrentConnections) {
         this.budget = budget;
         this.blockSize = blockSize;
-        this.maxBuffers = maxConcurrentConnections + 1;
-        this.free = new ArrayBlockingQueue<>(maxBuffers);
+        this.maxHeld = (long) blockSize * (maxConcurrentConnections + 1);
         this.executor = Executors.newFixedThreadPool(maxConcurrentConnections, task -> {
             Thread thread = new Thread(task, "pgferry-upload-" + THREADS.incrementAndGet());
             thread.setDaemon(true);
@@ -61,19 +71,39 @@ final class BlockUploader implements AutoCloseable {
         return blockSize;
     }
 
-    /** A buffer to start a blob in: a free full one, else a small one. */
+    /**
+     * A buffer to start a blob in: a free full one, else a small one, else a new full one; when the copy holds all it
+     * may (or the budget has nothing for a copy that holds some), the next buffer its uploads give back.
+     */
     byte[] start() {
-        byte[] pooled = free.poll();
-        if (pooled != null) {
-            return pooled;
-        }
         int size = Math.min(FIRST_BUFFER, blockSize);
-        if (allocated == 0 && small.isEmpty()) {
-            budget.take(size);
-        } else if (!budget.tryTake(size)) {
-            return fullBuffer();
+        lock.lock();
+        try {
+            while (true) {
+                byte[] pooled = free.poll();
+                if (pooled != null) {
+                    return pooled;
+                }
+                if (allocated == 0 && small.isEmpty()) {
+                    // Nothing of this copy is uploading, so nothing waits for this lock while the budget is awaited.
+                    budget.take(size);
+                    return smallBuffer(size);
+                }
+                if (fits(size) && budget.tryTake(size)) {
+                    return smallBuffer(size);
+                }
+                if (fits(blockSize) && budget.tryTake(blockSize)) {
+                    allocated++;
+                    return new byte[blockSize];
+                }
+                returned.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a block upload", e);
+        } finally {
+            lock.unlock();
         }
-        return smallBuffer(size);
     }
 
     /**
@@ -82,15 +112,20 @@ final class BlockUploader implements AutoCloseable {
      */
     byte[] grow(byte[] current, int used) {
         int size = (int) Math.min((long) current.length * 4, blockSize);
-        byte[] bigger;
-        if (size == blockSize) {
-            bigger = free.poll();
-            if (bigger == null && allocated < maxBuffers && budget.tryTake(blockSize)) {
-                allocated++;
-                bigger = new byte[blockSize];
+        byte[] bigger = null;
+        lock.lock();
+        try {
+            if (size == blockSize) {
+                bigger = free.poll();
+                if (bigger == null && fits(blockSize) && budget.tryTake(blockSize)) {
+                    allocated++;
+                    bigger = new byte[blockSize];
+                }
+            } else if (fits(size) && budget.tryTake(size)) {
+                bigger = smallBuffer(size);
             }
-        } else {
-            bigger = budget.tryTake(size) ? smallBuffer(size) : null;
+        } finally {
+            lock.unlock();
         }
         if (bigger != null) {
             System.arraycopy(current, 0, bigger, 0, used);
@@ -99,36 +134,32 @@ final class BlockUploader implements AutoCloseable {
         return bigger;
     }
 
-    /** A full-size buffer: a free one, a new one while this copy may have more, else the next one uploaded. */
-    private byte[] fullBuffer() {
-        byte[] buffer = free.poll();
-        if (buffer != null) {
-            return buffer;
-        }
-        if (allocated < maxBuffers && budget.tryTake(blockSize)) {
-            allocated++;
-            return new byte[blockSize];
-        }
-        try {
-            return free.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a block upload", e);
-        }
+    /** Whether {@code more} bytes of buffers keep the copy within what it may hold. Call with the lock held. */
+    private boolean fits(int more) {
+        return (long) allocated * blockSize + smallBytes + more <= maxHeld;
     }
 
+    /** Call with the lock held. */
     private byte[] smallBuffer(int size) {
         byte[] buffer = new byte[size];
         small.add(buffer);
+        smallBytes += size;
         return buffer;
     }
 
-    /** Hands back a buffer that was not staged. */
+    /** Hands back a buffer that was not staged, or whose upload has ended. */
     void release(byte[] buffer) {
-        if (small.remove(buffer)) {
-            budget.give(buffer.length);
-        } else if (buffer.length == blockSize) {
-            free.add(buffer);
+        lock.lock();
+        try {
+            if (small.remove(buffer)) {
+                smallBytes -= buffer.length;
+                budget.give(buffer.length);
+            } else if (buffer.length == blockSize) {
+                free.add(buffer);
+            }
+            returned.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -149,11 +180,15 @@ final class BlockUploader implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
-        budget.give((long) allocated * blockSize);
-        allocated = 0;
-        small.removeIf(buffer -> {
-            budget.give(buffer.length);
-            return true;
-        });
+        lock.lock();
+        try {
+            budget.give((long) allocated * blockSize + smallBytes);
+            allocated = 0;
+            small.clear();
+            smallBytes = 0;
+            free.clear();
+        } finally {
+            lock.unlock();
+        }
     }
 }

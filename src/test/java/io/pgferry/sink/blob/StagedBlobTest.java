@@ -21,7 +21,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import com.azure.core.http.HttpClient;
@@ -96,9 +95,10 @@ class StagedBlobTest {
     void whileUploadsLagSmallerBlocksAreStagedAndTheBlobKeepsItsOrder() throws Exception {
         service.holdStaging();
         StagedBlob blob = blob("out/lag.csv");
-        byte[] content = random(3 * BLOCK + 5 * BlockUploader.FIRST_BUFFER);
+        byte[] content = random(2 * BLOCK + 4 * BlockUploader.FIRST_BUFFER);
 
-        // Two uploads at once, three full buffers: all of them uploading or queued, and nothing uploaded yet.
+        // Two uploads at once, three blocks' worth of buffers: two full ones uploading or queued, nothing uploaded
+        // yet, and what is left of the bound staged in smaller blocks.
         writeInPieces(blob, content);
         service.releaseStaging();
         blob.finish();
@@ -106,19 +106,16 @@ class StagedBlobTest {
 
         assertThat(service.committedIds("out/lag.csv"))
                 .extracting(id -> service.staged.get(id).length)
-                .containsExactly(BLOCK, BLOCK, BLOCK, 65_536, 65_536, 65_536, 65_536, 65_536);
+                .containsExactly(BLOCK, BLOCK, 65_536, 65_536, 65_536, 65_536);
         assertThat(service.blobs.get("out/lag.csv")).isEqualTo(content);
     }
 
     /**
-     * BlockUploader's Javadoc promises that reading waits once a copy holds {@code blockSize × (maxConcurrentConnections
-     * + 1)}. While every full buffer is uploading, {@code start()} takes a new first buffer from the instance-wide budget
-     * for each block instead, and {@code grow} stages it below the block size (64 KiB here, 4 MiB of the default 8 MiB):
-     * reading goes on, bounded only by the budget every copy shares (a quarter of the heap).
+     * BlockUploader's promise: a copy holds at most {@code blockSize × (maxConcurrentConnections + 1)} in buffers, full
+     * or smaller; once it does, reading waits for its own uploads (it once took ever more small buffers from the
+     * instance-wide budget instead, bounded only by a quarter of the heap).
      */
     @Test
-    @Disabled("BlockUploader.start() takes small buffers from the budget while every full buffer is uploading;"
-            + " enable once reading waits for its own uploads as the Javadoc says")
     void whileUploadsLagReadingWaitsOnceMaxConcurrentConnectionsPlusOneBlocksAreHeld() throws Exception {
         service.holdStaging();
         StagedBlob blob = blob("out/bounded.csv");
@@ -127,9 +124,12 @@ class StagedBlobTest {
         reader.setDaemon(true);
         try {
             reader.start();
-            reader.join(2_000);
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (reader.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
 
-            assertThat(reader.isAlive()).as("reading waits for an upload").isTrue();
+            assertThat(reader.getState()).as("reading waits for an upload").isEqualTo(Thread.State.WAITING);
             assertThat(64L * BLOCK / KIB - budget.freeKib()).as("KiB held").isLessThanOrEqualTo(3L * BLOCK / KIB);
         } finally {
             service.releaseStaging();
