@@ -58,9 +58,19 @@ class FunctionAppIT {
 
     @Test
     void thePackageRunsOnTheJavaRuntimeItCarries() throws Exception {
-        // The host's environment holds no java (TestingFunctionsHost): the handler found the package's own.
-        assertThat(host.appRoot().resolve("runtime/bin/java")).isExecutable();
-        assertThat(host.log()).contains("pgferry-handler: running on the package's runtime: ");
+        // The host's environment holds no java (TestingFunctionsHost): the handler found the package's own, and named
+        // its version from the runtime's release file.
+        Path runtime = host.appRoot().resolve("runtime");
+        assertThat(runtime.resolve("bin/java")).isExecutable();
+        String version = Files.readAllLines(runtime.resolve("release")).stream()
+                .filter(line -> line.startsWith("JAVA_VERSION="))
+                .map(line -> line.substring("JAVA_VERSION=".length()).replace("\"", ""))
+                .findFirst()
+                .orElseThrow();
+        assertThat(host.log()).contains("pgferry-handler: running on the package's runtime (Java " + version + ")");
+        // The JDK's default CDS archive, which jlink writes only when asked: without it every start loads the JDK's
+        // classes one by one.
+        assertThat(runtime.resolve("lib/server/classes.jsa")).isRegularFile();
     }
 
     /**
@@ -70,7 +80,7 @@ class FunctionAppIT {
     @Test
     void aRuntimeThatLostItsExecuteBitsRunsFromACopy(@TempDir Path temp) throws Exception {
         Path app = temp.resolve("app");
-        copyTree(host.appRoot(), app);
+        copyTree(host.appRoot(), app, "");
         Files.setPosixFilePermissions(
                 app.resolve("runtime/bin/java"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         try (TestingFunctionsHost stripped = TestingFunctionsHost.start(app, Map.of())) {
@@ -80,10 +90,30 @@ class FunctionAppIT {
         }
     }
 
-    private static void copyTree(Path from, Path to) throws java.io.IOException {
+    /** A package built without its runtime (-Dpgferry.runtime.skip) runs on JAVA_HOME's when the host sets one. */
+    @Test
+    void aPackageWithoutItsRuntimeRunsOnJavaHome(@TempDir Path temp) throws Exception {
+        Path app = temp.resolve("app");
+        copyTree(host.appRoot(), app, "runtime");
+        String javaHome = System.getProperty("java.home");
+        try (TestingFunctionsHost withoutRuntime = TestingFunctionsHost.start(app, Map.of("JAVA_HOME", javaHome))) {
+            assertThat(withoutRuntime.log()).contains("pgferry-handler: running on JAVA_HOME's runtime at " + javaHome);
+            assertThat(withoutRuntime
+                            .proxy(withoutRuntime.url("/"), "GET", null, "")
+                            .statusCode())
+                    .isEqualTo(200);
+        }
+    }
+
+    /** Copies the app's folder, all but its top-level entry {@code except}. */
+    private static void copyTree(Path from, Path to, String except) throws java.io.IOException {
         try (Stream<Path> paths = Files.walk(from)) {
             for (Path path : paths.toList()) {
-                Path target = to.resolve(from.relativize(path).toString());
+                Path relative = from.relativize(path);
+                if (!except.isEmpty() && relative.startsWith(except)) {
+                    continue;
+                }
+                Path target = to.resolve(relative.toString());
                 if (Files.isDirectory(path)) {
                     Files.createDirectories(target);
                 } else {

@@ -98,18 +98,27 @@ public final class TestingFunctionsHost implements AutoCloseable {
         }
     }
 
-    /** A PATH folder with the shell's basic tools (as any Linux image has them) and no java. */
-    private static Path pathWithoutJava() throws IOException {
-        Path bin = Files.createTempDirectory("pgferry-no-java-");
-        for (String tool : List.of("rm", "cp", "chmod", "mkdir", "cat")) {
-            for (String folder : List.of("/usr/bin/", "/bin/")) {
-                if (Files.isExecutable(Path.of(folder + tool))) {
-                    Files.createSymbolicLink(bin.resolve(tool), Path.of(folder + tool));
-                    break;
+    private static Path pathWithoutJava;
+
+    /** A PATH folder with the shell's basic tools (as any Linux image has them) and no java; one per test JVM. */
+    private static synchronized Path pathWithoutJava() throws IOException {
+        if (pathWithoutJava == null) {
+            Path bin = Files.createTempDirectory("pgferry-no-java-");
+            bin.toFile().deleteOnExit();
+            for (String tool : List.of("rm", "cp", "chmod", "mkdir", "cat")) {
+                for (String folder : List.of("/usr/bin/", "/bin/")) {
+                    if (Files.isExecutable(Path.of(folder + tool))) {
+                        // Registered after the folder, so deleted before it.
+                        Files.createSymbolicLink(bin.resolve(tool), Path.of(folder + tool))
+                                .toFile()
+                                .deleteOnExit();
+                        break;
+                    }
                 }
             }
+            pathWithoutJava = bin;
         }
-        return bin;
+        return pathWithoutJava;
     }
 
     private void awaitReady(Duration timeout) {
