@@ -47,6 +47,7 @@ public class CopyRunner {
     private final Admission admission;
     private final Watermarks watermarks;
     private final FannedOutSlices fannedOut;
+    private final NativeHeap nativeHeap;
     private final Duration progressInterval;
 
     /** @param progressInterval how often a running copy logs its progress */
@@ -57,12 +58,14 @@ public class CopyRunner {
             Admission admission,
             Watermarks watermarks,
             FannedOutSlices fannedOut,
+            NativeHeap nativeHeap,
             @ConfigProperty(name = "pgferry.log.progress-interval") Duration progressInterval) {
         this.pools = pools;
         this.sinks = sinks;
         this.admission = admission;
         this.watermarks = watermarks;
         this.fannedOut = fannedOut;
+        this.nativeHeap = nativeHeap;
         this.progressInterval = progressInterval;
     }
 
@@ -97,6 +100,7 @@ public class CopyRunner {
     public RunStatistics run(CopyJob job, RunControl control, Admission.Ticket ticket, Optional<String> snapshot) {
         String runId = job.runId();
         RunTimer timer = new RunTimer(Instant.now(), System.nanoTime());
+        nativeHeap.copyStarted();
         try (ticket) {
             CopyLog.started(job);
             control.reportEvery(progressInterval, () -> CopyLog.progress(job, control, timer.startNanos()));
@@ -109,6 +113,8 @@ public class CopyRunner {
                     "copy %s (%s) failed after %d ms: %s",
                     runId, job.activityName(), timer.elapsedMillis(), failure.getMessage());
             throw failure.withTarget(job.activityName());
+        } finally {
+            nativeHeap.copyEnded();
         }
     }
 
