@@ -71,8 +71,7 @@ class FanOutIT {
 
         // The first slice's message delivered twice (a host that died before deleting it): one report counts.
         QueueMessageItem first = await();
-        ObjectNode invocation = HostInvocations.queue(
-                first.getBody().toString(), first.getMessageId(), first.getPopReceipt(), first.getDequeueCount());
+        ObjectNode invocation = invocation(first);
         Response once = invokeSliceResponse(invocation);
         assertThat(once.statusCode()).isEqualTo(200);
         assertThat(once.jsonPath().getString("Logs[0]")).endsWith("reported");
@@ -83,7 +82,7 @@ class FanOutIT {
         assertThat(given().get(location).statusCode())
                 .as("the run, one slice unreported")
                 .isEqualTo(202);
-        assertThat(names(container)).as("visible before the last slice").isEmpty();
+        assertThat(azurite.names(container)).as("visible before the last slice").isEmpty();
 
         deliver(1);
         Response done = pollUntilNot202(location);
@@ -135,7 +134,7 @@ class FanOutIT {
         assertThat(failed.statusCode()).as(failed.body().asString()).isEqualTo(400);
         assertThat(failed.jsonPath().getString("errorCode")).isEqualTo("ValueNotRepresentable");
         assertThat(failed.jsonPath().getString("message")).startsWith("slice ").contains("infinite timestamp");
-        assertThat(names(container)).isEmpty();
+        assertThat(azurite.names(container)).isEmpty();
     }
 
     @Test
@@ -156,7 +155,7 @@ class FanOutIT {
         assertThat(failed.jsonPath().getString("message")).startsWith("slice " + slice + " ");
         // The other slices' messages find the copy ended and copy nothing.
         deliver(3);
-        assertThat(names(container)).isEmpty();
+        assertThat(azurite.names(container)).isEmpty();
     }
 
     @Test
@@ -170,11 +169,10 @@ class FanOutIT {
         Response ended = pollUntilNot202(location);
         assertThat(ended.jsonPath().getString("errorCode")).isEqualTo("RunCancelled");
         QueueMessageItem late = await();
-        ObjectNode invocation = HostInvocations.queue(
-                late.getBody().toString(), late.getMessageId(), late.getPopReceipt(), late.getDequeueCount());
+        ObjectNode invocation = invocation(late);
         assertThat(invokeSliceResponse(invocation).jsonPath().getString("Logs[0]"))
                 .endsWith("copy_ended");
-        assertThat(names(container)).isEmpty();
+        assertThat(azurite.names(container)).isEmpty();
     }
 
     @Test
@@ -240,6 +238,15 @@ class FanOutIT {
         throw new AssertionError("no slice message within 60 s");
     }
 
+    /** The host's invocation of {@code /copySlice} for the message. */
+    private static ObjectNode invocation(QueueMessageItem message) {
+        return HostInvocations.queue(
+                message.getBody().toString(),
+                message.getMessageId(),
+                message.getPopReceipt(),
+                message.getDequeueCount());
+    }
+
     /** Delivers {@code count} slice messages as the host does, waiting for them to be sent. */
     private void deliver(int count) {
         List<Integer> statuses = new ArrayList<>();
@@ -265,14 +272,6 @@ class FanOutIT {
             Processes.sleep(100);
         }
         throw new AssertionError("still 202 after 120 s: " + location);
-    }
-
-    private List<String> names(String container) {
-        return azurite.container(container).exists()
-                ? azurite.container(container).listBlobs().stream()
-                        .map(BlobItem::getName)
-                        .toList()
-                : List.of();
     }
 
     private static int invokeSlice(ObjectNode invocation) {

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.azure.storage.blob.models.BlobItem;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -108,10 +107,10 @@ class FanOutProcessesIT {
                     .downloadContent()
                     .toBytes());
             assertThat(manifest.at("/totals/rows").asLong()).isEqualTo(ROWS);
-            assertThat(names(container))
+            assertThat(azurite.names(container))
                     .filteredOn(name -> name.endsWith("_manifest.json"))
                     .hasSize(1);
-            assertThat(names(container)).hasSize(manifest.path("files").size() + 1);
+            assertThat(azurite.names(container)).hasSize(manifest.path("files").size() + 1);
             assertSameRows(table, container);
             assertThat(planner.log()).doesNotContain(postgres.password());
             // Every slice read in the planner's snapshot, as the server described it to each reader.
@@ -149,7 +148,7 @@ class FanOutProcessesIT {
                     () -> listeners.get(0).handled() >= SLICES
                             && !listeners.get(0).busy(),
                     "slices not handled");
-            assertThat(names(container))
+            assertThat(azurite.names(container))
                     .as("what the dead planner's run left visible")
                     .isEmpty();
             assertThat(survivor.log()).contains("FanOutSnapshotLost");
@@ -291,14 +290,6 @@ class FanOutProcessesIT {
         } catch (SQLException e) {
             // cancelled by the test
         }
-    }
-
-    private List<String> names(String container) {
-        return azurite.container(container).exists()
-                ? azurite.container(container).listBlobs().stream()
-                        .map(BlobItem::getName)
-                        .toList()
-                : List.of();
     }
 
     private static void await(BooleanSupplier condition, String failure) {

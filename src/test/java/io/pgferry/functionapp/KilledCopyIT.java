@@ -6,7 +6,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -70,7 +69,9 @@ class KilledCopyIT {
                 first.close();
             }
         }
-        assertThat(names(container)).as("what the killed attempt left visible").isEmpty();
+        assertThat(azurite.names(container))
+                .as("what the killed attempt left visible")
+                .isEmpty();
 
         TestingFunctionsHost second = TestingFunctionsHost.start(app, Map.of());
         try {
@@ -87,7 +88,7 @@ class KilledCopyIT {
                 .toBytes());
         assertThat(manifest.path("runId").asText()).isEqualTo(runId);
         assertThat(manifest.path("totals").path("rows").asLong()).isEqualTo(ROWS);
-        assertThat(names(container))
+        assertThat(azurite.names(container))
                 .containsExactly("exports/orders/_manifest.json", "exports/orders/orders_00000.csv");
     }
 
@@ -106,14 +107,6 @@ class KilledCopyIT {
         payload.withObject("/activity/typeProperties/sink/formatSettings").remove("maxRowsPerFile");
         payload.withObject("/activity/typeProperties/sink/storeSettings").put("blockSizeInMB", 4);
         return payload;
-    }
-
-    private List<String> names(String container) {
-        return azurite.container(container).exists()
-                ? azurite.container(container).listBlobs().stream()
-                        .map(blob -> blob.getName())
-                        .toList()
-                : List.of();
     }
 
     private static Path app() throws Exception {

@@ -160,6 +160,14 @@ public final class TestingAzurite implements AutoCloseable {
         return client().getBlobContainerClient(name);
     }
 
+    /** The names of the container's blobs, in name order; none when the container does not exist. */
+    public List<String> names(String container) {
+        BlobContainerClient client = container(container);
+        return client.exists()
+                ? client.listBlobs().stream().map(BlobItem::getName).toList()
+                : List.of();
+    }
+
     /**
      * Downloads the data files under {@code prefix}, in name order, into files of {@code into}: as Spark, Synapse and
      * Hive read a folder, names beginning with '_' (the copy's manifest) are left out.
