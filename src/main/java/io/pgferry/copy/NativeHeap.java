@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
  * HTTP event loops, slices) grows tens of megabytes past what it uses. The Functions launcher bounds that with
  * {@code MALLOC_ARENA_MAX=2}; a plain {@code java -jar} has no such bound, so pgferry asks the JVM itself
  * ({@code System.trim_native_heap}, as the JDK's own {@code TrimNativeHeapInterval} does) every few seconds while a
- * copy runs, on a thread of its own so no copy waits. Where the JVM has no such command (a native image, another C
+ * copy runs and once after each, on a thread of its own so no copy waits. Where the JVM has no such command (a native image, another C
  * library) nothing is done.
  */
 @ApplicationScoped
@@ -56,14 +56,17 @@ public class NativeHeap {
         }
     }
 
-    /** A copy has ended: what it freed is given back now. */
+    /**
+     * A copy has ended: what it freed is given back an interval later, when the instance is likely idle (not while the
+     * copy's answer is being written).
+     */
     synchronized void copyEnded() {
         if (--running == 0 && periodic != null) {
             periodic.cancel(false);
             periodic = null;
         }
         if (!interval.isZero() && !unavailable) {
-            trimmer.execute(() -> trim());
+            trimmer.schedule(() -> trim(), interval.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 

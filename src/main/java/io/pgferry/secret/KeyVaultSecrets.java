@@ -52,20 +52,34 @@ public class KeyVaultSecrets {
     /** Clients kept before they are all dropped: a bound for callers that hand a new credential to every call. */
     private static final int MAX_CLIENTS = 256;
 
-    private final HttpClient httpClient;
+    /** Built on first use: CDI's client proxy runs the constructor too, and a copy without Key Vault needs none. */
+    private volatile HttpClient httpClient;
+
     private final Map<ClientKey, SecretClient> clients = new ConcurrentHashMap<>();
     private final Map<Optional<BlobAccount.UserAssigned>, TokenCredential> identities = new ConcurrentHashMap<>();
 
-    public KeyVaultSecrets() {
-        this(HttpClient.createDefault(new HttpClientOptions()
-                .setConnectTimeout(Duration.ofSeconds(5))
-                .setResponseTimeout(Duration.ofSeconds(15))
-                .setReadTimeout(Duration.ofSeconds(15))));
-    }
+    public KeyVaultSecrets() {}
 
     /** With another HTTP client (the tests': one that trusts their certificate authority). */
     KeyVaultSecrets(HttpClient httpClient) {
         this.httpClient = requireNonNull(httpClient, "httpClient is null");
+    }
+
+    private HttpClient httpClient() {
+        HttpClient client = httpClient;
+        if (client == null) {
+            synchronized (this) {
+                client = httpClient;
+                if (client == null) {
+                    client = HttpClient.createDefault(new HttpClientOptions()
+                            .setConnectTimeout(Duration.ofSeconds(5))
+                            .setResponseTimeout(Duration.ofSeconds(15))
+                            .setReadTimeout(Duration.ofSeconds(15)));
+                    httpClient = client;
+                }
+            }
+        }
+        return client;
     }
 
     /**
@@ -77,11 +91,11 @@ public class KeyVaultSecrets {
         requireNonNull(userAssigned, "userAssigned is null");
         return identities.computeIfAbsent(userAssigned, key -> key.<TokenCredential>map(id -> {
                     ManagedIdentityCredentialBuilder builder =
-                            new ManagedIdentityCredentialBuilder().httpClient(httpClient);
+                            new ManagedIdentityCredentialBuilder().httpClient(httpClient());
                     return (id.byResourceId() ? builder.resourceId(id.id()) : builder.clientId(id.id())).build();
                 })
                 .orElseGet(() -> new DefaultAzureCredentialBuilder()
-                        .httpClient(httpClient)
+                        .httpClient(httpClient())
                         .build()));
     }
 
@@ -136,7 +150,7 @@ public class KeyVaultSecrets {
         return clients.computeIfAbsent(new ClientKey(vault, credential), key -> new SecretClientBuilder()
                 .vaultUrl(vault.toString())
                 .credential(credential)
-                .httpClient(httpClient)
+                .httpClient(httpClient())
                 .retryOptions(RETRIES)
                 .buildClient());
     }

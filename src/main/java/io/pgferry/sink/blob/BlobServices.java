@@ -27,13 +27,15 @@ import io.pgferry.contract.BlobAccount;
  */
 @ApplicationScoped
 public class BlobServices {
-    private final HttpClient httpClient = HttpClient.createDefault();
+    /** Built on first use: CDI's client proxy runs this class's constructor too. */
+    private volatile HttpClient httpClient;
+
     private final Map<Object, TokenCredential> credentials = new ConcurrentHashMap<>();
 
     /** A client of the account; nothing is contacted until it is used. */
     public BlobServiceClient client(BlobAccount account, RequestRetryOptions retries) {
         BlobServiceClientBuilder builder =
-                new BlobServiceClientBuilder().httpClient(httpClient).retryOptions(retries);
+                new BlobServiceClientBuilder().httpClient(httpClient()).retryOptions(retries);
         if (account instanceof BlobAccount.ManagedIdentity identity) {
             return signedIn(
                     builder,
@@ -53,6 +55,20 @@ public class BlobServices {
                 .buildClient();
     }
 
+    private HttpClient httpClient() {
+        HttpClient client = httpClient;
+        if (client == null) {
+            synchronized (this) {
+                client = httpClient;
+                if (client == null) {
+                    client = HttpClient.createDefault();
+                    httpClient = client;
+                }
+            }
+        }
+        return client;
+    }
+
     private BlobServiceClient signedIn(
             BlobServiceClientBuilder builder, URI endpoint, Object identity, Supplier<TokenCredential> credential) {
         return builder.endpoint(endpoint.toString())
@@ -69,11 +85,11 @@ public class BlobServices {
         return userAssigned
                 .<TokenCredential>map(id -> {
                     ManagedIdentityCredentialBuilder builder =
-                            new ManagedIdentityCredentialBuilder().httpClient(httpClient);
+                            new ManagedIdentityCredentialBuilder().httpClient(httpClient());
                     return (id.byResourceId() ? builder.resourceId(id.id()) : builder.clientId(id.id())).build();
                 })
                 .orElseGet(() -> new DefaultAzureCredentialBuilder()
-                        .httpClient(httpClient)
+                        .httpClient(httpClient())
                         .build());
     }
 
@@ -83,7 +99,7 @@ public class BlobServices {
                 .clientId(principal.clientId())
                 .clientSecret(principal.clientSecret().reveal())
                 .authorityHost(principal.cloud().authorityHost())
-                .httpClient(httpClient)
+                .httpClient(httpClient())
                 .build();
     }
 }
