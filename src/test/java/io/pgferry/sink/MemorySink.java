@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,12 +17,30 @@ import io.pgferry.error.CopyException;
 
 /**
  * A store in memory for the writer's unit tests: what is committed is visible in {@link #files()}; what is staged is
- * not. A chunk can be told to fail its commit, as a store that refuses it.
+ * not. A chunk can be told to fail its commit, as a store that refuses it. Sinks made {@link #sharing} one store's
+ * staged blocks adopt the chunks it hands over, as instances of a fanned-out copy do in Blob Storage.
  */
 final class MemorySink implements ChunkSink {
-    private final Map<String, byte[]> files = new TreeMap<>();
+    private final Map<String, byte[]> files;
+    /** Blocks handed over, by block id: the part of a blob store every instance sees. */
+    private final Map<String, byte[]> staged;
+
     private final List<MemoryChunk> created = new ArrayList<>();
     private String failCommitOf;
+
+    MemorySink() {
+        this(new TreeMap<>(), new HashMap<>());
+    }
+
+    private MemorySink(Map<String, byte[]> files, Map<String, byte[]> staged) {
+        this.files = files;
+        this.staged = staged;
+    }
+
+    /** Another instance's sink on the same store: same committed files, same staged blocks. */
+    MemorySink sharing() {
+        return new MemorySink(files, staged);
+    }
 
     /** The committed files, by name. */
     Map<String, byte[]> files() {
@@ -46,7 +65,13 @@ final class MemorySink implements ChunkSink {
 
     @Override
     public Chunk adopt(StagedFile file) {
-        throw new UnsupportedOperationException("in memory only");
+        MemoryChunk chunk = new MemoryChunk(file.name(), file.contentType(), file.contentEncoding());
+        for (String blockId : file.blockIds()) {
+            byte[] block = staged.get(blockId);
+            chunk.bytes.write(block, 0, block.length);
+        }
+        chunk.finished = true;
+        return chunk;
     }
 
     @Override
@@ -143,7 +168,16 @@ final class MemorySink implements ChunkSink {
 
         @Override
         public StagedFile handOver(long rows) {
-            throw new UnsupportedOperationException("in memory only");
+            String blockId = name + "#" + staged.size();
+            staged.put(blockId, bytes.toByteArray());
+            return new StagedFile(
+                    name,
+                    rows,
+                    bytes.size(),
+                    md5().map(Md5::base64).orElse(null),
+                    contentType,
+                    contentEncoding,
+                    List.of(blockId));
         }
 
         @Override

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.pgferry.contract.Compression;
 import io.pgferry.contract.FileLocation;
 import io.pgferry.contract.FileNaming;
+import io.pgferry.contract.StagedFile;
 import io.pgferry.contract.WrittenFile;
 import io.pgferry.format.OutputFormat.FileEncoder;
 import io.pgferry.format.OutputFormat.FileEncoding;
@@ -71,6 +72,32 @@ class RollingWriterTest {
         assertThat(text(sink.files().get("out/data_00002.csv"))).isEqualTo("header\nrow 5\n");
         assertThat(writer.committedNames())
                 .containsExactly("out/data_00000.csv", "out/data_00001.csv", "out/data_00002.csv");
+    }
+
+    @Test
+    void filesHandedOverAreCommittedByAnotherInstanceAsTheWriterWouldHaveCommittedThem() {
+        RollingWriter writer = writer(naming(2, 0), Compression.NONE, OptionalInt.of(3));
+        rows(writer, 5);
+        writer.finish();
+        List<StagedFile> handed = writer.handOver();
+
+        MemorySink planner = sink.sharing();
+        RollingWriter adopted = RollingWriter.adopted(planner, handed);
+        assertThat(sink.files()).as("visible before the planner commits").isEmpty();
+        List<WrittenFile> written = adopted.commit();
+        adopted.verify();
+
+        assertThat(handed)
+                .extracting(StagedFile::name, StagedFile::rows, StagedFile::bytes)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("out/data_003_00000.csv", 2L, 19L),
+                        org.assertj.core.groups.Tuple.tuple("out/data_003_00001.csv", 2L, 19L),
+                        org.assertj.core.groups.Tuple.tuple("out/data_003_00002.csv", 1L, 13L));
+        assertThat(written).extracting(WrittenFile::rows).containsExactly(2L, 2L, 1L);
+        assertThat(written).extracting(WrittenFile::md5).doesNotContainNull();
+        assertThat(adopted.committedNames())
+                .containsExactlyElementsOf(handed.stream().map(StagedFile::name).toList());
+        assertThat(text(sink.files().get("out/data_003_00002.csv"))).isEqualTo("header\nrow 5\n");
     }
 
     @Test
