@@ -145,6 +145,10 @@ public class CopyTelemetry {
             } catch (CopyException e) {
                 failed(span, e.code());
                 throw e;
+            } catch (RuntimeException e) {
+                // Not yet translated into the copy's error: the read span around it carries the code.
+                span.setStatus(StatusCode.ERROR);
+                throw e;
             } finally {
                 span.end();
             }
