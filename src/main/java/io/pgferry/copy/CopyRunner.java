@@ -17,6 +17,7 @@ import io.pgferry.contract.FanOut;
 import io.pgferry.contract.Incremental;
 import io.pgferry.contract.RunStatistics;
 import io.pgferry.contract.Watermark;
+import io.pgferry.contract.WrittenFile;
 import io.pgferry.error.CopyException;
 import io.pgferry.format.OutputFormat;
 import io.pgferry.format.OutputFormats;
@@ -35,8 +36,9 @@ import io.pgferry.source.postgres.SourceSession;
 /**
  * Runs a copy, stage by stage: plan (the source's columns and slices, in a {@link SourceSession}), read and encode
  * (each slice by {@link SliceCopy}, at once by {@link ParallelSlices}), commit ({@link Publication}: every file, then
- * the manifest) and report ({@link RunTimer}'s statistics). Whatever fails, nothing becomes visible in the sink and
- * the error names the resource at fault.
+ * the manifest) and report ({@link RunTimer}'s statistics), each stage a span of the copy's trace
+ * ({@link CopyTelemetry}). Whatever fails, nothing becomes visible in the sink and the error names the resource at
+ * fault.
  */
 @ApplicationScoped
 public class CopyRunner {
@@ -48,6 +50,7 @@ public class CopyRunner {
     private final Watermarks watermarks;
     private final FannedOutSlices fannedOut;
     private final NativeHeap nativeHeap;
+    private final CopyTelemetry telemetry;
     private final Duration progressInterval;
 
     /** @param progressInterval how often a running copy logs its progress */
@@ -59,6 +62,7 @@ public class CopyRunner {
             Watermarks watermarks,
             FannedOutSlices fannedOut,
             NativeHeap nativeHeap,
+            CopyTelemetry telemetry,
             @ConfigProperty(name = "pgferry.log.progress-interval") Duration progressInterval) {
         this.pools = pools;
         this.sinks = sinks;
@@ -66,6 +70,7 @@ public class CopyRunner {
         this.watermarks = watermarks;
         this.fannedOut = fannedOut;
         this.nativeHeap = nativeHeap;
+        this.telemetry = telemetry;
         this.progressInterval = progressInterval;
     }
 
@@ -101,28 +106,38 @@ public class CopyRunner {
         String runId = job.runId();
         RunTimer timer = new RunTimer(Instant.now(), System.nanoTime());
         nativeHeap.copyStarted();
+        CopyTelemetry.Copy trace = telemetry.start(job);
         try (ticket) {
             CopyLog.started(job);
             control.reportEvery(progressInterval, () -> CopyLog.progress(job, control, timer.startNanos()));
-            RunStatistics statistics = copy(job, timer, control, ticket, snapshot);
+            RunStatistics statistics = copy(job, timer, control, ticket, snapshot, trace);
             CopyLog.ended(job, statistics, timer.elapsedMillis());
+            trace.succeeded(statistics);
             return statistics;
         } catch (CopyException e) {
             CopyException failure = (control.cancelled() ? control.cancellation() : e).atField(job.pointers());
             LOG.warnf(
                     "copy %s (%s) failed after %d ms: %s",
                     runId, job.activityName(), timer.elapsedMillis(), failure.getMessage());
+            trace.failed(failure);
             throw failure.withTarget(job.activityName());
         } finally {
             nativeHeap.copyEnded();
+            trace.close();
         }
     }
 
     /** Plans the copy in its source session, then transfers it. */
     private RunStatistics copy(
-            CopyJob job, RunTimer timer, RunControl control, Admission.Ticket ticket, Optional<String> snapshot) {
+            CopyJob job,
+            RunTimer timer,
+            RunControl control,
+            Admission.Ticket ticket,
+            Optional<String> snapshot,
+            CopyTelemetry.Copy trace) {
         SourceSession session = null;
         try {
+            trace.planning();
             ProjectionSql projection = new ProjectionSql(job.projection());
             // An incremental copy plans in the snapshot it reads in: repeatable read, like a sliced one.
             boolean fanOut = job.fanOut().isPresent();
@@ -164,6 +179,7 @@ public class CopyRunner {
             long exportedNanos = System.nanoTime();
             Manifest.Read read =
                     new Manifest.Read(columns, SnapshotFacts.read(session.leader()), session.exportedSnapshot());
+            trace.planned(columns.size(), slices.size());
             if (control.cancelled()) {
                 throw control.cancellation();
             }
@@ -181,11 +197,12 @@ public class CopyRunner {
                         sql -> projection.wrap(sql, sourceColumns),
                         sinks,
                         slices.size(),
-                        sliceBytes);
+                        sliceBytes,
+                        trace.slices());
                 results = ParallelSlices.copy(sliceCopy, slices, session);
             }
             RunStatistics statistics =
-                    transfer(job, timer, results, read, incremental.map(IncrementalSql.Plan::next), gathered);
+                    transfer(job, timer, results, read, incremental.map(IncrementalSql.Plan::next), gathered, trace);
             // Stored once the output is committed: a run that fails leaves the last watermark for the next to start at.
             if (statistics.watermark() != null) {
                 watermarks.save(job.incremental().orElseThrow().stateKey(), statistics.watermark());
@@ -212,13 +229,18 @@ public class CopyRunner {
             List<SliceResult> results,
             Manifest.Read read,
             Optional<Watermark> watermark,
-            Optional<FannedOutSlices.Gathered> fannedOut) {
+            Optional<FannedOutSlices.Gathered> fannedOut,
+            CopyTelemetry.Copy trace) {
         timer.readDone();
         try {
+            trace.committing();
             if (results.stream().mapToLong(SliceResult::rows).sum() == 0) {
                 results.get(0).writer().ensureFile();
             }
             Publication.Published published = Publication.publish(job, results, read, timer.start());
+            trace.committed(
+                    published.files().size(),
+                    published.files().stream().mapToLong(WrittenFile::bytes).sum());
             return timer.statistics(
                     job.runId(),
                     results,

@@ -25,6 +25,7 @@ import io.pgferry.source.postgres.Slice;
  * @param projection the SELECT that writes the copy's columns from a slice's SELECT
  * @param slices how many slices the copy has; with more than one, each slice's files carry its number
  * @param sliceBytes what each slice may buffer for its file format, and as much again for its uploads
+ * @param trace where each slice's {@code pgferry.read} span hangs
  */
 record SliceCopy(
         CopyJob job,
@@ -33,12 +34,17 @@ record SliceCopy(
         UnaryOperator<String> projection,
         ChunkSinks sinks,
         int slices,
-        long sliceBytes) {
+        long sliceBytes,
+        CopyTelemetry.Slices trace) {
     /** Rows between progress reports. */
     private static final int PROGRESS_ROWS = 4096;
 
     /** @throws CopyException naming the source or the sink */
     SliceResult copy(Slice slice, Connection connection) {
+        return trace.read(slice, () -> read(slice, connection));
+    }
+
+    private SliceResult read(Slice slice, Connection connection) {
         FileSink sink = job.sink();
         ChunkSink chunks = sinks.open(sink, job.runId(), sliceBytes);
         RollingWriter output = null;
@@ -66,7 +72,7 @@ record SliceCopy(
                 } while (row != null);
                 control.addRows(rows % PROGRESS_ROWS);
             }
-            output.finish();
+            trace.uploads(output::finish);
             ReadOnlyCheck.assertNothingWritten(connection);
             return new SliceResult(slice, chunks, output, rows, reader.bytesRead(), firstRowNanos, null);
         } catch (SQLException | RuntimeException | OutOfMemoryError e) {

@@ -48,6 +48,7 @@ public class SliceWorker {
     private final Admission admission;
     private final FanOutStore store;
     private final FanOutConfig config;
+    private final CopyTelemetry telemetry;
     private final Duration timeout;
 
     @Inject
@@ -57,12 +58,14 @@ public class SliceWorker {
             Admission admission,
             FanOutStore store,
             FanOutConfig config,
+            CopyTelemetry telemetry,
             InvocationConfig invocation) {
         this.pools = pools;
         this.sinks = sinks;
         this.admission = admission;
         this.store = store;
         this.config = config;
+        this.telemetry = telemetry;
         this.timeout = invocation.timeout();
     }
 
@@ -197,7 +200,8 @@ public class SliceWorker {
                             sql -> projection.wrap(sql, sourceColumns),
                             sinks,
                             plan.slices().size(),
-                            sliceBytes)
+                            sliceBytes,
+                            telemetry.fannedOut(job))
                     .copy(slice, session.leader());
             if (slice.index() == 0 && result.rows() == 0) {
                 // A copy without rows still leaves a file; the first slice writes it, whatever the others hold.
