@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -102,6 +103,73 @@ class FunctionAppIT {
                             .proxy(withoutRuntime.url("/"), "GET", null, "")
                             .statusCode())
                     .isEqualTo(200);
+        }
+    }
+
+    /**
+     * A package may carry a JDK AOT cache (quarkus-app/app.aot, README "Cold start"): the launcher hands it only to a
+     * runtime of JDK 24 or later, which would refuse to start on an option it does not know, and a cache the JVM cannot
+     * use never stops the start.
+     */
+    @Test
+    void anAotCacheGoesOnlyToARuntimeThatKnowsItAndNeverStopsTheStart(@TempDir Path temp) throws Exception {
+        Path app = temp.resolve("app");
+        copyTree(host.appRoot(), app, "");
+        Files.writeString(app.resolve("quarkus-app/app.aot"), "not a cache");
+        int major = Runtime.Version.parse(Files.readAllLines(app.resolve("runtime/release")).stream()
+                        .filter(line -> line.startsWith("JAVA_VERSION="))
+                        .map(line -> line.substring("JAVA_VERSION=".length()).replace("\"", ""))
+                        .findFirst()
+                        .orElseThrow())
+                .feature();
+        try (TestingFunctionsHost withCache = TestingFunctionsHost.start(app, Map.of())) {
+            assertThat(withCache.proxy(withCache.url("/"), "GET", null, "").statusCode())
+                    .isEqualTo(200);
+            if (major >= 24) {
+                assertThat(withCache.log()).contains("pgferry-handler: with the AOT cache quarkus-app/app.aot");
+            } else {
+                assertThat(withCache.log()).doesNotContain("AOT cache");
+            }
+        }
+    }
+
+    /** On JDK 25 (when the machine has one) a cache trained on the package is used: the JVM says it mapped it. */
+    @Test
+    void aTrainedAotCacheIsMappedOnJdk25(@TempDir Path temp) throws Exception {
+        Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.isExecutable(jdk25.resolve("bin/java")), "no JDK 25 at " + jdk25);
+        Path app = temp.resolve("app");
+        copyTree(host.appRoot(), app, "runtime");
+        TestingFunctionsHost training = TestingFunctionsHost.start(
+                app,
+                Map.of(
+                        "JAVA_HOME",
+                        jdk25.toString(),
+                        "PGFERRY_JAVA_OPTS",
+                        "-XX:AOTCacheOutput=quarkus-app/app.aot -XX:+UseSerialGC -Xmx256m"));
+        try {
+            assertThat(training.proxy(training.url("/"), "GET", null, "").statusCode())
+                    .isEqualTo(200);
+        } finally {
+            training.close(Duration.ofMinutes(2));
+        }
+        assertThat(app.resolve("quarkus-app/app.aot"))
+                .as("the cache the JVM wrote as it exited")
+                .isNotEmptyFile();
+        try (TestingFunctionsHost trained = TestingFunctionsHost.start(
+                app,
+                Map.of(
+                        "JAVA_HOME",
+                        jdk25.toString(),
+                        "PGFERRY_JAVA_OPTS",
+                        "-Xlog:aot=info -XX:+UseSerialGC -Xmx256m"))) {
+            assertThat(trained.proxy(trained.url("/"), "GET", null, "").statusCode())
+                    .isEqualTo(200);
+            assertThat(trained.log())
+                    .contains("pgferry-handler: with the AOT cache quarkus-app/app.aot")
+                    .contains("Opened AOT cache quarkus-app/app.aot")
+                    .doesNotContain("An error has occurred while processing the AOT cache");
         }
     }
 

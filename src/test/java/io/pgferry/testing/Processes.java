@@ -68,9 +68,14 @@ public final class Processes {
 
     /** Asks a process to stop, then kills it after a grace period (Azurite may ignore SIGTERM). */
     static void stop(Process process) {
+        stop(process, Duration.ofSeconds(5));
+    }
+
+    /** Asks the process to stop (SIGTERM), and kills it when it has not within {@code grace}. */
+    static void stop(Process process, Duration grace) {
         process.destroy();
         try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {

@@ -236,4 +236,9 @@ public final class TestingFunctionsHost implements AutoCloseable {
     public void close() {
         Processes.stop(handler);
     }
+
+    /** Stops the handler as {@link #close()} does, giving it {@code grace} to exit (a JVM writing its AOT cache). */
+    public void close(Duration grace) {
+        Processes.stop(handler, grace);
+    }
 }
