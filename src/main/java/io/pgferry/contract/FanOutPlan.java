@@ -10,10 +10,17 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  *
  * @param plan this planning's id: a retried run plans afresh under a new one
  * @param payload the request as delivered (see {@link FanOut#payload()})
+ * @param traceparent the planner's trace (W3C), so the slices' spans join it; null when nothing is traced
  */
 @RegisterForReflection
 public record FanOutPlan(
-        String runId, String plan, String snapshot, List<PlannedSlice> slices, String payload, String createdAt) {
+        String runId,
+        String plan,
+        String snapshot,
+        List<PlannedSlice> slices,
+        String payload,
+        String createdAt,
+        String traceparent) {
     public FanOutPlan {
         slices = List.copyOf(slices);
     }

@@ -186,8 +186,13 @@ public class CopyRunner {
             Optional<FannedOutSlices.Gathered> gathered = Optional.empty();
             List<SliceResult> results;
             if (fanOut) {
-                gathered = Optional.of(
-                        fannedOut.copy(job, slices, session.exportedSnapshot().orElseThrow(), exportedNanos, control));
+                gathered = Optional.of(fannedOut.copy(
+                        job,
+                        slices,
+                        session.exportedSnapshot().orElseThrow(),
+                        exportedNanos,
+                        trace.traceparent(),
+                        control));
                 results = gathered.get().results();
             } else {
                 SliceCopy sliceCopy = new SliceCopy(

@@ -1,5 +1,7 @@
 package io.pgferry.copy;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,8 +17,10 @@ import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import io.pgferry.contract.CopyJob;
 import io.pgferry.contract.RunStatistics;
 import io.pgferry.error.CopyException;
@@ -33,6 +37,19 @@ import io.pgferry.source.postgres.Slice;
  */
 @ApplicationScoped
 public class CopyTelemetry {
+    private static final String TRACEPARENT = "traceparent";
+    private static final TextMapGetter<Map<String, String>> MAP = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, String> carrier) {
+            return carrier.keySet();
+        }
+
+        @Override
+        public String get(Map<String, String> carrier, String key) {
+            return carrier == null ? null : carrier.get(key);
+        }
+    };
+
     static final AttributeKey<String> RUN_ID = AttributeKey.stringKey("pgferry.run_id");
     static final AttributeKey<String> ACTIVITY = AttributeKey.stringKey("pgferry.activity");
     static final AttributeKey<String> SOURCE_KIND = AttributeKey.stringKey("pgferry.source.kind");
@@ -94,11 +111,16 @@ public class CopyTelemetry {
     }
 
     /**
-     * The slices of a fanned-out copy that this instance reads for another: each slice's {@code pgferry.read} starts a
-     * trace of its own, since the copy's span lives on the instance that planned it.
+     * The slices of a fanned-out copy that this instance reads for another: each slice's {@code pgferry.read} hangs
+     * under the planning instance's {@code pgferry.copy}, whose trace the plan carries as a W3C {@code traceparent};
+     * without one (the planner traced nothing) it starts a trace of its own.
      */
-    Slices fannedOut(CopyJob job) {
-        return new Slices(job, Context.root());
+    Slices fannedOut(CopyJob job, String traceparent) {
+        Context parent = traceparent == null
+                ? Context.root()
+                : W3CTraceContextPropagator.getInstance()
+                        .extract(Context.root(), Map.of(TRACEPARENT, traceparent), MAP);
+        return new Slices(job, parent);
     }
 
     private static String sinkType(CopyJob job) {
@@ -178,6 +200,13 @@ public class CopyTelemetry {
 
         Slices slices() {
             return slices;
+        }
+
+        /** This copy's span as a W3C {@code traceparent}, for the instances that read its slices; null untraced. */
+        String traceparent() {
+            Map<String, String> carrier = new HashMap<>();
+            W3CTraceContextPropagator.getInstance().inject(slices.parent, carrier, Map::put);
+            return carrier.get(TRACEPARENT);
         }
 
         /** Starts {@code pgferry.plan}: the source's columns and the copy's slices. */

@@ -66,10 +66,17 @@ public class FannedOutSlices {
 
     /**
      * @param snapshot exported by this instance's open transaction, which must stay open until the files are committed
+     * @param traceparent the copy's trace, for the slices' spans to join (null when untraced)
      * @throws CopyException the first slice's failure, {@code FanOutSliceLost} for a slice whose message was poisoned,
      *         or the control's cancellation
      */
-    Gathered copy(CopyJob job, List<Slice> slices, String snapshot, long exportedNanos, RunControl control) {
+    Gathered copy(
+            CopyJob job,
+            List<Slice> slices,
+            String snapshot,
+            long exportedNanos,
+            String traceparent,
+            RunControl control) {
         String runId = job.runId();
         String plan = UUID.randomUUID().toString();
         store.removeEarlierPlans(runId, plan);
@@ -83,7 +90,8 @@ public class FannedOutSlices {
                             .map(slice -> new FanOutPlan.PlannedSlice(slice.index(), slice.selectSql(), slice.range()))
                             .toList(),
                     job.fanOut().orElseThrow().payload(),
-                    Instant.now().toString()));
+                    Instant.now().toString(),
+                    traceparent));
             LOG.infof(
                     "copy %s (%s) fanned out: %d slices in snapshot %s, plan %s",
                     runId, job.activityName(), slices.size(), snapshot, plan);

@@ -201,7 +201,7 @@ public class SliceWorker {
                             sinks,
                             plan.slices().size(),
                             sliceBytes,
-                            telemetry.fannedOut(job))
+                            telemetry.fannedOut(job, plan.traceparent()))
                     .copy(slice, session.leader());
             if (slice.index() == 0 && result.rows() == 0) {
                 // A copy without rows still leaves a file; the first slice writes it, whatever the others hold.

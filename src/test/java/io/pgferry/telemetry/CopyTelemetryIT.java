@@ -1,5 +1,6 @@
 package io.pgferry.telemetry;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -29,6 +30,8 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.pgferry.testing.Names;
 import io.pgferry.testing.Payloads;
+import io.pgferry.testing.Processes;
+import io.pgferry.testing.QueueHost;
 import io.pgferry.testing.Requests;
 import io.pgferry.testing.TestingAzurite;
 import io.pgferry.testing.TestingPostgres;
@@ -36,7 +39,9 @@ import io.pgferry.testing.TestingServers;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
 
 /**
  * With the OpenTelemetry SDK switched on, a copy through {@code POST /copy} is one trace (the copy, its plan, a read
@@ -153,6 +158,55 @@ class CopyTelemetryIT {
         assertThat(sum("pgferry.files", succeeded)).isEqualTo(answer.getLong("filesWritten"));
         assertThat(histogramCount("pgferry.copy.duration", succeeded)).isEqualTo(1);
         assertNoSecrets();
+    }
+
+    /**
+     * A fanned-out copy's slices are read by whichever instances take their messages (here this one, delivered by the
+     * test as the host's listener would): their spans join the planner's trace, under its {@code pgferry.copy}.
+     */
+    @Test
+    void aFannedOutCopysSlicesJoinItsTraceFromTheInstancesThatReadThem() {
+        QueueHost sliceQueue = new QueueHost(azurite, "pgferry-slices", 5, CopyTelemetryIT::invokeSlice);
+        sliceQueue.queue().clearMessages();
+        ObjectNode payload = payload(azurite.connectionString());
+        payload.withObject("/activity/typeProperties").putObject("fanOut").put("slices", 2);
+        String location = given().contentType(ContentType.JSON)
+                .body(payload.toString())
+                .post("/runs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .header("Location");
+
+        Response done = given().get(location);
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
+        while (done.statusCode() == 202 && System.nanoTime() < deadline) {
+            if (sliceQueue.deliverNext() == -1) {
+                Processes.sleep(50);
+            }
+            done = given().get(location);
+        }
+        assertThat(done.statusCode()).as(done.body().asString()).isEqualTo(200);
+        String runId = done.jsonPath().getString("runId");
+        InMemoryTelemetry.flush(openTelemetry);
+
+        SpanData copy = copySpan(runId);
+        List<SpanData> reads = spans.getFinishedSpanItems().stream()
+                .filter(span -> span.getName().equals("pgferry.read"))
+                .filter(span -> runId.equals(span.getAttributes().get(RUN_ID)))
+                .toList();
+        assertThat(reads).hasSize(2).allSatisfy(read -> {
+            assertThat(read.getTraceId()).isEqualTo(copy.getTraceId());
+            assertThat(read.getParentSpanId()).isEqualTo(copy.getSpanId());
+        });
+    }
+
+    private static int invokeSlice(ObjectNode invocation) {
+        return given().contentType("application/json; charset=utf-8")
+                .header("User-Agent", "Azure-Functions-Host/4.1041.200.25071")
+                .body(invocation.toString())
+                .post("/copySlice")
+                .statusCode();
     }
 
     @Test
