@@ -171,7 +171,8 @@ public class CopyRunner {
             int readHere = fanOut ? 1 : slices.size();
             long sliceBytes = ticket.sliceBytes(readHere);
             // Built here too when the slices are read elsewhere: a schema the format refuses fails before fanning out.
-            OutputFormat format = OutputFormats.of(job.sink().format(), columns, sliceBytes);
+            OutputFormat format = OutputFormats.of(
+                    job.sink().format(), columns, sliceBytes, job.source().timeZone());
             session.prepare(readHere);
             if (fanOut && session.exportedSnapshot().isEmpty()) {
                 session.exportSnapshot();

@@ -190,7 +190,8 @@ public class SliceWorker {
                     ? sourceColumns
                     : SourceColumn.describe(session.leader(), projection.wrap(selectSql, sourceColumns));
             long sliceBytes = ticket.sliceBytes(1);
-            OutputFormat format = OutputFormats.of(job.sink().format(), columns, sliceBytes);
+            OutputFormat format = OutputFormats.of(
+                    job.sink().format(), columns, sliceBytes, job.source().timeZone());
             session.prepare(1);
             String snapshot = SnapshotFacts.read(session.leader()).snapshot();
             SliceResult result = new SliceCopy(

@@ -20,14 +20,15 @@ public final class OutputFormats {
     /**
      * @param columns the source's columns, as the server describes them
      * @param sliceBytes what each slice may buffer for its files
+     * @param timeZone the source session's time zone
      * @throws io.pgferry.error.CopyException when the columns cannot be written in this format
      */
-    public static OutputFormat of(SinkFormat format, List<SourceColumn> columns, long sliceBytes) {
+    public static OutputFormat of(SinkFormat format, List<SourceColumn> columns, long sliceBytes, String timeZone) {
         if (format instanceof DelimitedTextFormat delimitedText) {
             return new CsvPassThrough(delimitedText);
         }
         if (format instanceof JsonFormat json) {
-            return new JsonOutput(json, columns);
+            return new JsonOutput(json, columns, timeZone);
         }
         if (format instanceof AvroFormat avro) {
             return new AvroOutput(avro, columns);

@@ -23,10 +23,11 @@ class OutputFormatsTest {
     @Test
     void eachSinkFormatHasItsEncoderCopyAndContentType() {
         OutputFormat csv = OutputFormats.of(
-                new DelimitedTextFormat(',', "\r\n", '"', '\\', false, "", false, "UTF8"), COLUMNS, 1L << 20);
-        OutputFormat json = OutputFormats.of(new JsonFormat(false), COLUMNS, 1L << 20);
-        OutputFormat avro = OutputFormats.of(new AvroFormat(AvroFormat.Codec.NONE, 0), COLUMNS, 1L << 20);
-        OutputFormat parquet = OutputFormats.of(new ParquetFormat(ParquetFormat.Codec.SNAPPY), COLUMNS, 1L << 20);
+                new DelimitedTextFormat(',', "\r\n", '"', '\\', false, "", false, "UTF8"), COLUMNS, 1L << 20, "UTC");
+        OutputFormat json = OutputFormats.of(new JsonFormat(false), COLUMNS, 1L << 20, "UTC");
+        OutputFormat avro = OutputFormats.of(new AvroFormat(AvroFormat.Codec.NONE, 0), COLUMNS, 1L << 20, "UTC");
+        OutputFormat parquet =
+                OutputFormats.of(new ParquetFormat(ParquetFormat.Codec.SNAPPY), COLUMNS, 1L << 20, "UTC");
 
         assertThat(csv).isInstanceOf(CsvPassThrough.class);
         assertThat(json).isInstanceOf(JsonOutput.class);

@@ -26,13 +26,21 @@ import io.pgferry.source.postgres.SourceColumn;
  * values are decoded from PostgreSQL's binary encoding straight into parquet-java's column writers, and row groups
  * are flushed to the file as they fill, so memory stays bounded whatever the table size. A row group is buffered
  * whole: {@value #ROW_GROUP_BYTES} bytes at most, less when a slice may buffer less (never under
- * {@value #MIN_ROW_GROUP_BYTES}); pages and dictionaries (1 MiB at most) shrink likewise.
+ * {@value #MIN_ROW_GROUP_BYTES}); pages (1 MiB at most) and dictionaries
+ * ({@value #DICTIONARY_BYTES} bytes at most) shrink likewise.
  */
 public final class ParquetOutput extends BinaryOutput {
     static final long ROW_GROUP_BYTES = 32L * 1024 * 1024;
     static final long MIN_ROW_GROUP_BYTES = 4L * 1024 * 1024;
     private static final int PAGE_BYTES = 1024 * 1024;
     private static final int MIN_PAGE_BYTES = 64 * 1024;
+    /**
+     * The most a column's dictionary holds in a row group before the column falls back to plain encoding: a quarter
+     * of parquet-java's 1 MiB. A column of mostly distinct values (names, hashes, keys) fills its dictionary, then
+     * abandons it and re-encodes the values, in every row group; with 1 MiB that cost a fifth of the JVM's CPU on the
+     * bench table, for a larger file (bench/RESULTS.md). A column with fewer distinct values still gets its dictionary.
+     */
+    private static final int DICTIONARY_BYTES = 256 * 1024;
 
     private final CompressionCodecName codec;
     private final List<ParquetColumn> parquetColumns;
@@ -92,7 +100,7 @@ public final class ParquetOutput extends BinaryOutput {
                 .withCompressionCodec(codec)
                 .withRowGroupSize(rowGroupBytes)
                 .withPageSize(pageBytes)
-                .withDictionaryPageSize(pageBytes)
+                .withDictionaryPageSize(Math.min(DICTIONARY_BYTES, pageBytes))
                 .withPageWriteChecksumEnabled(false)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .build();

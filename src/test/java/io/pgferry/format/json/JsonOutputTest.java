@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -267,6 +269,36 @@ class JsonOutputTest {
     }
 
     @Test
+    void datesAndTimestampsAreWrittenAsToJsonWritesThemInUtc() throws Exception {
+        List<SourceColumn> columns =
+                List.of(column("d", "date"), column("ts", "timestamp"), column("tstz", "timestamptz"));
+        JsonOutput output = new JsonOutput(new JsonFormat(false), columns, "UTC");
+        Instant bc = Instant.parse("-0043-03-15T12:00:00.5Z");
+        List<byte[]> tuples = List.of(
+                tuple(
+                        Tuples.date(LocalDate.of(2000, 1, 31)),
+                        Tuples.timestamp(Instant.parse("2026-03-29T01:30:00.1234Z")),
+                        Tuples.timestamp(Instant.parse("1969-12-31T23:59:59.000001Z"))),
+                tuple(Tuples.date(LocalDate.of(-43, 3, 15)), Tuples.timestamp(bc), Tuples.timestamp(bc)),
+                tuple(
+                        Tuples.date(LocalDate.of(10000, 12, 31)),
+                        Tuples.timestamp(Instant.parse("+10000-01-01T00:00:00Z")),
+                        Tuples.int8(Long.MIN_VALUE)),
+                tuple(Tuples.int4(Integer.MAX_VALUE), Tuples.int8(Long.MAX_VALUE), Tuples.int8(Long.MAX_VALUE)),
+                tuple(Tuples.int4(Integer.MIN_VALUE), Tuples.int8(Long.MIN_VALUE), Tuples.int8(0)));
+
+        assertThat(output.copySql("SELECT * FROM t")).startsWith("COPY (SELECT pgferry_1, pgferry_2, pgferry_3 FROM");
+        assertThat(new String(Tuples.encode(output.begin(null), tuples), StandardCharsets.UTF_8))
+                .isEqualTo("{\"d\":\"2000-01-31\",\"ts\":\"2026-03-29T01:30:00.1234\","
+                        + "\"tstz\":\"1969-12-31T23:59:59.000001+00:00\"}\n"
+                        + "{\"d\":\"0044-03-15 BC\",\"ts\":\"0044-03-15T12:00:00.5 BC\","
+                        + "\"tstz\":\"0044-03-15T12:00:00.5+00:00 BC\"}\n"
+                        + "{\"d\":\"10000-12-31\",\"ts\":\"10000-01-01T00:00:00\",\"tstz\":\"-infinity\"}\n"
+                        + "{\"d\":\"infinity\",\"ts\":\"infinity\",\"tstz\":\"infinity\"}\n"
+                        + "{\"d\":\"-infinity\",\"ts\":\"-infinity\",\"tstz\":\"2000-01-01T00:00:00+00:00\"}\n");
+    }
+
+    @Test
     void typesWithoutADecoderAreRenderedByTheServersToJsonAndPassThrough() throws Exception {
         List<SourceColumn> columns = List.of(
                 column("id", "int4"),
@@ -274,11 +306,11 @@ class JsonOutputTest {
                 column("span", "interval"),
                 column("doc", "jsonb"),
                 column("ratio", "float8"));
-        JsonOutput output = new JsonOutput(new JsonFormat(false), columns);
-        // What to_json sends for each: its json text, rendered in the session's time zone (UTC for pgferry).
+        JsonOutput output = new JsonOutput(new JsonFormat(false), columns, "Europe/Paris");
+        // What to_json sends for each: its json text; a timestamptz in the session's time zone when that is not UTC.
         byte[] tuple = tuple(
                 Tuples.int4(7),
-                utf8("\"2026-03-29T01:30:00.123456+00:00\""),
+                utf8("\"2026-03-29T03:30:00.123456+02:00\""),
                 utf8("\"1 day 02:03:04\""),
                 utf8("\u0001{\"k\": null}"),
                 utf8("1e+300"));
@@ -289,7 +321,7 @@ class JsonOutputTest {
         assertThat(output.binaryCopy()).isTrue();
         assertThat(output.contentType()).isEqualTo("application/json");
         assertThat(new String(Tuples.encode(output.begin(null), List.of(tuple)), StandardCharsets.UTF_8))
-                .isEqualTo("{\"id\":7,\"at\":\"2026-03-29T01:30:00.123456+00:00\",\"span\":\"1 day 02:03:04\","
+                .isEqualTo("{\"id\":7,\"at\":\"2026-03-29T03:30:00.123456+02:00\",\"span\":\"1 day 02:03:04\","
                         + "\"doc\":{\"k\": null},\"ratio\":1e+300}\n");
     }
 
@@ -336,7 +368,7 @@ class JsonOutputTest {
 
     private static byte[] encode(JsonFormat format, List<SourceColumn> columns, List<byte[]> tuples)
             throws IOException {
-        return Tuples.encode(new JsonOutput(format, columns).begin(null), tuples);
+        return Tuples.encode(new JsonOutput(format, columns, "UTC").begin(null), tuples);
     }
 
     private static List<JsonNode> lines(JsonFormat format, List<SourceColumn> columns, List<byte[]> tuples)
