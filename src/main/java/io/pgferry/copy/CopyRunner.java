@@ -164,9 +164,7 @@ public class CopyRunner {
                         job.fanOut().map(FanOut::slices).orElse(job.parallelCopies()));
             }
             session.describeSlices(sourceColumns, slices);
-            List<SourceColumn> columns = job.projection().isNone()
-                    ? sourceColumns
-                    : SourceColumn.describe(session.leader(), projection.wrap(selectSql, sourceColumns));
+            List<SourceColumn> columns = projection.columns(session.leader(), selectSql, sourceColumns);
             // The slices of a fanned-out copy are read by the instances that take their messages, not here.
             int readHere = fanOut ? 1 : slices.size();
             long sliceBytes = ticket.sliceBytes(readHere);

@@ -186,9 +186,7 @@ public class SliceWorker {
             });
             String selectSql = job.source().selectSql();
             List<SourceColumn> sourceColumns = SourceColumn.describe(session.leader(), selectSql);
-            List<SourceColumn> columns = job.projection().isNone()
-                    ? sourceColumns
-                    : SourceColumn.describe(session.leader(), projection.wrap(selectSql, sourceColumns));
+            List<SourceColumn> columns = projection.columns(session.leader(), selectSql, sourceColumns);
             long sliceBytes = ticket.sliceBytes(1);
             OutputFormat format = OutputFormats.of(
                     job.sink().format(), columns, sliceBytes, job.source().timeZone());

@@ -1,5 +1,7 @@
 package io.pgferry.source.postgres;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +38,17 @@ public final class ProjectionSql {
             }
         }
         return settings;
+    }
+
+    /**
+     * The columns the copy writes, as the server describes the projection's SELECT around {@code selectSql}: the
+     * source's own when there is no projection.
+     *
+     * @param sourceColumns the columns {@code selectSql} gives, as the server described them
+     */
+    public List<SourceColumn> columns(Connection connection, String selectSql, List<SourceColumn> sourceColumns)
+            throws SQLException {
+        return projection.isNone() ? sourceColumns : SourceColumn.describe(connection, wrap(selectSql, sourceColumns));
     }
 
     /**
