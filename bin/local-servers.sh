@@ -68,11 +68,12 @@ start_pgferry() {
   shift
   build_pgferry
   pgferry_log=${pgferry_log:-$work/pgferry.log}
-  # As function-app/pgferry-handler starts it on Azure (few malloc arenas), or with PGFERRY_PLAIN_JAVA=1 as a plain
-  # `java -jar` (glibc's default arenas).
-  local arenas=(env MALLOC_ARENA_MAX=2)
-  [ "${PGFERRY_PLAIN_JAVA:-}" = 1 ] && arenas=(env -u MALLOC_ARENA_MAX)
-  "${arenas[@]}" java "$@" -Dquarkus.http.port="$port" -jar target/quarkus-app/quarkus-run.jar \
+  # As function-app/pgferry-handler starts it on Azure (the serial collector, few malloc arenas), or with
+  # PGFERRY_PLAIN_JAVA=1 as a plain `java -jar` (the JVM's own choice of collector, G1 on two cores, and glibc's
+  # default arenas).
+  local launcher=(env MALLOC_ARENA_MAX=2 java -XX:+UseSerialGC)
+  [ "${PGFERRY_PLAIN_JAVA:-}" = 1 ] && launcher=(env -u MALLOC_ARENA_MAX java)
+  "${launcher[@]}" "$@" -Dquarkus.http.port="$port" -jar target/quarkus-app/quarkus-run.jar \
     > "$pgferry_log" 2>&1 &
   pgferry_pid=$!
   server_pids+=($pgferry_pid)

@@ -26,13 +26,20 @@ import io.pgferry.source.postgres.SourceColumn;
  * values are decoded from PostgreSQL's binary encoding straight into parquet-java's column writers, and row groups
  * are flushed to the file as they fill, so memory stays bounded whatever the table size. A row group is buffered
  * whole: {@value #ROW_GROUP_BYTES} bytes at most, less when a slice may buffer less (never under
- * {@value #MIN_ROW_GROUP_BYTES}); pages (1 MiB at most) and dictionaries
+ * {@value #MIN_ROW_GROUP_BYTES}); pages ({@value #PAGE_BYTES} bytes at most) and dictionaries
  * ({@value #DICTIONARY_BYTES} bytes at most) shrink likewise.
  */
 public final class ParquetOutput extends BinaryOutput {
     static final long ROW_GROUP_BYTES = 32L * 1024 * 1024;
     static final long MIN_ROW_GROUP_BYTES = 4L * 1024 * 1024;
-    private static final int PAGE_BYTES = 1024 * 1024;
+    /**
+     * A quarter of parquet-java's 1 MiB. A page is copied whole two or three times on its way to the file (its bytes,
+     * the compressor's output, the column chunk's buffer); at 1 MiB each copy is a humongous object for G1, whose
+     * regions are 1 MiB in any heap under 2 GiB: they cost a 2M-row copy under G1 with a 128 MiB heap about
+     * 0.4 s of its 4.4 s of CPU (bench/RESULTS.md). Readers lose nothing: a page is the unit of their page index, finer is better for pruning.
+     */
+    private static final int PAGE_BYTES = 256 * 1024;
+
     private static final int MIN_PAGE_BYTES = 64 * 1024;
     /**
      * The most a column's dictionary holds in a row group before the column falls back to plain encoding: a quarter
