@@ -14,7 +14,8 @@ pg_bin=${PGFERRY_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V
 [ -x "$pg_bin/initdb" ] || { echo "no PostgreSQL server binaries; install postgresql or set PGFERRY_PG_BIN" >&2; exit 1; }
 chmod 755 "$work"
 
-as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# As root, PostgreSQL runs as the postgres user, from $work: the caller's directory may be closed to that user.
+as_postgres() { if [ "$(id -u)" = 0 ]; then (cd "$work" && runuser -u postgres -- "$@"); else "$@"; fi; }
 
 wait_port() { # wait_port <port> <log>
   for _ in $(seq 1 240); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.5; done

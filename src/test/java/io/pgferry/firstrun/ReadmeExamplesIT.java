@@ -3,7 +3,6 @@ package io.pgferry.firstrun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +14,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.pgferry.testing.Processes;
 
 /**
  * Every command of README's examples works against {@code bin/sample-copy --keep}, as a newcomer would type it. The
@@ -36,9 +37,9 @@ class ReadmeExamplesIT {
 
     @BeforeAll
     static void startTheSample() throws Exception {
-        port = freePort();
-        pgPort = freePort();
-        azuritePort = freePort();
+        port = Processes.freePort();
+        pgPort = Processes.freePort();
+        azuritePort = Processes.freePort();
         sampleLog = work.resolve("sample-copy.log");
         sample = new ProcessBuilder(
                         "bin/sample-copy",
@@ -125,11 +126,5 @@ class ReadmeExamplesIT {
                 .replace("-p 54329", "-p " + pgPort)
                 .replace("Port=54329;", "Port=" + pgPort + ";")
                 .replace("127.0.0.1:10000/", "127.0.0.1:" + azuritePort + "/");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

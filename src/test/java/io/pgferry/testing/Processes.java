@@ -22,7 +22,7 @@ public final class Processes {
         return "root".equals(System.getProperty("user.name"));
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
