@@ -22,6 +22,7 @@ import io.pgferry.error.CopyException;
 import io.pgferry.format.OutputFormat;
 import io.pgferry.format.OutputFormats;
 import io.pgferry.functionstorage.Watermarks;
+import io.pgferry.memory.NativeHeap;
 import io.pgferry.sink.ChunkSinks;
 import io.pgferry.source.postgres.IncrementalSql;
 import io.pgferry.source.postgres.PostgresErrors;

@@ -2,9 +2,11 @@ package io.pgferry.sink.blob;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +37,12 @@ import com.azure.storage.blob.specialized.BlockBlobClient;
 final class BlockUploader implements AutoCloseable {
     /** The first buffer of a blob. */
     static final int FIRST_BUFFER = 64 * 1024;
+    /**
+     * What the HTTP client is handed at a time. It copies a heap buffer into native memory to send it: a block in one
+     * piece is a native allocation of the block's size per upload, beyond its pooled allocator, which glibc keeps in
+     * its free lists after the upload; slices are copied through the pool's reused chunks.
+     */
+    static final int SLICE = 256 * 1024;
 
     private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -170,11 +178,26 @@ final class BlockUploader implements AutoCloseable {
     Future<?> stage(BlockBlobClient blob, String blockId, byte[] buffer, int length) {
         return executor.submit(() -> {
             try {
-                blob.stageBlock(blockId, BinaryData.fromByteBuffer(ByteBuffer.wrap(buffer, 0, length)));
+                blob.stageBlock(blockId, BinaryData.fromListByteBuffer(slices(buffer, length)));
             } finally {
                 release(buffer);
             }
         });
+    }
+
+    /**
+     * {@code buffer[0, length)} in slices of at most {@value #SLICE} bytes, views of it, not copies; an empty block is
+     * one empty slice.
+     */
+    static List<ByteBuffer> slices(byte[] buffer, int length) {
+        List<ByteBuffer> slices = new ArrayList<>(length / SLICE + 1);
+        int offset = 0;
+        do {
+            slices.add(ByteBuffer.wrap(buffer, offset, Math.min(SLICE, length - offset))
+                    .slice());
+            offset += SLICE;
+        } while (offset < length);
+        return slices;
     }
 
     @Override

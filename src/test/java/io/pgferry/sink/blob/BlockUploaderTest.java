@@ -2,6 +2,9 @@ package io.pgferry.sink.blob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 /** The instance-wide budget for block buffers, as copies take and give back memory. */
@@ -29,6 +32,27 @@ class BlockUploaderTest {
             assertThat(uploader.start()).as("a free block is reused").isSameAs(full);
         }
         assertThat(budget.freeKib()).as("all given back").isEqualTo(16 * 1024);
+    }
+
+    @Test
+    void aBlockGoesToTheHttpClientInSlicesThatAreViewsOfItsBuffer() {
+        byte[] buffer = new byte[BLOCK];
+        int length = 2 * BlockUploader.SLICE + 1000;
+        buffer[length - 1] = 7;
+
+        List<ByteBuffer> slices = BlockUploader.slices(buffer, length);
+
+        assertThat(slices)
+                .extracting(ByteBuffer::remaining)
+                .containsExactly(BlockUploader.SLICE, BlockUploader.SLICE, 1000);
+        assertThat(slices).allSatisfy(slice -> assertThat(slice.array()).isSameAs(buffer));
+        assertThat(slices.get(2).get(999)).as("the last byte staged").isEqualTo((byte) 7);
+        assertThat(BlockUploader.slices(buffer, 0))
+                .extracting(ByteBuffer::remaining)
+                .containsExactly(0);
+        assertThat(BlockUploader.slices(buffer, BlockUploader.SLICE))
+                .extracting(ByteBuffer::remaining)
+                .containsExactly(BlockUploader.SLICE);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.pgferry.copy;
+package io.pgferry.memory;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -49,7 +49,7 @@ public class NativeHeap {
     }
 
     /** A copy starts: trimming runs every interval until the last copy has ended. */
-    synchronized void copyStarted() {
+    public synchronized void copyStarted() {
         if (running++ == 0 && !interval.isZero() && !unavailable) {
             periodic = trimmer.scheduleWithFixedDelay(
                     () -> trim(), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
@@ -60,7 +60,7 @@ public class NativeHeap {
      * A copy has ended: what it freed is given back an interval later, when the instance is likely idle (not while the
      * copy's answer is being written).
      */
-    synchronized void copyEnded() {
+    public synchronized void copyEnded() {
         if (--running == 0 && periodic != null) {
             periodic.cancel(false);
             periodic = null;

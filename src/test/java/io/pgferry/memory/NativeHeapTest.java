@@ -1,4 +1,4 @@
-package io.pgferry.copy;
+package io.pgferry.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
