@@ -18,8 +18,8 @@ import io.quarkus.runtime.StartupEvent;
  * long copy leaves it committed, and resident, up to {@code -Xmx}. At start pgferry sets HotSpot's manageable
  * {@code MinHeapFreeRatio} and {@code MaxHeapFreeRatio} to {@value #MIN_FREE} and {@value #MAX_FREE} %, which G1 and
  * the serial collector apply when they resize the heap (G1 at the end of each marking cycle and after a full
- * collection): measured in bench/RESULTS.md, a plain {@code java -Xmx256m -jar} then stays resident at 260–290 MB
- * after copies into Blob Storage instead of 410–440 MB, and G1's Parquet copies take no longer. A ratio given on the
+ * collection): measured in bench/RESULTS.md, a plain {@code java -Xmx256m -jar} then stays resident at 300–340 MB
+ * after copies into Blob Storage instead of 410–470 MB, and G1 in a small heap copies Parquet faster, not slower. A ratio given on the
  * command line is left as it is; on a JVM without these options (a native image) nothing is done.
  */
 @Singleton

@@ -35,8 +35,9 @@ public final class ParquetOutput extends BinaryOutput {
     /**
      * A quarter of parquet-java's 1 MiB. A page is copied whole two or three times on its way to the file (its bytes,
      * the compressor's output, the column chunk's buffer); at 1 MiB each copy is a humongous object for G1, whose
-     * regions are 1 MiB in any heap under 2 GiB: they cost a 2M-row copy under G1 with a 128 MiB heap about
-     * 0.4 s of its 4.4 s of CPU (bench/RESULTS.md). Readers lose nothing: a page is the unit of their page index, finer is better for pruning.
+     * regions are 1 MiB in any heap under 2 GiB: they cost a 2M-row copy under G1 with a 128 MiB heap about 0.4 s of
+     * its 4.4 s of CPU (bench/RESULTS.md). Readers lose nothing: a page is the unit of their page index, and finer
+     * pages prune better.
      */
     private static final int PAGE_BYTES = 256 * 1024;
 
