@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -21,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.pgferry.testing.Folders;
 import io.pgferry.testing.HostInvocations;
 import io.pgferry.testing.Payloads;
 import io.pgferry.testing.TestingAzurite;
@@ -81,7 +83,7 @@ class FunctionAppIT {
     @Test
     void aRuntimeThatLostItsExecuteBitsRunsFromACopy(@TempDir Path temp) throws Exception {
         Path app = temp.resolve("app");
-        copyTree(host.appRoot(), app, "");
+        Folders.copy(host.appRoot(), app, Set.of());
         Files.setPosixFilePermissions(
                 app.resolve("runtime/bin/java"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         try (TestingFunctionsHost stripped = TestingFunctionsHost.start(app, Map.of())) {
@@ -95,7 +97,7 @@ class FunctionAppIT {
     @Test
     void aPackageWithoutItsRuntimeRunsOnJavaHome(@TempDir Path temp) throws Exception {
         Path app = temp.resolve("app");
-        copyTree(host.appRoot(), app, "runtime");
+        Folders.copy(host.appRoot(), app, Set.of("runtime"));
         String javaHome = System.getProperty("java.home");
         try (TestingFunctionsHost withoutRuntime = TestingFunctionsHost.start(app, Map.of("JAVA_HOME", javaHome))) {
             assertThat(withoutRuntime.log()).contains("pgferry-handler: running on JAVA_HOME's runtime at " + javaHome);
@@ -114,7 +116,7 @@ class FunctionAppIT {
     @Test
     void anAotCacheGoesOnlyToARuntimeThatKnowsItAndNeverStopsTheStart(@TempDir Path temp) throws Exception {
         Path app = temp.resolve("app");
-        copyTree(host.appRoot(), app, "");
+        Folders.copy(host.appRoot(), app, Set.of());
         Files.writeString(app.resolve("quarkus-app/app.aot"), "not a cache");
         int major = Runtime.Version.parse(Files.readAllLines(app.resolve("runtime/release")).stream()
                         .filter(line -> line.startsWith("JAVA_VERSION="))
@@ -140,7 +142,7 @@ class FunctionAppIT {
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 Files.isExecutable(jdk25.resolve("bin/java")), "no JDK 25 at " + jdk25);
         Path app = temp.resolve("app");
-        copyTree(host.appRoot(), app, "runtime");
+        Folders.copy(host.appRoot(), app, Set.of("runtime"));
         TestingFunctionsHost training = TestingFunctionsHost.start(
                 app,
                 Map.of(
@@ -170,24 +172,6 @@ class FunctionAppIT {
                     .contains("pgferry-handler: with the AOT cache quarkus-app/app.aot")
                     .contains("Opened AOT cache quarkus-app/app.aot")
                     .doesNotContain("An error has occurred while processing the AOT cache");
-        }
-    }
-
-    /** Copies the app's folder, all but its top-level entry {@code except}. */
-    private static void copyTree(Path from, Path to, String except) throws java.io.IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path path : paths.toList()) {
-                Path relative = from.relativize(path);
-                if (!except.isEmpty() && relative.startsWith(except)) {
-                    continue;
-                }
-                Path target = to.resolve(relative.toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(path, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
         }
     }
 

@@ -3,24 +3,22 @@ package io.pgferry.functionapp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.pgferry.testing.Folders;
 import io.pgferry.testing.Payloads;
 import io.pgferry.testing.Processes;
 import io.pgferry.testing.TestingAzurite;
@@ -46,7 +44,7 @@ class PackageAotIT {
     void theDeployPackageCarriesATrainedCacheThatItsHandlerMaps(@TempDir Path temp) throws Exception {
         assumeTrue(Files.isExecutable(JDK25.resolve("bin/java")), "no JDK 25 at " + JDK25);
         Path project = temp.resolve("project");
-        copyProject(Path.of("").toAbsolutePath(), project);
+        Folders.copy(Path.of("").toAbsolutePath(), project, LEFT_OUT);
         Files.createSymbolicLink(
                 project.resolve("node_modules"), Path.of("node_modules").toAbsolutePath());
 
@@ -110,25 +108,6 @@ class PackageAotIT {
                     .contains("pgferry-handler: with the AOT cache quarkus-app/app.aot")
                     .contains("Opened AOT cache quarkus-app/app.aot")
                     .doesNotContain("An error has occurred while processing the AOT cache");
-        }
-    }
-
-    /** The project's sources, scripts and examples, as a fresh clone would have them. */
-    private static void copyProject(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path path : paths.toList()) {
-                Path relative = from.relativize(path);
-                if (relative.getNameCount() > 0
-                        && LEFT_OUT.contains(relative.getName(0).toString())) {
-                    continue;
-                }
-                Path target = to.resolve(relative.toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(path, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
         }
     }
 }
