@@ -4,8 +4,10 @@
 #                                                                     postgres OS user when run as root
 #   start_azurite <port> [queue port]                                Azurite's blob service (and its queue service),
 #                                                                     data in $work/azurite
-#   start_pgferry <port> [java options ...]                          the packaged function (rebuilt when stale); its
-#                                                                     pid in $pgferry_pid, its log in $pgferry_log
+#   start_pgferry <port> [java options ...]                          the packaged function (rebuilt when stale) with
+#                                                                     the launcher's serial collector (no other
+#                                                                     collector option; PGFERRY_PLAIN_JAVA=1 for the
+#                                                                     JVM's own); pid in $pgferry_pid, log in $pgferry_log
 #   port_free <port> <what> <option>                                 fails with a message when the port is taken
 # Needs PostgreSQL server binaries (PGFERRY_PG_BIN or the newest /usr/lib/postgresql/<version>/bin), Node/npm and a JDK.
 

@@ -19,8 +19,9 @@ import io.quarkus.runtime.StartupEvent;
  * {@code MinHeapFreeRatio} and {@code MaxHeapFreeRatio} to {@value #MIN_FREE} and {@value #MAX_FREE} %, which G1 and
  * the serial collector apply when they resize the heap (G1 at the end of each marking cycle and after a full
  * collection): measured in bench/RESULTS.md, a plain {@code java -Xmx256m -jar} then stays resident at 300–340 MB
- * after copies into Blob Storage instead of 410–470 MB, and G1 in a small heap copies Parquet faster, not slower. A ratio given on the
- * command line is left as it is; on a JVM without these options (a native image) nothing is done.
+ * after copies into Blob Storage instead of 410–470 MB, and G1 in a small heap copies Parquet faster, not slower. When
+ * either ratio was given to the JVM (its command line, {@code JAVA_TOOL_OPTIONS}, a flags file), both are left as they
+ * are; on a JVM without these options (a native image) nothing is done, and a refusal is logged.
  */
 @Singleton
 public class JavaHeap {
@@ -49,7 +50,7 @@ public class JavaHeap {
             hotSpot.setVMOption("MaxHeapFreeRatio", Integer.toString(MAX_FREE));
             return true;
         } catch (RuntimeException | LinkageError e) {
-            LOG.debugf("this JVM's heap free ratios cannot be set: %s", e.toString());
+            LOG.infof("the heap's free ratios stay the JVM's: %s", e.toString());
             return false;
         }
     }
