@@ -4,6 +4,9 @@ import java.math.BigInteger;
 
 /** Values in PostgreSQL's binary COPY encoding: big-endian integers and {@code numeric}'s base-10000 digits. */
 public final class BinaryCodec {
+    /** Days from the Unix epoch to PostgreSQL's, 2000-01-01, where binary dates and timestamps count from. */
+    public static final int POSTGRES_EPOCH_DAYS = 10_957;
+
     private static final long[] POWERS_OF_TEN = {
         1L,
         10L,

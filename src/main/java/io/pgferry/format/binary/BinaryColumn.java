@@ -22,10 +22,9 @@ import io.pgferry.source.postgres.SourceColumn;
  * @param precision a DECIMAL's precision
  */
 public record BinaryColumn(int index, String name, Kind kind, boolean list, boolean cast, int precision, int scale) {
-    /** Microseconds and days from the Unix epoch to PostgreSQL's, 2000-01-01. */
-    private static final long POSTGRES_EPOCH_MICROS = 946_684_800_000_000L;
+    /** Microseconds from the Unix epoch to PostgreSQL's, 2000-01-01. */
+    private static final long POSTGRES_EPOCH_MICROS = BinaryCodec.POSTGRES_EPOCH_DAYS * 86_400_000_000L;
 
-    private static final int POSTGRES_EPOCH_DAYS = 10_957;
     private static final int MAX_DECIMAL_PRECISION = 38;
     /** Text-like types whose binary form is their UTF-8 text, sent without a cast (a cast would trim char(n)). */
     private static final Set<String> TEXT_TYPES = Set.of("text", "varchar", "bpchar", "name", "json", "xml");
@@ -165,7 +164,7 @@ public record BinaryColumn(int index, String name, Kind kind, boolean list, bool
         if (days == Integer.MAX_VALUE || days == Integer.MIN_VALUE) {
             throw notRepresentable("an infinite date, which a typed date cannot hold");
         }
-        return days + POSTGRES_EPOCH_DAYS;
+        return days + BinaryCodec.POSTGRES_EPOCH_DAYS;
     }
 
     /** A timestamp as microseconds since 1970-01-01 (UTC for timestamptz); infinity is refused. */

@@ -61,7 +61,6 @@ public final class JsonOutput implements OutputFormat {
             Map.entry("jsonb", Value.JSONB),
             Map.entry("date", Value.DATE),
             Map.entry("timestamp", Value.TIMESTAMP));
-    private static final int POSTGRES_EPOCH_DAYS = 10_957;
     private static final long MICROS_PER_DAY = 86_400_000_000L;
 
     /** How a column's binary value becomes JSON. */
@@ -199,7 +198,7 @@ public final class JsonOutput implements OutputFormat {
             infinity(days == Integer.MIN_VALUE, out);
             return;
         }
-        LocalDate date = LocalDate.ofEpochDay(days + (long) POSTGRES_EPOCH_DAYS);
+        LocalDate date = LocalDate.ofEpochDay(days + (long) BinaryCodec.POSTGRES_EPOCH_DAYS);
         out.append((byte) '"');
         yearMonthDay(date, out);
         bc(date, out);
@@ -215,7 +214,7 @@ public final class JsonOutput implements OutputFormat {
             infinity(micros == Long.MIN_VALUE, out);
             return;
         }
-        LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(micros, MICROS_PER_DAY) + POSTGRES_EPOCH_DAYS);
+        LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(micros, MICROS_PER_DAY) + BinaryCodec.POSTGRES_EPOCH_DAYS);
         long ofDay = Math.floorMod(micros, MICROS_PER_DAY);
         int seconds = (int) (ofDay / 1_000_000);
         int fraction = (int) (ofDay % 1_000_000);
