@@ -19,7 +19,7 @@ import io.quarkus.runtime.StartupEvent;
  * {@code MinHeapFreeRatio} and {@code MaxHeapFreeRatio} to {@value #MIN_FREE} and {@value #MAX_FREE} %, which G1 and
  * the serial collector apply when they resize the heap (G1 at the end of each marking cycle and after a full
  * collection): measured in bench/RESULTS.md, a plain {@code java -Xmx256m -jar} then stays resident at 300–340 MB
- * after copies into Blob Storage instead of 410–470 MB, and G1 in a small heap copies Parquet faster, not slower. When
+ * after copies into Blob Storage instead of 410–470 MB, and copies take no longer under either collector. When
  * either ratio was given to the JVM (its command line, {@code JAVA_TOOL_OPTIONS}, a flags file), both are left as they
  * are; on a JVM without these options (a native image) nothing is done, and a refusal is logged.
  */
